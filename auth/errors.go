@@ -1,0 +1,75 @@
+package auth
+
+import "fmt"
+
+// Error categories, as Magento puts them in extensions.category.
+const (
+	CategoryInput          = "graphql-input"
+	CategoryAuthentication = "graphql-authentication"
+	CategoryAuthorization  = "graphql-authorization"
+	CategoryNoSuchEntity   = "graphql-no-such-entity"
+)
+
+// Error is the one error type whose message reaches a client; every other error
+// is reported as "Internal server error" and logged.
+type Error struct {
+	Category string
+	Message  string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Extensions lets graphql-go copy the category into the response.
+func (e *Error) Extensions() map[string]any { return map[string]any{"category": e.Category} }
+
+func inputError(format string, args ...any) *Error {
+	return &Error{CategoryInput, fmt.Sprintf(format, args...)}
+}
+
+// Messages clients compare as strings; keep them exact (SPEC §4).
+const (
+	MsgSpecifyEmail         = `Specify the "email" value.`
+	MsgSpecifyPassword      = `Specify the "password" value.`
+	MsgSignInIncorrect      = `The account sign-in was incorrect or your account is disabled temporarily. Please wait and try again later.`
+	MsgNotConfirmed         = `This account isn't confirmed. Verify and try again.`
+	MsgNotAuthorized        = `The current customer isn't authorized.`
+	MsgAccountLocked        = `The account is locked.`
+	MsgCustomerNotExistFmt  = `Customer with id "%d" does not exist.`
+	MsgInvalidLogin         = `Invalid login or password.`
+	MsgInvalidEmailFmt      = `"%s" is not a valid email address.`
+	MsgFirstNameRequired    = `"First Name" is a required value.`
+	MsgLastNameRequired     = `"Last Name" is a required value.`
+	MsgEmailTakenFmt        = `A customer with the same email address (%s) already exists in an associated website.`
+	MsgInputRequired        = `"input" value should be specified`
+	MsgMissingFirstName     = `Required parameters are missing: First Name`
+	MsgMissingLastName      = `Required parameters are missing: Last Name`
+	MsgInvalidDate          = `Invalid date`
+	MsgTokenUnreadable      = `Composite reader could not read a token`
+	MsgTokenExpired         = `Consumer key has expired`
+	MsgTokenRevoked         = `User token has been revoked`
+	MsgPasswordTooShortFmt  = `The password needs at least %d characters. Create a new password and try again.`
+	MsgPasswordClassesFmt   = `Minimum of different classes of characters in password is %d. Classes of characters: Lower Case, Upper Case, Digits, Special Characters.`
+	MsgPasswordSpaces       = `The password can't begin or end with a space. Verify the password and try again.`
+	MsgInternal             = `Internal server error`
+	MsgSpecifyCurrentPasswd = `Specify the "currentPassword" value.`
+	MsgSpecifyNewPasswd     = `Specify the "newPassword" value.`
+	MsgGenderInvalid        = `"%s" is not a valid gender value.`
+	MsgFieldTooLongFmt      = `"%s" is too long.`
+)
+
+// Predefined errors returned by the service.
+var (
+	ErrSignInIncorrect = &Error{CategoryAuthentication, MsgSignInIncorrect}
+	ErrNotConfirmed    = &Error{CategoryAuthentication, MsgNotConfirmed}
+	ErrNotAuthorized   = &Error{CategoryAuthorization, MsgNotAuthorized}
+	ErrAccountLocked   = &Error{CategoryAuthentication, MsgAccountLocked}
+	ErrInvalidLogin    = &Error{CategoryAuthentication, MsgInvalidLogin}
+	ErrTokenUnreadable = &Error{CategoryAuthentication, MsgTokenUnreadable}
+	ErrTokenExpired    = &Error{CategoryAuthentication, MsgTokenExpired}
+	ErrTokenRevoked    = &Error{CategoryAuthentication, MsgTokenRevoked}
+)
+
+// ErrCustomerNotExist is the error for a token whose customer was deleted.
+func ErrCustomerNotExist(id int64) *Error {
+	return &Error{CategoryNoSuchEntity, fmt.Sprintf(MsgCustomerNotExistFmt, id)}
+}

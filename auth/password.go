@@ -1,0 +1,251 @@
+package auth
+
+import (
+	"context"
+	"crypto/md5"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// HashParams are argon2id parameters as Magento writes them in the version part: 3_<KeyLen>_<Ops>_<MemBytes>.
+type HashParams struct {
+	KeyLen   uint32
+	Ops      uint32
+	MemBytes uint32
+}
+
+// DefaultHashParams is Magento's current default, 3_32_2_67108864.
+var DefaultHashParams = HashParams{KeyLen: 32, Ops: 2, MemBytes: 64 << 20}
+
+// CheapHashParams are for tests only (argon2id with 64 KiB).
+var CheapHashParams = HashParams{KeyLen: 32, Ops: 1, MemBytes: 64 << 10}
+
+// Version is the version part Magento stores for these parameters.
+func (p HashParams) Version() string {
+	return fmt.Sprintf("3_%d_%d_%d", p.KeyLen, p.Ops, p.MemBytes)
+}
+
+// hashStep is one version in a stored hash's chain.
+type hashStep struct {
+	kind   byte // '0' md5, '1' sha256, '3' argon2id
+	params HashParams
+}
+
+const maxChain = 8
+
+// ErrMalformedHash is wrapped by every parse failure of a stored hash.
+var ErrMalformedHash = errors.New("malformed password hash")
+
+// parseHash splits a stored "hash:salt:version[:version…]".
+func parseHash(stored string) (hash, salt string, steps []hashStep, err error) {
+	parts := strings.SplitN(stored, ":", 3)
+	if len(parts) != 3 || parts[0] == "" {
+		return "", "", nil, fmt.Errorf("%w: want hash:salt:version", ErrMalformedHash)
+	}
+	versions := strings.Split(parts[2], ":")
+	if len(versions) > maxChain {
+		return "", "", nil, fmt.Errorf("%w: chain of %d versions", ErrMalformedHash, len(versions))
+	}
+	for _, v := range versions {
+		st, err := parseVersion(v)
+		if err != nil {
+			return "", "", nil, err
+		}
+		steps = append(steps, st)
+	}
+	return parts[0], parts[1], steps, nil
+}
+
+func parseVersion(v string) (hashStep, error) {
+	switch v {
+	case "0":
+		return hashStep{kind: '0'}, nil
+	case "1":
+		return hashStep{kind: '1'}, nil
+	case "2": // libsodium ARGON2ID13 with INTERACTIVE limits as Magento 2.3 stored it
+		return hashStep{kind: '3', params: HashParams{KeyLen: 32, Ops: 2, MemBytes: 67108864}}, nil
+	}
+	f := strings.Split(v, "_")
+	if len(f) != 4 || f[0] != "3" {
+		return hashStep{}, fmt.Errorf("%w: unknown version %q", ErrMalformedHash, v)
+	}
+	var n [3]uint64
+	for i, s := range f[1:] {
+		x, err := strconv.ParseUint(s, 10, 32)
+		if err != nil {
+			return hashStep{}, fmt.Errorf("%w: version %q", ErrMalformedHash, v)
+		}
+		n[i] = x
+	}
+	p := HashParams{KeyLen: uint32(n[0]), Ops: uint32(n[1]), MemBytes: uint32(n[2])}
+	if p.KeyLen < 16 || p.KeyLen > 64 || p.Ops < 1 || p.Ops > 10 || p.MemBytes%1024 != 0 ||
+		p.MemBytes < 8<<10 || p.MemBytes > 1<<30 {
+		return hashStep{}, fmt.Errorf("%w: parameters out of range in %q", ErrMalformedHash, v)
+	}
+	return hashStep{kind: '3', params: p}, nil
+}
+
+// salt16 is libsodium's salt: the first 16 bytes; a shorter salt is repeated to 16
+// bytes ("self-padded", as Magento's Encryptor does).
+func salt16(salt string) []byte {
+	if salt == "" {
+		return make([]byte, 16)
+	}
+	out := make([]byte, 0, 16)
+	for len(out) < 16 {
+		out = append(out, salt...)
+	}
+	return out[:16]
+}
+
+func argonHex(data, salt string, p HashParams) string {
+	return hex.EncodeToString(argon2.IDKey([]byte(data), salt16(salt), p.Ops, p.MemBytes/1024, 1, p.KeyLen))
+}
+
+// Hasher hashes and verifies passwords in Magento's format; at most limit argon2
+// computations run at once and the others queue, so a sign-in flood cannot use
+// limit × 64 MiB of memory.
+type Hasher struct {
+	params  HashParams
+	version string
+	rand    io.Reader
+	slots   chan struct{}
+	waiting atomic.Int64
+	dummy   string
+}
+
+// NewHasher makes a hasher; limit <= 0 means one per CPU, rand nil means crypto/rand.
+func NewHasher(params HashParams, limit int, rnd io.Reader) *Hasher {
+	if limit <= 0 {
+		limit = runtime.GOMAXPROCS(0)
+	}
+	if rnd == nil {
+		rnd = rand.Reader
+	}
+	h := &Hasher{params: params, version: params.Version(), rand: rnd, slots: make(chan struct{}, limit)}
+	h.dummy = strings.Repeat("0", int(params.KeyLen)*2) + ":" + strings.Repeat("x", 32) + ":" + h.version
+	return h
+}
+
+// Params returns the parameters new hashes use.
+func (h *Hasher) Params() HashParams { return h.params }
+
+func (h *Hasher) acquire(ctx context.Context) error {
+	h.waiting.Add(1)
+	defer h.waiting.Add(-1)
+	select {
+	case h.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (h *Hasher) release() { <-h.slots }
+
+// Waiting returns how many hash calls are queued waiting for a slot (for metrics).
+func (h *Hasher) Waiting() int { return int(h.waiting.Load()) }
+
+const saltAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+// Hash returns a new Magento-format hash of password: hex:salt:3_32_2_67108864.
+func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
+	var b [32]byte
+	if _, err := io.ReadFull(h.rand, b[:]); err != nil {
+		return "", fmt.Errorf("salt: %w", err)
+	}
+	for i := range b {
+		b[i] = saltAlphabet[int(b[i])%len(saltAlphabet)]
+	}
+	salt := string(b[:])
+	if err := h.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer h.release()
+	return argonHex(password, salt, h.params) + ":" + salt + ":" + h.version, nil
+}
+
+// Verify reports whether password matches stored; needsRehash is true when stored is
+// not in h's current version (older version, chain, or other parameters).
+func (h *Hasher) Verify(ctx context.Context, password, stored string) (ok bool, needsRehash bool, err error) {
+	want, salt, steps, err := parseHash(stored)
+	if err != nil {
+		return false, false, err
+	}
+	data := password
+	for _, st := range steps {
+		switch st.kind {
+		case '0':
+			sum := md5.Sum([]byte(salt + data))
+			data = hex.EncodeToString(sum[:])
+		case '1':
+			sum := sha256.Sum256([]byte(salt + data))
+			data = hex.EncodeToString(sum[:])
+		case '3':
+			if err := h.acquire(ctx); err != nil {
+				return false, false, err
+			}
+			data = argonHex(data, salt, st.params)
+			h.release()
+		}
+	}
+	ok = subtle.ConstantTimeCompare([]byte(data), []byte(strings.ToLower(want))) == 1
+	needsRehash = len(steps) != 1 || steps[0].kind != '3' || steps[0].params != h.params
+	return ok, needsRehash, nil
+}
+
+// VerifyDummy burns the same time as a real verification against a hash in the
+// current version, so unknown accounts cost the same as wrong passwords.
+func (h *Hasher) VerifyDummy(ctx context.Context, password string) {
+	h.Verify(ctx, password, h.dummy)
+}
+
+// PasswordPolicy is Magento's customer password policy.
+type PasswordPolicy struct {
+	MinLength  int
+	MinClasses int
+}
+
+// Check returns nil or an *Error (graphql-input) with Magento's exact message.
+func (p PasswordPolicy) Check(password string) error {
+	if utf8.RuneCountInString(password) < p.MinLength {
+		return inputError(MsgPasswordTooShortFmt, p.MinLength)
+	}
+	var lower, upper, digit, special int
+	for _, r := range password {
+		switch {
+		case r >= 'a' && r <= 'z':
+			lower = 1
+		case r >= 'A' && r <= 'Z':
+			upper = 1
+		case r >= '0' && r <= '9':
+			digit = 1
+		case unicode.IsLetter(r) && unicode.IsLower(r):
+			lower = 1
+		case unicode.IsLetter(r) && unicode.IsUpper(r):
+			upper = 1
+		default:
+			special = 1
+		}
+	}
+	if lower+upper+digit+special < p.MinClasses {
+		return inputError(MsgPasswordClassesFmt, p.MinClasses)
+	}
+	if strings.TrimSpace(password) != password {
+		return inputError(MsgPasswordSpaces)
+	}
+	return nil
+}

@@ -1,0 +1,381 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Principal is who a request acts as: the claims of a verified token. A nil
+// *Principal is a guest.
+type Principal struct {
+	Claims
+	// ViaSession is true when the customer was found through a session cookie.
+	ViaSession bool
+}
+
+type principalKey struct{}
+
+// WithPrincipal returns ctx carrying p.
+func WithPrincipal(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// PrincipalFrom returns the request's principal, nil for a guest.
+func PrincipalFrom(ctx context.Context) *Principal {
+	p, _ := ctx.Value(principalKey{}).(*Principal)
+	return p
+}
+
+// Mail is one message for the outbox.
+type Mail struct {
+	To       string
+	Subject  string
+	Template string
+	Vars     map[string]string
+}
+
+// Mailer queues mail; implemented by the outbox.
+type Mailer interface {
+	Send(ctx context.Context, m Mail) error
+}
+
+// AltPassword checks a secret given in place of a password (a reset token or a
+// one-time code). It reports ok when it consumed the secret, and the admin id to
+// put in the token, if any.
+type AltPassword func(ctx context.Context, c *Customer, secret string) (adminID int64, ok bool, err error)
+
+// Service is the customer-authorization domain. Its fields are set once at startup.
+type Service struct {
+	Customers   CustomerStore
+	Throttle    ThrottleStore
+	Revocations RevocationStore
+	Config      SettingsStore
+	Audit       AuditStore // optional
+	Mailer      Mailer     // optional
+	Tokens      *Tokens
+	Hasher      *Hasher
+	Now         func() time.Time
+	Rand        io.Reader
+	Log         *slog.Logger
+	// AltPasswords are tried, in order, when the password does not match (SPEC §6).
+	AltPasswords []AltPassword
+
+	settings    atomic.Pointer[Settings]
+	settingsVer atomic.Int64
+	revSeq      atomic.Int64
+}
+
+// NewService wires a service over one store; Start must be called before use.
+func NewService(st Store, h *Hasher) *Service {
+	s := &Service{Customers: st, Throttle: st, Revocations: st, Config: st, Audit: st, Hasher: h,
+		Now: time.Now, Rand: rand.Reader, Log: slog.Default()}
+	s.Tokens = NewTokens(func() time.Time { return s.Now() }, rand.Reader, NewRevocationList())
+	return s
+}
+
+// Settings returns the settings in force.
+func (s *Service) Settings() *Settings { return s.settings.Load() }
+
+// Start loads settings and revocations, generating crypt/key on first start.
+func (s *Service) Start(ctx context.Context) error {
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	if s.Rand == nil {
+		s.Rand = rand.Reader
+	}
+	if s.Log == nil {
+		s.Log = slog.Default()
+	}
+	stored, err := s.Config.LoadSettings(ctx)
+	if err != nil {
+		return fmt.Errorf("load settings: %w", err)
+	}
+	if len(strings.Fields(stored[PathCryptKey])) == 0 {
+		key, err := NewCryptKey()
+		if err != nil {
+			return err
+		}
+		if err := s.Config.SetSetting(ctx, PathCryptKey, key); err != nil {
+			return fmt.Errorf("store crypt key: %w", err)
+		}
+	}
+	if err := s.Refresh(ctx); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Refresh picks up settings and revocations written by any process since the last call.
+func (s *Service) Refresh(ctx context.Context) error {
+	ver, err := s.Config.SettingsVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("settings version: %w", err)
+	}
+	if s.settings.Load() == nil || ver != s.settingsVer.Load() {
+		stored, err := s.Config.LoadSettings(ctx)
+		if err != nil {
+			return fmt.Errorf("load settings: %w", err)
+		}
+		st := NewSettings(stored)
+		if old := s.settings.Load(); old == nil || old.Get(PathCryptKey) != st.Get(PathCryptKey) {
+			s.Tokens.SetKey(st.Get(PathCryptKey))
+		}
+		s.settings.Store(st)
+		s.settingsVer.Store(ver)
+	}
+	revs, seq, err := s.Revocations.RevocationsSince(ctx, s.revSeq.Load())
+	if err != nil {
+		return fmt.Errorf("load revocations: %w", err)
+	}
+	s.Tokens.Revocations().Apply(revs...)
+	s.revSeq.Store(seq)
+	return nil
+}
+
+// Watch calls Refresh every interval until ctx ends, so changes made by other
+// processes (config:set, a second server) take effect without a restart.
+func (s *Service) Watch(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.Refresh(ctx); err != nil && ctx.Err() == nil {
+				s.Log.Error("refresh settings", "err", err)
+			}
+		}
+	}
+}
+
+// SetSetting validates and stores a setting and applies it at once in this process.
+func (s *Service) SetSetting(ctx context.Context, path, value string) error {
+	if err := ValidateSetting(path, value); err != nil {
+		return err
+	}
+	if err := s.Config.SetSetting(ctx, path, value); err != nil {
+		return err
+	}
+	return s.Refresh(ctx)
+}
+
+// VerifyToken checks a bearer token: signature, claims, expiry and revocation, from memory.
+func (s *Service) VerifyToken(token string) (*Principal, error) {
+	c, err := s.Tokens.Verify(token)
+	if err != nil {
+		return nil, err
+	}
+	return &Principal{Claims: c}, nil
+}
+
+// Revoke rejects every token the user was issued until now, in every process.
+func (s *Service) Revoke(ctx context.Context, userType int, userID int64) error {
+	r := Revocation{UserType: userType, UserID: userID, BeforeMicro: s.Tokens.NowMicro()}
+	if err := s.Revocations.Revoke(ctx, r); err != nil {
+		return fmt.Errorf("revoke user %d/%d: %w", userType, userID, err)
+	}
+	s.Tokens.Revocations().Apply(r)
+	return nil
+}
+
+func (s *Service) audit(ctx context.Context, e AuditEvent) {
+	if s.Audit == nil {
+		return
+	}
+	if e.Time.IsZero() {
+		e.Time = s.Now()
+	}
+	if err := s.Audit.Audit(ctx, e); err != nil {
+		s.Log.Error("audit", "event", e.Event, "err", err)
+	}
+}
+
+func (s *Service) customerLockout() Lockout {
+	st := s.Settings()
+	return Lockout{MaxFailures: st.Int(PathLockoutFailures), Window: time.Duration(st.Int(PathLockoutThreshold)) * time.Minute}
+}
+
+func throttleName(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
+
+// GenerateCustomerToken signs a customer in (SPEC §4, §6) and returns a new token.
+func (s *Service) GenerateCustomerToken(ctx context.Context, email, password string) (string, error) {
+	if strings.TrimSpace(email) == "" {
+		return "", inputError(MsgSpecifyEmail)
+	}
+	if password == "" {
+		return "", inputError(MsgSpecifyPassword)
+	}
+	c, adminID, err := s.AuthenticateCustomer(ctx, email, password, true)
+	if err != nil {
+		return "", err
+	}
+	return s.IssueCustomerToken(ctx, c.ID, adminID)
+}
+
+// IssueCustomerToken signs a customer token; adminID is set when an admin acts for the customer.
+func (s *Service) IssueCustomerToken(ctx context.Context, customerID, adminID int64) (string, error) {
+	tok, _, err := s.Tokens.Issue(UserTypeCustomer, customerID, adminID, s.Settings().CustomerTokenLifetime())
+	if err != nil {
+		return "", fmt.Errorf("issue customer token: %w", err)
+	}
+	return tok, nil
+}
+
+// AuthenticateCustomer checks email and password with the throttle, the account lock and
+// confirmation. With alt, a reset token or one-time code is accepted in place of the password.
+func (s *Service) AuthenticateCustomer(ctx context.Context, email, password string, alt bool) (*Customer, int64, error) {
+	now := s.Now()
+	st := s.Settings()
+	name := throttleName(email)
+	maxThrottle := st.Int(PathThrottleMaxFailures)
+	throttleTimeout := time.Duration(st.Int(PathThrottleTimeout)) * time.Second
+	if maxThrottle > 0 {
+		throttled, err := s.Throttle.Throttled(ctx, name, UserTypeCustomer, now, maxThrottle)
+		if err != nil {
+			return nil, 0, fmt.Errorf("check throttle: %w", err)
+		}
+		if throttled {
+			s.audit(ctx, AuditEvent{Event: "customer.signin_throttled", Username: name})
+			return nil, 0, ErrSignInIncorrect
+		}
+	}
+	fail := func(c *Customer, event string) (*Customer, int64, error) {
+		if maxThrottle > 0 {
+			if err := s.Throttle.RecordThrottleFailure(ctx, name, UserTypeCustomer, now, throttleTimeout); err != nil {
+				return nil, 0, fmt.Errorf("record throttle failure: %w", err)
+			}
+		}
+		ev := AuditEvent{Event: event, Username: name}
+		if c != nil {
+			ev.CustomerID = c.ID
+		}
+		s.audit(ctx, ev)
+		return nil, 0, ErrSignInIncorrect
+	}
+
+	c, err := s.Customers.CustomerByEmail(ctx, strings.TrimSpace(email))
+	if errors.Is(err, ErrNotFound) {
+		// Same cost as a wrong password, so timing does not tell which emails exist.
+		s.Hasher.VerifyDummy(ctx, password)
+		return fail(nil, "customer.signin_failed")
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("find customer: %w", err)
+	}
+	if c.Locked(now) {
+		s.Hasher.VerifyDummy(ctx, password)
+		return fail(c, "customer.signin_locked")
+	}
+	ok, rehash := false, false
+	if c.PasswordHash != "" {
+		ok, rehash, err = s.Hasher.Verify(ctx, password, c.PasswordHash)
+		if err != nil && ctx.Err() != nil {
+			return nil, 0, ctx.Err()
+		}
+		if err != nil {
+			s.Log.Warn("unreadable password hash", "customer_id", c.ID, "err", err)
+		}
+	} else {
+		s.Hasher.VerifyDummy(ctx, password)
+	}
+	var adminID int64
+	if !ok && alt {
+		for _, check := range s.AltPasswords {
+			aid, used, err := check(ctx, c, password)
+			if err != nil {
+				return nil, 0, err
+			}
+			if used {
+				ok, adminID = true, aid
+				break
+			}
+		}
+	}
+	if !ok {
+		res, err := s.Customers.RecordLoginFailure(ctx, c.ID, now, s.customerLockout())
+		if err != nil {
+			return nil, 0, fmt.Errorf("record login failure: %w", err)
+		}
+		if res.NewlyLocked {
+			s.audit(ctx, AuditEvent{Event: "customer.locked", CustomerID: c.ID, Username: name})
+		}
+		return fail(c, "customer.signin_failed")
+	}
+	if st.Bool(PathConfirmRequired) && c.Confirmation != "" {
+		return nil, 0, ErrNotConfirmed
+	}
+	if c.FailuresNum > 0 || !c.LockExpires.IsZero() {
+		if err := s.Customers.ResetLoginFailures(ctx, c.ID); err != nil {
+			return nil, 0, fmt.Errorf("reset login failures: %w", err)
+		}
+	}
+	if maxThrottle > 0 {
+		if err := s.Throttle.ResetThrottle(ctx, name, UserTypeCustomer); err != nil {
+			return nil, 0, fmt.Errorf("reset throttle: %w", err)
+		}
+	}
+	if rehash && adminID == 0 {
+		if h, err := s.Hasher.Hash(ctx, password); err == nil {
+			if err := s.Customers.SetPasswordHash(ctx, c.ID, h); err != nil {
+				s.Log.Error("upgrade password hash", "customer_id", c.ID, "err", err)
+			}
+		}
+	}
+	ev := AuditEvent{Event: "customer.signin", CustomerID: c.ID, Username: name, AdminID: adminID}
+	s.audit(ctx, ev)
+	return c, adminID, nil
+}
+
+// CurrentCustomer returns the signed-in customer, with Magento's CheckCustomerAccount
+// errors: guest or admin → not authorized; deleted; locked; unconfirmed.
+func (s *Service) CurrentCustomer(ctx context.Context) (*Customer, error) {
+	p := PrincipalFrom(ctx)
+	if p == nil || p.UserType != UserTypeCustomer {
+		return nil, ErrNotAuthorized
+	}
+	c, err := s.Customers.CustomerByID(ctx, p.UserID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, ErrCustomerNotExist(p.UserID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load customer %d: %w", p.UserID, err)
+	}
+	if c.Locked(s.Now()) {
+		return nil, ErrAccountLocked
+	}
+	if s.Settings().Bool(PathConfirmRequired) && c.Confirmation != "" {
+		return nil, ErrNotConfirmed
+	}
+	return c, nil
+}
+
+// RevokeCustomerToken signs the current customer out of every token and session.
+func (s *Service) RevokeCustomerToken(ctx context.Context) error {
+	c, err := s.CurrentCustomer(ctx)
+	if err != nil {
+		return err
+	}
+	if err := s.Revoke(ctx, UserTypeCustomer, c.ID); err != nil {
+		return err
+	}
+	s.audit(ctx, AuditEvent{Event: "customer.revoke", CustomerID: c.ID, AdminID: PrincipalFrom(ctx).AdminID})
+	return nil
+}
+
+func (s *Service) randomHex(n int) (string, error) {
+	b := make([]byte, n)
+	if _, err := io.ReadFull(s.Rand, b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
+}

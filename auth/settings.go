@@ -1,0 +1,216 @@
+package auth
+
+import (
+	"crypto/rand"
+	"fmt"
+	"math/big"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Setting describes one config path: its default and what values it accepts.
+type Setting struct {
+	Path     string
+	Default  string
+	Help     string
+	Secret   bool // masked by config:show without a path, never logged
+	validate func(string) error
+}
+
+// Validate reports whether value is acceptable for the setting.
+func (s Setting) Validate(value string) error { return s.validate(value) }
+
+// Setting paths read by code; every one is listed in settingDefs.
+const (
+	PathCustomerTokenLifetime   = "oauth/access_token_lifetime/customer"
+	PathAdminTokenLifetime      = "oauth/access_token_lifetime/admin"
+	PathSessionDisable          = "graphql/session/disable"
+	PathLoginAsCustomerEnabled  = "login_as_customer/general/enabled"
+	PathOTCLifetime             = "login_as_customer/otc/lifetime"
+	PathLockoutFailures         = "customer/password/lockout_failures"
+	PathLockoutThreshold        = "customer/password/lockout_threshold"
+	PathThrottleMaxFailures     = "oauth/authentication_lock/max_failures_count"
+	PathThrottleTimeout         = "oauth/authentication_lock/timeout"
+	PathConfirmRequired         = "customer/create_account/confirm"
+	PathMinPasswordLength       = "customer/password/minimum_password_length"
+	PathRequiredClasses         = "customer/password/required_character_classes_number"
+	PathResetLinkExpiration     = "customer/password/reset_link_expiration_period"
+	PathTwoFactorEnable         = "twofactorauth/general/enable"
+	PathAdminLockoutFailures    = "admin/security/lockout_failures"
+	PathAdminLockoutThreshold   = "admin/security/lockout_threshold"
+	PathAdminSessionLifetime    = "admin/security/session_lifetime"
+	PathNewsletterActive        = "newsletter/general/active"
+	PathCryptKey                = "crypt/key"
+	PathSMTPHost                = "system/smtp/host"
+	PathSMTPPort                = "system/smtp/port"
+	PathSMTPUsername            = "system/smtp/username"
+	PathSMTPPassword            = "system/smtp/password"
+	PathMailFrom                = "trans_email/ident_general/email"
+	PathStoreName               = "general/store_information/name"
+	PathAssistanceCheckboxTitle = "login_as_customer/general/shopping_assistance_checkbox_title"
+)
+
+var settingDefs = []Setting{
+	{Path: PathCustomerTokenLifetime, Default: "1", Help: "customer token lifetime, hours", validate: positiveDecimal},
+	{Path: PathAdminTokenLifetime, Default: "4", Help: "admin token lifetime, hours", validate: positiveDecimal},
+	{Path: PathSessionDisable, Default: "0", Help: "1 turns GraphQL session cookies off", validate: boolean},
+	{Path: PathLoginAsCustomerEnabled, Default: "1", Help: "login as customer on/off", validate: boolean},
+	{Path: PathOTCLifetime, Default: "30", Help: "one-time code lifetime, seconds", validate: intRange(1, 86400)},
+	{Path: PathLockoutFailures, Default: "10", Help: "wrong passwords before a customer account locks (0 = never)", validate: intRange(0, 1000000)},
+	{Path: PathLockoutThreshold, Default: "10", Help: "customer lock window and duration, minutes (0 = never)", validate: intRange(0, 525600)},
+	{Path: PathThrottleMaxFailures, Default: "6", Help: "failed token requests per username before throttling (0 = never)", validate: intRange(0, 1000000)},
+	{Path: PathThrottleTimeout, Default: "1800", Help: "token request throttle, seconds", validate: intRange(1, 31536000)},
+	{Path: PathConfirmRequired, Default: "0", Help: "1 requires email confirmation for new accounts", validate: boolean},
+	{Path: PathMinPasswordLength, Default: "8", Help: "minimum password length", validate: intRange(1, 256)},
+	{Path: PathRequiredClasses, Default: "3", Help: "required character classes (1-4)", validate: intRange(1, 4)},
+	{Path: PathResetLinkExpiration, Default: "2", Help: "password reset link lifetime, hours", validate: intRange(1, 8760)},
+	{Path: PathTwoFactorEnable, Default: "1", Help: "1 requires TOTP for admin tokens", validate: boolean},
+	{Path: PathAdminLockoutFailures, Default: "6", Help: "wrong passwords before an admin locks (0 = never)", validate: intRange(0, 1000000)},
+	{Path: PathAdminLockoutThreshold, Default: "30", Help: "admin lock duration, minutes", validate: intRange(0, 525600)},
+	{Path: PathAdminSessionLifetime, Default: "900", Help: "admin page idle timeout, seconds", validate: intRange(60, 31536000)},
+	{Path: PathNewsletterActive, Default: "1", Help: "newsletter on/off", validate: boolean},
+	{Path: PathCryptKey, Default: "", Help: "signing key (generated on first start)", Secret: true, validate: cryptKey},
+	{Path: PathSMTPHost, Default: "", Help: "SMTP host; empty keeps mail in the outbox only", validate: anyLine},
+	{Path: PathSMTPPort, Default: "25", Help: "SMTP port", validate: intRange(1, 65535)},
+	{Path: PathSMTPUsername, Default: "", Help: "SMTP user", validate: anyLine},
+	{Path: PathSMTPPassword, Default: "", Help: "SMTP password", Secret: true, validate: anyLine},
+	{Path: PathMailFrom, Default: "owner@example.com", Help: "sender address", validate: anyLine},
+	{Path: PathStoreName, Default: "Default Store View", Help: "store name", validate: anyLine},
+	{Path: PathAssistanceCheckboxTitle, Default: "Allow remote shopping assistance", Help: "storefront checkbox title", validate: anyLine},
+}
+
+var settingsByPath = func() map[string]Setting {
+	m := make(map[string]Setting, len(settingDefs))
+	for _, s := range settingDefs {
+		m[s.Path] = s
+	}
+	return m
+}()
+
+// LookupSetting returns the definition of path.
+func LookupSetting(path string) (Setting, bool) {
+	s, ok := settingsByPath[path]
+	return s, ok
+}
+
+// AllSettings lists every setting, sorted by path.
+func AllSettings() []Setting {
+	out := append([]Setting(nil), settingDefs...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// ValidateSetting checks a path and value as config:set does.
+func ValidateSetting(path, value string) error {
+	s, ok := settingsByPath[path]
+	if !ok {
+		return fmt.Errorf("unknown config path %q", path)
+	}
+	if err := s.validate(value); err != nil {
+		return fmt.Errorf("invalid value for %s: %w", path, err)
+	}
+	return nil
+}
+
+func positiveDecimal(v string) error {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f <= 0 || f > 87600 || f != f {
+		return fmt.Errorf("want a positive number of hours (at most 87600), got %q", v)
+	}
+	return nil
+}
+
+func boolean(v string) error {
+	if v != "0" && v != "1" {
+		return fmt.Errorf("want 0 or 1, got %q", v)
+	}
+	return nil
+}
+
+func intRange(lo, hi int) func(string) error {
+	return func(v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < lo || n > hi {
+			return fmt.Errorf("want a whole number from %d to %d, got %q", lo, hi, v)
+		}
+		return nil
+	}
+}
+
+func cryptKey(v string) error {
+	if len(strings.Fields(v)) == 0 {
+		return fmt.Errorf("want at least one key")
+	}
+	return anyLine(v)
+}
+
+func anyLine(v string) error {
+	if strings.ContainsAny(v, "\r\n\x00") || len(v) > 4096 {
+		return fmt.Errorf("want one line of at most 4096 bytes")
+	}
+	return nil
+}
+
+// NewCryptKey makes a key like Magento's: 32 random alphanumeric characters.
+func NewCryptKey() (string, error) {
+	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	b := make([]byte, 32)
+	for i := range b {
+		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
+		if err != nil {
+			return "", err
+		}
+		b[i] = alphabet[n.Int64()]
+	}
+	return string(b), nil
+}
+
+// Settings is an immutable snapshot of every setting; a new one replaces it on change.
+type Settings struct {
+	values map[string]string
+}
+
+// NewSettings builds a snapshot from stored values; missing paths take defaults.
+func NewSettings(stored map[string]string) *Settings {
+	v := make(map[string]string, len(settingDefs))
+	for _, s := range settingDefs {
+		v[s.Path] = s.Default
+	}
+	for k, val := range stored {
+		if s, ok := settingsByPath[k]; ok && s.validate(val) == nil {
+			v[k] = val
+		}
+	}
+	return &Settings{values: v}
+}
+
+// Get returns the value of path (its default when unset).
+func (s *Settings) Get(path string) string { return s.values[path] }
+
+// Int returns path as an int (0 when it does not parse, which validation prevents).
+func (s *Settings) Int(path string) int {
+	n, _ := strconv.Atoi(s.values[path])
+	return n
+}
+
+// Bool reports whether path is "1".
+func (s *Settings) Bool(path string) bool { return s.values[path] == "1" }
+
+// Hours returns a decimal-hours setting as a duration.
+func (s *Settings) Hours(path string) time.Duration {
+	f, _ := strconv.ParseFloat(s.values[path], 64)
+	return time.Duration(f * float64(time.Hour))
+}
+
+// CustomerTokenLifetime is how long a new customer token lives.
+func (s *Settings) CustomerTokenLifetime() time.Duration { return s.Hours(PathCustomerTokenLifetime) }
+
+// AdminTokenLifetime is how long a new admin token lives.
+func (s *Settings) AdminTokenLifetime() time.Duration { return s.Hours(PathAdminTokenLifetime) }
+
+// PasswordPolicy returns the customer password policy in force.
+func (s *Settings) PasswordPolicy() PasswordPolicy {
+	return PasswordPolicy{MinLength: s.Int(PathMinPasswordLength), MinClasses: s.Int(PathRequiredClasses)}
+}

@@ -1,0 +1,116 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrNotFound is returned by stores when a record does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrDuplicate is returned by stores when a unique value (an email) is taken.
+var ErrDuplicate = errors.New("duplicate")
+
+// Customer is a storefront account.
+type Customer struct {
+	ID              int64
+	Email           string
+	Firstname       string
+	Lastname        string
+	Middlename      string
+	Prefix          string
+	Suffix          string
+	DateOfBirth     string // YYYY-MM-DD or ""
+	Taxvat          string
+	Gender          int // 0 = not set
+	IsSubscribed    bool
+	AllowAssistance bool
+	GroupID         int
+	CreatedAt       time.Time
+	PasswordHash    string
+	Confirmation    string // pending confirmation key; "" when confirmed or not required
+	FailuresNum     int
+	FirstFailure    time.Time
+	LockExpires     time.Time
+}
+
+// Locked reports whether the account is locked at now.
+func (c *Customer) Locked(now time.Time) bool {
+	return !c.LockExpires.IsZero() && c.LockExpires.After(now)
+}
+
+// Lockout are the numbers of an account lock: this many failures within Window lock for Window.
+type Lockout struct {
+	MaxFailures int
+	Window      time.Duration
+}
+
+// FailureResult says what recording a failed sign-in did.
+type FailureResult struct {
+	Locked      bool // the account is locked now
+	NewlyLocked bool // this failure locked it
+}
+
+// CustomerStore keeps customers. Implemented by db.
+type CustomerStore interface {
+	CustomerByEmail(ctx context.Context, email string) (*Customer, error)
+	CustomerByID(ctx context.Context, id int64) (*Customer, error)
+	// CreateCustomer inserts c and sets c.ID; ErrDuplicate when the email is taken.
+	CreateCustomer(ctx context.Context, c *Customer) error
+	// UpdateCustomer saves profile fields and email; ErrDuplicate when the email is taken.
+	UpdateCustomer(ctx context.Context, c *Customer) error
+	SetPasswordHash(ctx context.Context, id int64, hash string) error
+	// RecordLoginFailure counts a wrong password atomically, Magento's way, unless the
+	// account is already locked (then it only reports Locked).
+	RecordLoginFailure(ctx context.Context, id int64, now time.Time, l Lockout) (FailureResult, error)
+	ResetLoginFailures(ctx context.Context, id int64) error
+}
+
+// ThrottleStore counts failed token requests per username string (SPEC §4).
+type ThrottleStore interface {
+	// Throttled reports whether name is locked out of token requests at now.
+	Throttled(ctx context.Context, name string, userType int, now time.Time, maxFailures int) (bool, error)
+	RecordThrottleFailure(ctx context.Context, name string, userType int, now time.Time, timeout time.Duration) error
+	ResetThrottle(ctx context.Context, name string, userType int) error
+}
+
+// RevocationStore persists revocations so every process sees them.
+type RevocationStore interface {
+	Revoke(ctx context.Context, r Revocation) error
+	// RevocationsSince returns revocations changed after seq and the new high-water mark.
+	RevocationsSince(ctx context.Context, seq int64) ([]Revocation, int64, error)
+}
+
+// SettingsStore persists config values.
+type SettingsStore interface {
+	LoadSettings(ctx context.Context) (map[string]string, error)
+	// SettingsVersion changes whenever any setting is written, by any process.
+	SettingsVersion(ctx context.Context) (int64, error)
+	SetSetting(ctx context.Context, path, value string) error
+}
+
+// AuditStore records security events.
+type AuditStore interface {
+	Audit(ctx context.Context, e AuditEvent) error
+}
+
+// AuditEvent is one line of the audit log. Never holds a secret.
+type AuditEvent struct {
+	Time       time.Time
+	Event      string // e.g. "customer.signin", "customer.signin_failed", "customer.locked"
+	AdminID    int64
+	CustomerID int64
+	Username   string
+	Detail     string
+	RemoteAddr string
+}
+
+// Store is every store the service needs; db.DB implements it.
+type Store interface {
+	CustomerStore
+	ThrottleStore
+	RevocationStore
+	SettingsStore
+	AuditStore
+}

@@ -1,0 +1,164 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"shopauth/auth"
+)
+
+const customerColumns = `id, email, firstname, lastname, middlename, prefix, suffix, dob, taxvat, gender,
+	is_subscribed, allow_assistance, group_id, created_at, password_hash, confirmation,
+	failures_num, first_failure, lock_expires`
+
+func scanCustomer(row interface{ Scan(...any) error }) (*auth.Customer, error) {
+	var c auth.Customer
+	var created, firstFailure, lockExpires int64
+	var subscribed, assistance int
+	err := row.Scan(&c.ID, &c.Email, &c.Firstname, &c.Lastname, &c.Middlename, &c.Prefix, &c.Suffix,
+		&c.DateOfBirth, &c.Taxvat, &c.Gender, &subscribed, &assistance, &c.GroupID, &created,
+		&c.PasswordHash, &c.Confirmation, &c.FailuresNum, &firstFailure, &lockExpires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, auth.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.IsSubscribed, c.AllowAssistance = subscribed != 0, assistance != 0
+	c.CreatedAt = time.Unix(created, 0).UTC()
+	c.FirstFailure = unixOrZero(firstFailure)
+	c.LockExpires = unixOrZero(lockExpires)
+	return &c, nil
+}
+
+func unixOrZero(s int64) time.Time {
+	if s == 0 {
+		return time.Time{}
+	}
+	return time.Unix(s, 0).UTC()
+}
+
+func unixOf(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
+// CustomerByEmail finds a customer by email, ignoring case.
+func (d *DB) CustomerByEmail(ctx context.Context, email string) (*auth.Customer, error) {
+	return scanCustomer(d.read.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customer WHERE email = ?`, email))
+}
+
+// CustomerByID finds a customer by id.
+func (d *DB) CustomerByID(ctx context.Context, id int64) (*auth.Customer, error) {
+	return scanCustomer(d.read.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customer WHERE id = ?`, id))
+}
+
+func isUniqueViolation(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// CreateCustomer inserts c and sets its ID.
+func (d *DB) CreateCustomer(ctx context.Context, c *auth.Customer) error {
+	now := time.Now().Unix()
+	res, err := d.write.ExecContext(ctx, `INSERT INTO customer (email, firstname, lastname, middlename, prefix, suffix,
+		dob, taxvat, gender, is_subscribed, allow_assistance, group_id, created_at, updated_at, password_hash, confirmation)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.Email, c.Firstname, c.Lastname, c.Middlename, c.Prefix, c.Suffix, c.DateOfBirth, c.Taxvat, c.Gender,
+		boolInt(c.IsSubscribed), boolInt(c.AllowAssistance), c.GroupID, c.CreatedAt.Unix(), now, c.PasswordHash, c.Confirmation)
+	if isUniqueViolation(err) {
+		return auth.ErrDuplicate
+	}
+	if err != nil {
+		return err
+	}
+	c.ID, err = res.LastInsertId()
+	return err
+}
+
+// UpdateCustomer saves c's profile fields and email.
+func (d *DB) UpdateCustomer(ctx context.Context, c *auth.Customer) error {
+	res, err := d.write.ExecContext(ctx, `UPDATE customer SET email = ?, firstname = ?, lastname = ?, middlename = ?,
+		prefix = ?, suffix = ?, dob = ?, taxvat = ?, gender = ?, is_subscribed = ?, allow_assistance = ?, updated_at = ?
+		WHERE id = ?`,
+		c.Email, c.Firstname, c.Lastname, c.Middlename, c.Prefix, c.Suffix, c.DateOfBirth, c.Taxvat, c.Gender,
+		boolInt(c.IsSubscribed), boolInt(c.AllowAssistance), time.Now().Unix(), c.ID)
+	if isUniqueViolation(err) {
+		return auth.ErrDuplicate
+	}
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return auth.ErrNotFound
+	}
+	return nil
+}
+
+// SetPasswordHash replaces a customer's password hash.
+func (d *DB) SetPasswordHash(ctx context.Context, id int64, hash string) error {
+	_, err := d.write.ExecContext(ctx, `UPDATE customer SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, time.Now().Unix(), id)
+	return err
+}
+
+// RecordLoginFailure counts a wrong password in one write transaction, so parallel
+// failures are neither lost nor lock twice (Magento's Authentication::processAuthenticationFailure).
+func (d *DB) RecordLoginFailure(ctx context.Context, id int64, now time.Time, l auth.Lockout) (auth.FailureResult, error) {
+	var res auth.FailureResult
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		var failures int
+		var first, lockExp int64
+		err := tx.QueryRowContext(ctx, `SELECT failures_num, first_failure, lock_expires FROM customer WHERE id = ?`, id).
+			Scan(&failures, &first, &lockExp)
+		if errors.Is(err, sql.ErrNoRows) {
+			return auth.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if lockExp > now.Unix() {
+			res.Locked = true
+			return nil
+		}
+		if l.MaxFailures <= 0 || l.Window <= 0 {
+			return nil
+		}
+		failures++
+		switch {
+		case first == 0 || lockExp != 0 || now.Sub(time.Unix(first, 0)) > l.Window:
+			// First failure, or the previous window or lock is over: start counting again.
+			failures, first, lockExp = 1, now.Unix(), 0
+			if failures >= l.MaxFailures {
+				lockExp = now.Add(l.Window).Unix()
+				res.Locked, res.NewlyLocked = true, true
+			}
+		case failures >= l.MaxFailures:
+			lockExp = now.Add(l.Window).Unix()
+			res.Locked, res.NewlyLocked = true, true
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE customer SET failures_num = ?, first_failure = ?, lock_expires = ? WHERE id = ?`,
+			failures, first, lockExp, id)
+		return err
+	})
+	if err != nil {
+		return res, fmt.Errorf("customer %d: %w", id, err)
+	}
+	return res, nil
+}
+
+// ResetLoginFailures clears the failure count and any lock.
+func (d *DB) ResetLoginFailures(ctx context.Context, id int64) error {
+	_, err := d.write.ExecContext(ctx, `UPDATE customer SET failures_num = 0, first_failure = 0, lock_expires = 0 WHERE id = ?`, id)
+	return err
+}
+
+// DeleteCustomer removes a customer (admin action; tokens then fail with "does not exist").
+func (d *DB) DeleteCustomer(ctx context.Context, id int64) error {
+	_, err := d.write.ExecContext(ctx, `DELETE FROM customer WHERE id = ?`, id)
+	return err
+}

@@ -1,0 +1,107 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"shopauth/auth"
+)
+
+// Revoke stores a user's revocation time; it only ever moves forward.
+func (d *DB) Revoke(ctx context.Context, r auth.Revocation) error {
+	_, err := d.write.ExecContext(ctx, `INSERT INTO token_revocation (user_type, user_id, revoke_before_us, seq)
+		VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM token_revocation))
+		ON CONFLICT (user_type, user_id) DO UPDATE SET
+			revoke_before_us = MAX(revoke_before_us, excluded.revoke_before_us), seq = excluded.seq`,
+		r.UserType, r.UserID, r.BeforeMicro)
+	return err
+}
+
+// RevocationsSince returns revocations written after seq and the highest seq seen.
+func (d *DB) RevocationsSince(ctx context.Context, seq int64) ([]auth.Revocation, int64, error) {
+	rows, err := d.read.QueryContext(ctx, `SELECT user_type, user_id, revoke_before_us, seq FROM token_revocation WHERE seq > ? ORDER BY seq`, seq)
+	if err != nil {
+		return nil, seq, err
+	}
+	defer rows.Close()
+	var out []auth.Revocation
+	for rows.Next() {
+		var r auth.Revocation
+		if err := rows.Scan(&r.UserType, &r.UserID, &r.BeforeMicro, &seq); err != nil {
+			return nil, seq, err
+		}
+		out = append(out, r)
+	}
+	return out, seq, rows.Err()
+}
+
+// Throttled reports whether name has reached maxFailures failed token requests and is
+// still within the lock.
+func (d *DB) Throttled(ctx context.Context, name string, userType int, now time.Time, maxFailures int) (bool, error) {
+	var n int
+	err := d.read.QueryRowContext(ctx, `SELECT count(*) FROM token_request_log
+		WHERE user_name = ? AND user_type = ? AND failures_count >= ? AND lock_expires_at > ?`,
+		name, userType, maxFailures, now.Unix()).Scan(&n)
+	return n > 0, err
+}
+
+// RecordThrottleFailure counts one failed token request for name; a count whose lock
+// has run out starts again at 1.
+func (d *DB) RecordThrottleFailure(ctx context.Context, name string, userType int, now time.Time, timeout time.Duration) error {
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO token_request_log (user_name, user_type, failures_count, lock_expires_at)
+			VALUES (?1, ?2, 1, ?4)
+			ON CONFLICT (user_name, user_type) DO UPDATE SET
+				failures_count = CASE WHEN lock_expires_at <= ?3 THEN 1 ELSE failures_count + 1 END,
+				lock_expires_at = ?4`,
+			name, userType, now.Unix(), now.Add(timeout).Unix())
+		return err
+	})
+}
+
+// ResetThrottle forgets name's failed token requests.
+func (d *DB) ResetThrottle(ctx context.Context, name string, userType int) error {
+	_, err := d.write.ExecContext(ctx, `DELETE FROM token_request_log WHERE user_name = ? AND user_type = ?`, name, userType)
+	return err
+}
+
+// Audit appends one event to the audit log.
+func (d *DB) Audit(ctx context.Context, e auth.AuditEvent) error {
+	_, err := d.write.ExecContext(ctx, `INSERT INTO audit_log (created_at, event, admin_id, customer_id, username, detail, remote_addr)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, e.Time.Unix(), e.Event, e.AdminID, e.CustomerID, e.Username, e.Detail, e.RemoteAddr)
+	return err
+}
+
+// AuditList returns up to limit events, newest first, optionally filtered.
+func (d *DB) AuditList(ctx context.Context, f AuditFilter) ([]auth.AuditEvent, error) {
+	if f.Limit <= 0 || f.Limit > 1000 {
+		f.Limit = 100
+	}
+	rows, err := d.read.QueryContext(ctx, `SELECT created_at, event, admin_id, customer_id, username, detail, remote_addr
+		FROM audit_log WHERE (?1 = 0 OR customer_id = ?1) AND (?2 = 0 OR admin_id = ?2) AND (?3 = '' OR event = ?3)
+		ORDER BY id DESC LIMIT ?4`, f.CustomerID, f.AdminID, f.Event, f.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []auth.AuditEvent
+	for rows.Next() {
+		var e auth.AuditEvent
+		var t int64
+		if err := rows.Scan(&t, &e.Event, &e.AdminID, &e.CustomerID, &e.Username, &e.Detail, &e.RemoteAddr); err != nil {
+			return nil, err
+		}
+		e.Time = time.Unix(t, 0).UTC()
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// AuditFilter narrows AuditList; zero values match everything.
+type AuditFilter struct {
+	CustomerID int64
+	AdminID    int64
+	Event      string
+	Limit      int
+}

@@ -1,0 +1,340 @@
+// Command shopauth serves Magento's customer-authorization API (GraphQL and REST) over
+// an embedded SQLite database. See README.md and SPEC.md.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+
+	"shopauth/auth"
+	"shopauth/db"
+	"shopauth/web"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// usageError is a bad command line: one line on stderr, exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+func main() {
+	err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)
+	var ue usageError
+	switch {
+	case err == nil:
+	case errors.As(err, &ue):
+		fmt.Fprintln(os.Stderr, "shopauth: "+ue.msg)
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "shopauth: "+err.Error())
+		os.Exit(1)
+	}
+}
+
+// commands maps each subcommand to its implementation.
+var commands = map[string]func(ctx context.Context, args []string, stdout io.Writer) error{
+	"serve":           cmdServe,
+	"config:set":      cmdConfigSet,
+	"config:show":     cmdConfigShow,
+	"customer:create": cmdCustomerCreate,
+	"version":         cmdVersion,
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	name := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	cmd, ok := commands[name]
+	if !ok {
+		return usagef("unknown command %q (commands: serve, config:set, config:show, customer:create, version)", name)
+	}
+	return cmd(ctx, args, stdout)
+}
+
+// flagSet parses flags that may stand anywhere among the positional arguments.
+type flagSet struct {
+	*flag.FlagSet
+	db string
+}
+
+func newFlags(name string) *flagSet {
+	fs := &flagSet{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError)}
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&fs.db, "db", envOr("SHOPAUTH_DB", "./shopauth.db"), "SQLite database file")
+	return fs
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// parse returns the positional arguments, checking there are exactly want of them.
+func (fs *flagSet) parse(args []string, want int, usage string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, usagef("usage: shopauth %s %s", fs.Name(), usage)
+			}
+			return nil, usagef("%s: %v", fs.Name(), err)
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if want >= 0 && len(pos) != want {
+		return nil, usagef("usage: shopauth %s %s", fs.Name(), usage)
+	}
+	return pos, nil
+}
+
+func hasherFromEnv() *auth.Hasher {
+	params := auth.DefaultHashParams
+	// For end-to-end tests of the binary only: argon2id at 64 MiB is slow under -race.
+	if os.Getenv("SHOPAUTH_INSECURE_FAST_HASH") == "1" {
+		params = auth.CheapHashParams
+	}
+	return auth.NewHasher(params, 0, nil)
+}
+
+// openService opens the database and starts the domain service over it.
+func openService(ctx context.Context, path string) (*db.DB, *auth.Service, error) {
+	d, err := db.Open(ctx, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	svc := auth.NewService(d, hasherFromEnv())
+	svc.Log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	if err := svc.Start(ctx); err != nil {
+		d.Close()
+		return nil, nil, err
+	}
+	return d, svc, nil
+}
+
+func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlags("serve")
+	addr := fs.String("addr", envOr("SHOPAUTH_ADDR", "127.0.0.1:8080"), "listen address")
+	demo := fs.Bool("demo", false, "seed demo data")
+	quiet := fs.Bool("quiet", false, "no request log")
+	if _, err := fs.parse(args, 0, "[--db FILE] [--addr HOST:PORT] [--demo]"); err != nil {
+		return err
+	}
+	if _, _, err := net.SplitHostPort(*addr); err != nil {
+		return usagef("serve: bad --addr %q: %v", *addr, err)
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	d, svc, err := openService(ctx, fs.db)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	svc.Log = log
+	if *demo {
+		if err := seedDemo(ctx, d, svc); err != nil {
+			return fmt.Errorf("seed demo data: %w", err)
+		}
+	}
+	srv, err := web.New(web.Config{Service: svc, Schema: schemaSDL, Assets: webAssets, Log: log, Pinger: d,
+		Version: version, DBPath: fs.db, LogRequests: !*quiet})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	watchCtx, stopWatch := context.WithCancel(context.Background())
+	defer stopWatch()
+	go svc.Watch(watchCtx, 250*time.Millisecond)
+
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String(), "db", fs.db, "version", version)
+	fmt.Fprintf(stdout, "shopauth %s listening on http://%s\n", version, ln.Addr())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func cmdConfigSet(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlags("config:set")
+	pos, err := fs.parse(args, 2, "PATH VALUE [--db FILE]")
+	if err != nil {
+		return err
+	}
+	if err := auth.ValidateSetting(pos[0], pos[1]); err != nil {
+		return usagef("config:set: %v", err)
+	}
+	d, svc, err := openService(ctx, fs.db)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := svc.SetSetting(ctx, pos[0], pos[1]); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "Value was saved.")
+	return nil
+}
+
+func cmdConfigShow(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlags("config:show")
+	pos, err := fs.parse(args, -1, "[PATH] [--db FILE]")
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		return usagef("usage: shopauth config:show [PATH] [--db FILE]")
+	}
+	if len(pos) == 1 {
+		if _, ok := auth.LookupSetting(pos[0]); !ok {
+			return usagef("config:show: unknown config path %q", pos[0])
+		}
+	}
+	d, svc, err := openService(ctx, fs.db)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	st := svc.Settings()
+	if len(pos) == 1 {
+		fmt.Fprintln(stdout, st.Get(pos[0]))
+		return nil
+	}
+	for _, s := range auth.AllSettings() {
+		v := st.Get(s.Path)
+		if s.Secret && v != "" {
+			v = "******"
+		}
+		fmt.Fprintf(stdout, "%s = %s\n", s.Path, v)
+	}
+	return nil
+}
+
+func cmdCustomerCreate(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlags("customer:create")
+	email := fs.String("email", "", "email")
+	password := fs.String("password", "", "password")
+	first := fs.String("firstname", "", "first name")
+	last := fs.String("lastname", "", "last name")
+	assist := fs.Bool("allow-remote-shopping-assistance", false, "allow login as customer")
+	usage := "--email E --password P --firstname F --lastname L [--allow-remote-shopping-assistance] [--db FILE]"
+	if _, err := fs.parse(args, 0, usage); err != nil {
+		return err
+	}
+	for _, f := range []struct{ name, v string }{{"--email", *email}, {"--password", *password}, {"--firstname", *first}, {"--lastname", *last}} {
+		if strings.TrimSpace(f.v) == "" {
+			return usagef("customer:create: %s is required", f.name)
+		}
+	}
+	if !auth.ValidEmail(*email) {
+		return usagef("customer:create: %q is not a valid email address", *email)
+	}
+	d, svc, err := openService(ctx, fs.db)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := svc.Settings().PasswordPolicy().Check(*password); err != nil {
+		return usagef("customer:create: %v", err)
+	}
+	c := &auth.Customer{Email: *email, Firstname: *first, Lastname: *last, AllowAssistance: *assist}
+	if err := svc.CreateCustomerDirect(ctx, c, *password, false); err != nil {
+		var ae *auth.Error
+		if errors.As(err, &ae) {
+			return usagef("customer:create: %s", ae.Message)
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "Created customer %d <%s>\n", c.ID, c.Email)
+	return nil
+}
+
+func cmdVersion(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlags("version")
+	if _, err := fs.parse(args, 0, ""); err != nil {
+		return err
+	}
+	info := map[string]string{"version": version}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		info["go"] = bi.GoVersion
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" || s.Key == "vcs.time" || s.Key == "CGO_ENABLED" {
+				info[s.Key] = s.Value
+			}
+		}
+	}
+	b, _ := json.Marshal(info)
+	fmt.Fprintf(stdout, "shopauth %s (%s)\n", version, b)
+	return nil
+}
+
+// seedDemo creates the demo data of SPEC §11; running it again changes nothing.
+func seedDemo(ctx context.Context, d *db.DB, svc *auth.Service) error {
+	if d.Created {
+		if err := svc.SetSetting(ctx, auth.PathTwoFactorEnable, "0"); err != nil {
+			return err
+		}
+	}
+	demo := []struct {
+		c        auth.Customer
+		password string
+	}{
+		{auth.Customer{Email: "customer@example.com", Firstname: "John", Lastname: "Smith"}, "password"},
+		{auth.Customer{Email: "customer1@mail.com", Firstname: "Jane", Lastname: "Doe", AllowAssistance: true}, "password"},
+		{auth.Customer{Email: "bobloblaw@example.com", Firstname: "Bob", Lastname: "Loblaw"}, "b0bl0bl@w"},
+	}
+	for _, dc := range demo {
+		if _, err := d.CustomerByEmail(ctx, dc.c.Email); err == nil {
+			continue
+		} else if !errors.Is(err, auth.ErrNotFound) {
+			return err
+		}
+		c := dc.c
+		if err := svc.CreateCustomerDirect(ctx, &c, dc.password, true); err != nil {
+			return err
+		}
+	}
+	return seedDemoAdmin(ctx, d, svc)
+}
+
+// seedDemoAdmin creates the demo admin once admin users exist (admin issue).
+var seedDemoAdmin = func(ctx context.Context, d *db.DB, svc *auth.Service) error { return nil }

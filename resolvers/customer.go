@@ -1,0 +1,160 @@
+package resolvers
+
+import (
+	"context"
+	"encoding/base64"
+	"strconv"
+
+	"github.com/graph-gophers/graphql-go"
+	"shopauth/auth"
+)
+
+// Customer maps auth.Customer to Magento's Customer type.
+type Customer struct {
+	c               *auth.Customer
+	confirmRequired bool
+}
+
+func (r *Root) customer(c *auth.Customer) *Customer {
+	return &Customer{c: c, confirmRequired: r.Service.Settings().Bool(auth.PathConfirmRequired)}
+}
+
+// ID is base64 of the numeric id, as in newest Magento.
+func (c *Customer) ID() *graphql.ID {
+	id := graphql.ID(base64.StdEncoding.EncodeToString([]byte(strconv.FormatInt(c.c.ID, 10))))
+	return &id
+}
+
+func (c *Customer) Email() *string       { return str(c.c.Email) }
+func (c *Customer) Firstname() *string   { return str(c.c.Firstname) }
+func (c *Customer) Lastname() *string    { return str(c.c.Lastname) }
+func (c *Customer) Middlename() *string  { return str(c.c.Middlename) }
+func (c *Customer) Prefix() *string      { return str(c.c.Prefix) }
+func (c *Customer) Suffix() *string      { return str(c.c.Suffix) }
+func (c *Customer) DateOfBirth() *string { return str(c.c.DateOfBirth) }
+func (c *Customer) Dob() *string         { return str(c.c.DateOfBirth) }
+func (c *Customer) Taxvat() *string      { return str(c.c.Taxvat) }
+
+// Gender is null when not set.
+func (c *Customer) Gender() *int32 {
+	if c.c.Gender == 0 {
+		return nil
+	}
+	g := int32(c.c.Gender)
+	return &g
+}
+
+func (c *Customer) IsSubscribed() *bool { v := c.c.IsSubscribed; return &v }
+
+// CreatedAt uses Magento's "Y-m-d H:i:s" in UTC.
+func (c *Customer) CreatedAt() *string { return str(c.c.CreatedAt.UTC().Format("2006-01-02 15:04:05")) }
+
+func (c *Customer) AllowRemoteShoppingAssistance() bool { return c.c.AllowAssistance }
+
+// ConfirmationStatus is ACCOUNT_CONFIRMATION_NOT_REQUIRED unless the store requires confirmation.
+func (c *Customer) ConfirmationStatus() string {
+	if !c.confirmRequired {
+		return "ACCOUNT_CONFIRMATION_NOT_REQUIRED"
+	}
+	return "ACCOUNT_CONFIRMED"
+}
+
+// Group is the customer's group, uid base64 of its id.
+func (c *Customer) Group() *CustomerGroup { return &CustomerGroup{c.c.GroupID} }
+
+// CustomerGroup is Magento's CustomerGroupStorefront.
+type CustomerGroup struct{ id int }
+
+func (g *CustomerGroup) UID() graphql.ID {
+	return graphql.ID(base64.StdEncoding.EncodeToString([]byte(strconv.Itoa(g.id))))
+}
+
+// CustomerOutput wraps a customer.
+type CustomerOutput struct{ c *Customer }
+
+func (o *CustomerOutput) Customer() *Customer { return o.c }
+
+// Customer is the signed-in customer.
+func (r *Root) Customer(ctx context.Context) (*Customer, error) {
+	c, err := r.Service.CurrentCustomer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.customer(c), nil
+}
+
+// customerInput is CustomerInput (createCustomer, updateCustomer).
+type customerInput struct {
+	Email, Firstname, Lastname, Password, Middlename, Prefix, Suffix, DateOfBirth, Dob, Taxvat *string
+	Gender                                                                                     *int32
+	IsSubscribed                                                                               *bool
+}
+
+func (in customerInput) domain() auth.CustomerInput {
+	return auth.CustomerInput{Email: in.Email, Firstname: in.Firstname, Lastname: in.Lastname, Password: in.Password,
+		Middlename: in.Middlename, Prefix: in.Prefix, Suffix: in.Suffix, DateOfBirth: in.DateOfBirth, Dob: in.Dob,
+		Taxvat: in.Taxvat, Gender: in.Gender, IsSubscribed: in.IsSubscribed}
+}
+
+// customerCreateInput is CustomerCreateInput.
+type customerCreateInput struct {
+	Email, Firstname, Lastname                                     string
+	Password, Middlename, Prefix, Suffix, DateOfBirth, Dob, Taxvat *string
+	Gender                                                         *int32
+	IsSubscribed, AllowRemoteShoppingAssistance                    *bool
+}
+
+// customerUpdateInput is CustomerUpdateInput.
+type customerUpdateInput struct {
+	Firstname, Lastname, Middlename, Prefix, Suffix, DateOfBirth, Dob, Taxvat *string
+	Gender                                                                    *int32
+	IsSubscribed, AllowRemoteShoppingAssistance                               *bool
+}
+
+func (r *Root) output(c *auth.Customer, err error) (*CustomerOutput, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &CustomerOutput{r.customer(c)}, nil
+}
+
+// CreateCustomer is the deprecated createCustomer.
+func (r *Root) CreateCustomer(ctx context.Context, args struct{ Input customerInput }) (*CustomerOutput, error) {
+	return r.output(r.Service.CreateCustomer(ctx, args.Input.domain()))
+}
+
+// CreateCustomerV2 creates a customer account.
+func (r *Root) CreateCustomerV2(ctx context.Context, args struct{ Input customerCreateInput }) (*CustomerOutput, error) {
+	in := args.Input
+	return r.output(r.Service.CreateCustomer(ctx, auth.CustomerInput{Email: &in.Email, Firstname: &in.Firstname,
+		Lastname: &in.Lastname, Password: in.Password, Middlename: in.Middlename, Prefix: in.Prefix, Suffix: in.Suffix,
+		DateOfBirth: in.DateOfBirth, Dob: in.Dob, Taxvat: in.Taxvat, Gender: in.Gender, IsSubscribed: in.IsSubscribed,
+		AllowAssistance: in.AllowRemoteShoppingAssistance}))
+}
+
+// UpdateCustomer is the deprecated updateCustomer.
+func (r *Root) UpdateCustomer(ctx context.Context, args struct{ Input customerInput }) (*CustomerOutput, error) {
+	return r.output(r.Service.UpdateCustomer(ctx, args.Input.domain(), true))
+}
+
+// UpdateCustomerV2 updates the current customer's profile.
+func (r *Root) UpdateCustomerV2(ctx context.Context, args struct{ Input customerUpdateInput }) (*CustomerOutput, error) {
+	in := args.Input
+	return r.output(r.Service.UpdateCustomer(ctx, auth.CustomerInput{Firstname: in.Firstname, Lastname: in.Lastname,
+		Middlename: in.Middlename, Prefix: in.Prefix, Suffix: in.Suffix, DateOfBirth: in.DateOfBirth, Dob: in.Dob,
+		Taxvat: in.Taxvat, Gender: in.Gender, IsSubscribed: in.IsSubscribed, AllowAssistance: in.AllowRemoteShoppingAssistance}, false))
+}
+
+// IsEmailAvailableOutput is Magento's IsEmailAvailableOutput.
+type IsEmailAvailableOutput struct{ available bool }
+
+func (o *IsEmailAvailableOutput) IsEmailAvailable() *bool { return &o.available }
+
+// IsEmailAvailable reports whether an email can register.
+func (r *Root) IsEmailAvailable(ctx context.Context, args struct{ Email string }) (*IsEmailAvailableOutput, error) {
+	ok, err := r.Service.IsEmailAvailable(ctx, args.Email)
+	if err != nil {
+		return nil, err
+	}
+	return &IsEmailAvailableOutput{ok}, nil
+}

@@ -1,0 +1,137 @@
+package web
+
+import (
+	"sync"
+
+	gqlerrors "github.com/graph-gophers/graphql-go/errors"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+)
+
+// queryInfo is what the handler needs to know about a query before and after
+// running it: graphql-go does not expose its parse tree.
+type queryInfo struct {
+	ok         bool // parsed; when false graphql-go reports the syntax error itself
+	doc        *ast.QueryDocument
+	aliases    int
+	operations map[string]ast.Operation // by name ("" for an anonymous one)
+}
+
+// operationType returns the type of the operation that will run ("" when unknown).
+func (q *queryInfo) operationType(name string) ast.Operation {
+	if !q.ok {
+		return ""
+	}
+	if name == "" && len(q.doc.Operations) == 1 {
+		return q.doc.Operations[0].Operation
+	}
+	return q.operations[name]
+}
+
+func analyzeQuery(query string) *queryInfo {
+	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	if err != nil {
+		return &queryInfo{}
+	}
+	q := &queryInfo{ok: true, doc: doc, operations: map[string]ast.Operation{}}
+	for _, op := range doc.Operations {
+		q.operations[op.Name] = op.Operation
+		q.aliases += countAliases(op.SelectionSet)
+	}
+	for _, f := range doc.Fragments {
+		q.aliases += countAliases(f.SelectionSet)
+	}
+	return q
+}
+
+func countAliases(set ast.SelectionSet) int {
+	n := 0
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Alias != "" && s.Alias != s.Name {
+				n++
+			}
+			n += countAliases(s.SelectionSet)
+		case *ast.InlineFragment:
+			n += countAliases(s.SelectionSet)
+		}
+	}
+	return n
+}
+
+// locate finds where the field at path is written, for resolver errors, which
+// graphql-go leaves without "locations" while Magento always has them.
+func (q *queryInfo) locate(opName string, path []any) []gqlerrors.Location {
+	if !q.ok || len(path) == 0 {
+		return nil
+	}
+	var set ast.SelectionSet
+	for _, op := range q.doc.Operations {
+		if op.Name == opName || (opName == "" && len(q.doc.Operations) == 1) {
+			set = op.SelectionSet
+		}
+	}
+	var found *ast.Field
+	for _, p := range path {
+		key, isKey := p.(string)
+		if !isKey {
+			continue // list index
+		}
+		f := findField(set, key)
+		if f == nil {
+			break
+		}
+		found, set = f, f.SelectionSet
+	}
+	if found == nil || found.Position == nil {
+		return nil
+	}
+	return []gqlerrors.Location{{Line: found.Position.Line, Column: found.Position.Column}}
+}
+
+func findField(set ast.SelectionSet, key string) *ast.Field {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			alias := s.Alias
+			if alias == "" {
+				alias = s.Name
+			}
+			if alias == key {
+				return s
+			}
+		case *ast.InlineFragment:
+			if f := findField(s.SelectionSet, key); f != nil {
+				return f
+			}
+		}
+	}
+	return nil
+}
+
+// queryCache keeps analyses of recent query strings; storefronts send the same few
+// queries again and again.
+type queryCache struct {
+	mu sync.Mutex
+	m  map[string]*queryInfo
+}
+
+const queryCacheSize = 512
+
+func (c *queryCache) get(query string) *queryInfo {
+	c.mu.Lock()
+	q, ok := c.m[query]
+	c.mu.Unlock()
+	if ok {
+		return q
+	}
+	q = analyzeQuery(query)
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= queryCacheSize {
+		c.m = make(map[string]*queryInfo, queryCacheSize)
+	}
+	c.m[query] = q
+	c.mu.Unlock()
+	return q
+}

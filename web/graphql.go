@@ -1,0 +1,205 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+
+	gqlerrors "github.com/graph-gophers/graphql-go/errors"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"shopauth/auth"
+)
+
+const msgUnableToParse = "Unable to parse the request."
+
+type gqlRequest struct {
+	Query         string         `json:"query"`
+	OperationName string         `json:"operationName"`
+	Variables     map[string]any `json:"variables"`
+}
+
+// gqlError is an error answered before the query runs.
+type gqlError struct {
+	Message    string            `json:"message"`
+	Extensions map[string]string `json:"extensions,omitempty"`
+}
+
+func writeGQLError(w http.ResponseWriter, status int, msg, category string) {
+	writeJSON(w, status, struct {
+		Errors []gqlError `json:"errors"`
+	}{[]gqlError{{Message: msg, Extensions: map[string]string{"category": category}}}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		status = http.StatusInternalServerError
+		buf.Reset()
+		buf.WriteString(`{"message":"Internal server error"}` + "\n")
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// decodeGraphQLRequest reads a GraphQL request from a GET URL or a POST body.
+func decodeGraphQLRequest(r *http.Request) (gqlRequest, error) {
+	var req gqlRequest
+	if r.Method == http.MethodGet {
+		q := r.URL.Query()
+		req.Query, req.OperationName = q.Get("query"), q.Get("operationName")
+		if v := q.Get("variables"); v != "" {
+			if err := json.Unmarshal([]byte(v), &req.Variables); err != nil {
+				return req, err
+			}
+		}
+	} else {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			return req, err
+		}
+		ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if ct == "application/graphql" {
+			req.Query = string(body)
+		} else {
+			dec := json.NewDecoder(bytes.NewReader(body))
+			dec.UseNumber()
+			if err := dec.Decode(&req); err != nil {
+				return req, err
+			}
+			if dec.More() {
+				return req, errors.New("trailing data after the request object")
+			}
+		}
+	}
+	if strings.TrimSpace(req.Query) == "" {
+		return req, errors.New("no query")
+	}
+	req.Variables = normalizeNumbers(req.Variables)
+	return req, nil
+}
+
+// normalizeNumbers turns json.Number into int32 or float64 as graphql-go expects.
+func normalizeNumbers(m map[string]any) map[string]any {
+	for k, v := range m {
+		m[k] = normalizeValue(v)
+	}
+	return m
+}
+
+func normalizeValue(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		if i, err := x.Int64(); err == nil && i >= -1<<31 && i < 1<<31 {
+			return int32(i)
+		}
+		f, _ := x.Float64()
+		return f
+	case map[string]any:
+		return normalizeNumbers(x)
+	case []any:
+		for i := range x {
+			x[i] = normalizeValue(x[i])
+		}
+	}
+	return v
+}
+
+func (s *Server) handleGraphQL(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		w.Header().Set("Allow", "GET, POST")
+		writeGQLError(w, http.StatusMethodNotAllowed, "Request method not allowed.", "graphql-input")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+	req, err := decodeGraphQLRequest(r)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeGQLError(w, http.StatusRequestEntityTooLarge, "Request body is too large.", "graphql-input")
+			return
+		}
+		writeGQLError(w, http.StatusBadRequest, msgUnableToParse, "graphql-input")
+		return
+	}
+	setLogAttr(r.Context(), slog.String("operation", req.OperationName))
+
+	ctx, authErr := s.authenticate(w, r)
+	if authErr != nil {
+		writeGQLError(w, http.StatusUnauthorized, authErr.Message, authErr.Category)
+		return
+	}
+	if len(req.Query) > maxQueryBytes {
+		writeGQLError(w, http.StatusOK, "Query is too long.", "graphql-input")
+		return
+	}
+	info := s.queries.get(req.Query)
+	if r.Method == http.MethodGet && info.operationType(req.OperationName) == ast.Mutation {
+		writeGQLError(w, http.StatusOK, "Mutation requests allowed only for POST requests", "graphql-input")
+		return
+	}
+	if info.aliases > maxAliases {
+		writeGQLError(w, http.StatusOK, "Max Aliases in query should be 10 but got "+itoa(info.aliases)+".", "graphql-input")
+		return
+	}
+
+	resp := s.schema.Exec(ctx, req.Query, req.OperationName, req.Variables)
+	status := http.StatusOK
+	for _, e := range resp.Errors {
+		s.finishError(r.Context(), e, info, req.OperationName)
+		if status != http.StatusOK {
+			continue
+		}
+		switch e.Extensions["category"] {
+		case auth.CategoryAuthentication:
+			status = http.StatusUnauthorized
+		case auth.CategoryAuthorization:
+			status = http.StatusForbidden
+		case "internal":
+			status = http.StatusInternalServerError
+		}
+	}
+	s.afterGraphQL(w, r, ctx)
+	writeJSON(w, status, resp)
+}
+
+// finishError gives every error Magento's shape: internal details are replaced by
+// "Internal server error" (and logged), and resolver errors get locations.
+func (s *Server) finishError(ctx context.Context, e *gqlerrors.QueryError, info *queryInfo, opName string) {
+	if e.ResolverError != nil {
+		var ae *auth.Error
+		if !errors.As(e.ResolverError, &ae) {
+			s.log.ErrorContext(ctx, "resolver failed", "request_id", requestID(ctx), "path", e.Path, "err", e.ResolverError)
+			e.Message = auth.MsgInternal
+			e.Extensions = map[string]any{"category": "internal"}
+		}
+	}
+	if e.Extensions == nil {
+		e.Extensions = map[string]any{"category": "graphql"}
+	}
+	if len(e.Locations) == 0 && len(e.Path) > 0 {
+		e.Locations = info.locate(opName, e.Path)
+	}
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+type panicHandler struct{ log *slog.Logger }
+
+// MakePanicError logs a resolver panic and answers like any internal failure.
+func (h panicHandler) MakePanicError(ctx context.Context, value any) *gqlerrors.QueryError {
+	h.log.ErrorContext(ctx, "resolver panic", "request_id", requestID(ctx), "panic", value)
+	return &gqlerrors.QueryError{Message: auth.MsgInternal, Extensions: map[string]any{"category": "internal"}}
+}

@@ -1,0 +1,184 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"shopauth/auth"
+	"shopauth/db"
+	"shopauth/web"
+)
+
+// schemaSDL is read from the repository root, as embed.go does for the binary.
+var schemaSDL = func() string {
+	b, err := os.ReadFile("../schema.graphql")
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}()
+
+// clock is a test clock that moves only when told.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// env is a running shopauth over a temp database.
+type env struct {
+	t     *testing.T
+	srv   *httptest.Server
+	svc   *auth.Service
+	db    *db.DB
+	clock *clock
+	path  string
+}
+
+// newEnv starts the real HTTP handler over a new SQLite file. Hashes use cheap
+// argon2id parameters (the hasher's own tests use the real ones).
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "shopauth.db")
+	return openEnv(t, path)
+}
+
+func openEnv(t *testing.T, path string) *env {
+	t.Helper()
+	ctx := context.Background()
+	d, err := db.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := &clock{t: time.Now().UTC().Truncate(time.Second)}
+	svc := auth.NewService(d, auth.NewHasher(auth.CheapHashParams, 0, rand.Reader))
+	svc.Now = clk.Now
+	if err := svc.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(web.Config{Service: svc, Schema: schemaSDL, Pinger: d, Version: "test", DBPath: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(func() { hs.Close(); d.Close() })
+	return &env{t: t, srv: hs, svc: svc, db: d, clock: clk, path: path}
+}
+
+// customer creates a customer directly (demo-style, skipping the policy).
+func (e *env) customer(email, password string) *auth.Customer {
+	e.t.Helper()
+	c := &auth.Customer{Email: email, Firstname: "John", Lastname: "Smith"}
+	if err := e.svc.CreateCustomerDirect(context.Background(), c, password, true); err != nil {
+		e.t.Fatal(err)
+	}
+	return c
+}
+
+func (e *env) set(path, value string) {
+	e.t.Helper()
+	if err := e.svc.SetSetting(context.Background(), path, value); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+type response struct {
+	status int
+	body   string
+	header http.Header
+}
+
+// do sends a raw HTTP request.
+func (e *env) do(method, path, contentType, body string, header map[string]string) response {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return response{res.StatusCode, strings.TrimSpace(string(b)), res.Header}
+}
+
+// gql posts a GraphQL request, with a bearer token when token is not empty.
+func (e *env) gql(token, query string, vars map[string]any) response {
+	e.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	h := map[string]string{}
+	if token != "" {
+		h["Authorization"] = "Bearer " + token
+	}
+	return e.do("POST", "/graphql", "application/json", string(body), h)
+}
+
+// token signs in and returns the customer token.
+func (e *env) token(email, password string) string {
+	e.t.Helper()
+	r := e.gql("", `mutation($e:String!,$p:String!){generateCustomerToken(email:$e,password:$p){token}}`,
+		map[string]any{"e": email, "p": password})
+	var out struct {
+		Data struct {
+			GenerateCustomerToken struct{ Token string }
+		}
+	}
+	if r.status != 200 || json.Unmarshal([]byte(r.body), &out) != nil || out.Data.GenerateCustomerToken.Token == "" {
+		e.t.Fatalf("sign in %s: %d %s", email, r.status, r.body)
+	}
+	return out.Data.GenerateCustomerToken.Token
+}
+
+// expect checks status and exact body.
+func expect(t *testing.T, r response, status int, body string) {
+	t.Helper()
+	if r.status != status || r.body != compact(t, body) {
+		t.Errorf("got %d %s\nwant %d %s", r.status, r.body, status, compact(t, body))
+	}
+}
+
+func compact(t *testing.T, s string) string {
+	var b bytes.Buffer
+	if err := json.Compact(&b, []byte(s)); err != nil {
+		return strings.TrimSpace(s)
+	}
+	return b.String()
+}
+
+// gqlErr is the exact body of a single resolver error on a root field at line 1.
+func gqlErr(msg, category string, col int, field string) string {
+	m, _ := json.Marshal(msg)
+	return `{"errors":[{"message":` + string(m) + `,"locations":[{"line":1,"column":` + itoa(col) + `}],"path":["` + field +
+		`"],"extensions":{"category":"` + category + `"}}],"data":{"` + field + `":null}}`
+}
+
+func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+func dbFilter(customerID int64, event string) db.AuditFilter {
+	return db.AuditFilter{CustomerID: customerID, Event: event}
+}

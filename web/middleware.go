@@ -1,0 +1,145 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"shopauth/auth"
+)
+
+type requestStateKey struct{}
+
+// requestState is per-request data the log line is made of.
+type requestState struct {
+	id    string
+	mu    sync.Mutex
+	attrs []slog.Attr
+}
+
+func requestID(ctx context.Context) string {
+	if st, ok := ctx.Value(requestStateKey{}).(*requestState); ok {
+		return st.id
+	}
+	return ""
+}
+
+// setLogAttr adds an attribute to the request's log line.
+func setLogAttr(ctx context.Context, a slog.Attr) {
+	if st, ok := ctx.Value(requestStateKey{}).(*requestState); ok {
+		st.mu.Lock()
+		st.attrs = append(st.attrs, a)
+		st.mu.Unlock()
+	}
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += n
+	return n, err
+}
+
+func newRequestID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// withRequest gives each request an id, recovers panics, and writes one log line
+// (never headers or bodies, so no token or password reaches the log).
+func (s *Server) withRequest(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := &requestState{id: newRequestID()}
+		ctx := context.WithValue(r.Context(), requestStateKey{}, st)
+		rec := &statusRecorder{ResponseWriter: w}
+		start := time.Now()
+		rec.Header().Set("X-Request-Id", st.id)
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.ErrorContext(ctx, "handler panic", "request_id", st.id, "panic", v)
+				if rec.status == 0 {
+					writeJSON(rec, http.StatusInternalServerError, map[string]string{"message": auth.MsgInternal})
+				}
+			}
+			if s.cfg.LogRequests {
+				attrs := []slog.Attr{slog.String("request_id", st.id), slog.String("method", r.Method),
+					slog.String("path", r.URL.Path), slog.Int("status", rec.status), slog.Int("bytes", rec.bytes),
+					slog.Duration("duration", time.Since(start)), slog.String("remote", r.RemoteAddr)}
+				st.mu.Lock()
+				attrs = append(attrs, st.attrs...)
+				st.mu.Unlock()
+				s.log.LogAttrs(ctx, slog.LevelInfo, "request", attrs...)
+			}
+		}()
+		next.ServeHTTP(rec, r.WithContext(ctx))
+	})
+}
+
+// bearerToken returns the token of an "Authorization: Bearer <token>" header. Like
+// Magento, a header that is not exactly two space-separated parts with the scheme
+// "bearer" (any case) is ignored.
+func bearerToken(r *http.Request) (string, bool) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return "", false
+	}
+	parts := strings.Split(h, " ")
+	if len(parts) != 2 || !strings.EqualFold(parts[0], "bearer") {
+		return "", false
+	}
+	return parts[1], true
+}
+
+// authenticate finds the request's principal from its bearer token (or, for GraphQL
+// POSTs, its session). A bad token is an error even when the query needs no user.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (context.Context, *auth.Error) {
+	ctx := r.Context()
+	if tok, ok := bearerToken(r); ok {
+		p, err := s.svc.VerifyToken(tok)
+		if err != nil {
+			var ae *auth.Error
+			if asAuthError(err, &ae) {
+				return ctx, ae
+			}
+			return ctx, auth.ErrTokenUnreadable
+		}
+		setLogAttr(ctx, slog.Int64("uid", p.UserID))
+		return auth.WithPrincipal(ctx, p), nil
+	}
+	if p := s.sessionPrincipal(w, r); p != nil {
+		return auth.WithPrincipal(ctx, p), nil
+	}
+	return ctx, nil
+}
+
+func asAuthError(err error, target **auth.Error) bool {
+	ae, ok := err.(*auth.Error)
+	if ok {
+		*target = ae
+	}
+	return ok
+}

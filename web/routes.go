@@ -1,0 +1,31 @@
+package web
+
+import (
+	"net/http"
+)
+
+// routes lists every URL shopauth serves.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/graphql", s.handleGraphQL)
+	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("/rest/", s.handleREST)
+	mux.HandleFunc("GET /{$}", s.handleStart)
+	return s.withRequest(mux)
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Pinger != nil {
+		if err := s.cfg.Pinger.Ping(r.Context()); err != nil {
+			s.log.ErrorContext(r.Context(), "health check", "err", err)
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// handleREST answers Magento REST routes (SPEC §5, §6); unknown ones get Magento's 404.
+func (s *Server) handleREST(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusNotFound, map[string]string{"message": "Request does not match any route."})
+}

@@ -1,0 +1,72 @@
+// Package web serves shopauth over HTTP: GraphQL, Magento REST, the admin page.
+package web
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	graphql "github.com/graph-gophers/graphql-go"
+
+	"shopauth/auth"
+	"shopauth/resolvers"
+)
+
+// Limits bound what one request may cost.
+const (
+	maxBodyBytes  = 1 << 20
+	maxQueryBytes = 64 << 10
+	maxDepth      = 20 // Magento's queryDepth
+	maxAliases    = 10 // Magento's graphql/validation/maximum_alias_allowed
+	maxSelections = 2000
+)
+
+// Config is what the server is built from.
+type Config struct {
+	Service *auth.Service
+	Schema  string // schema.graphql
+	Assets  fs.FS  // holds web/templates and web/static
+	Log     *slog.Logger
+	// Pinger checks the database for /healthz.
+	Pinger interface{ Ping(context.Context) error }
+	// Version and DBPath are shown on the start page.
+	Version string
+	DBPath  string
+	// LogRequests turns the one-line-per-request log on.
+	LogRequests bool
+}
+
+// Server is the HTTP side of shopauth.
+type Server struct {
+	cfg     Config
+	svc     *auth.Service
+	schema  *graphql.Schema
+	queries queryCache
+	log     *slog.Logger
+	handler http.Handler
+}
+
+// New builds the server and its routes.
+func New(cfg Config) (*Server, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	schema, err := graphql.ParseSchema(cfg.Schema, resolvers.New(cfg.Service),
+		graphql.UseFieldResolvers(),
+		graphql.MaxDepth(maxDepth),
+		graphql.MaxQueryLength(maxQueryBytes),
+		graphql.MaxSelections(maxSelections),
+		graphql.MaxParallelism(10),
+		graphql.PanicHandler(panicHandler{cfg.Log}),
+	)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, svc: cfg.Service, schema: schema, log: cfg.Log}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// ServeHTTP serves every route.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
