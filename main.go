@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -48,7 +49,7 @@ func main() {
 	}
 }
 
-// commands maps each subcommand to its implementation.
+// commands maps each subcommand to its implementation; cmd_*.go files add theirs in init.
 var commands = map[string]func(ctx context.Context, args []string, stdout io.Writer) error{
 	"serve":           cmdServe,
 	"config:set":      cmdConfigSet,
@@ -64,7 +65,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	cmd, ok := commands[name]
 	if !ok {
-		return usagef("unknown command %q (commands: serve, config:set, config:show, customer:create, version)", name)
+		names := make([]string, 0, len(commands))
+		for n := range commands {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return usagef("unknown command %q (commands: %s)", name, strings.Join(names, ", "))
 	}
 	return cmd(ctx, args, stdout)
 }
