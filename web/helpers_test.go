@@ -44,7 +44,7 @@ func (c *clock) Add(d time.Duration) {
 
 // env is a running shopauth over a temp database.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *httptest.Server
 	svc   *auth.Service
 	db    *db.DB
@@ -54,13 +54,13 @@ type env struct {
 
 // newEnv starts the real HTTP handler over a new SQLite file. Hashes use cheap
 // argon2id parameters (the hasher's own tests use the real ones).
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "shopauth.db")
 	return openEnv(t, path)
 }
 
-func openEnv(t *testing.T, path string) *env {
+func openEnv(t testing.TB, path string) *env {
 	t.Helper()
 	ctx := context.Background()
 	d, err := db.Open(ctx, path)

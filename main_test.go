@@ -1,0 +1,210 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func init() {
+	// The CLI's hashes use cheap parameters in tests (the hasher's tests use the real ones).
+	os.Setenv("SHOPAUTH_INSECURE_FAST_HASH", "1")
+}
+
+// cli runs a command in-process and returns its stdout and error.
+func cli(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	err := run(context.Background(), args, &out, io.Discard)
+	return out.String(), err
+}
+
+func isUsage(err error) bool {
+	var ue usageError
+	return errors.As(err, &ue)
+}
+
+func TestConfigSetShow(t *testing.T) {
+	dbf := filepath.Join(t.TempDir(), "s.db")
+	if out, err := cli(t, "config:set", "oauth/access_token_lifetime/customer", "0.5", "--db", dbf); err != nil || out != "Value was saved.\n" {
+		t.Fatalf("config:set: %q %v", out, err)
+	}
+	// Flags may stand anywhere after the command name.
+	if out, err := cli(t, "config:show", "--db", dbf, "oauth/access_token_lifetime/customer"); err != nil || out != "0.5\n" {
+		t.Fatalf("config:show PATH: %q %v", out, err)
+	}
+	out, err := cli(t, "config:show", "--db", dbf)
+	if err != nil || !strings.Contains(out, "oauth/access_token_lifetime/customer = 0.5\n") ||
+		!strings.Contains(out, "crypt/key = ******\n") || !strings.Contains(out, "customer/password/lockout_failures = 10\n") {
+		t.Fatalf("config:show: %q %v", out, err)
+	}
+	key, _ := cli(t, "config:show", "crypt/key", "--db", dbf)
+	if len(strings.TrimSpace(key)) != 32 {
+		t.Errorf("generated crypt/key %q", key)
+	}
+	for _, args := range [][]string{
+		{"config:set", "no/such/path", "1"},
+		{"config:set", "oauth/access_token_lifetime/customer", "0"},
+		{"config:set", "oauth/access_token_lifetime/customer", "-1"},
+		{"config:set", "oauth/access_token_lifetime/customer", "abc"},
+		{"config:set", "graphql/session/disable", "2"},
+		{"config:set", "customer/password/lockout_failures", "1.5"},
+		{"config:set", "only-one-arg"},
+		{"config:set", "a", "b", "c"},
+		{"config:show", "no/such/path"},
+		{"config:set", "--bogus", "x", "y"},
+		{"nonsense"},
+	} {
+		if _, err := cli(t, append(args, "--db", dbf)...); !isUsage(err) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%v: want a one-line usage error, got %v", args, err)
+		}
+	}
+	// Nothing was written by the rejected commands.
+	if out, _ := cli(t, "config:show", "oauth/access_token_lifetime/customer", "--db", dbf); out != "0.5\n" {
+		t.Errorf("after rejected sets: %q", out)
+	}
+}
+
+func TestCustomerCreate(t *testing.T) {
+	dbf := filepath.Join(t.TempDir(), "s.db")
+	out, err := cli(t, "customer:create", "--email", "a@example.com", "--password", "Passw0rd!", "--firstname", "A", "--lastname", "B", "--db", dbf)
+	if err != nil || out != "Created customer 1 <a@example.com>\n" {
+		t.Fatalf("%q %v", out, err)
+	}
+	for _, args := range [][]string{
+		{"--email", "a@example.com", "--password", "Passw0rd!", "--firstname", "A", "--lastname", "B"},
+		{"--email", "b@example.com", "--password", "short", "--firstname", "A", "--lastname", "B"},
+		{"--email", "bad", "--password", "Passw0rd!", "--firstname", "A", "--lastname", "B"},
+		{"--email", "c@example.com", "--password", "Passw0rd!", "--lastname", "B"},
+	} {
+		_, err := cli(t, append(append([]string{"customer:create"}, args...), "--db", dbf)...)
+		if !isUsage(err) {
+			t.Errorf("%v: want usage error, got %v", args, err)
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	out, err := cli(t, "version")
+	if err != nil || !strings.HasPrefix(out, "shopauth dev (") {
+		t.Fatalf("%q %v", out, err)
+	}
+}
+
+// TestServeBinary builds the real binary, serves with --demo, checks the Magento doc
+// request, a config change seen by the running server, and a clean SIGTERM stop.
+func TestServeBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "shopauth")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	dbf := filepath.Join(dir, "shop.db")
+	cmd := exec.Command(bin, "serve", "--demo", "--addr", "127.0.0.1:0", "--db", dbf)
+	cmd.Env = append(os.Environ(), "SHOPAUTH_INSECURE_FAST_HASH=1")
+	stdout, _ := cmd.StdoutPipe()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("no listening line: %v\n%s", err, stderr.String())
+	}
+	base := strings.TrimSpace(line[strings.Index(line, "http://"):])
+
+	post := func(token, query string) (int, string) {
+		body, _ := json.Marshal(map[string]string{"query": query})
+		req, _ := http.NewRequest("POST", base+"/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	status, body := post("", `mutation { generateCustomerToken(email: "customer@example.com", password: "password") { token } }`)
+	var tok struct {
+		Data struct{ GenerateCustomerToken struct{ Token string } }
+	}
+	json.Unmarshal([]byte(body), &tok)
+	if status != 200 || tok.Data.GenerateCustomerToken.Token == "" {
+		t.Fatalf("doc sign-in: %d %s", status, body)
+	}
+	if status, body := post(tok.Data.GenerateCustomerToken.Token, `{customer{firstname lastname email}}`); status != 200 ||
+		body != `{"data":{"customer":{"firstname":"John","lastname":"Smith","email":"customer@example.com"}}}`+"\n" {
+		t.Fatalf("customer: %d %s", status, body)
+	}
+	// config:set from another process reaches the running server within 1 s.
+	if _, err := cli(t, "config:set", "oauth/access_token_lifetime/customer", "7", "--db", dbf); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Second)
+	for {
+		_, body := post("", `{storeConfig{customer_access_token_lifetime}}`)
+		if strings.Contains(body, `"customer_access_token_lifetime":7`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("setting not seen within 1 s: %s", body)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	// --demo again on the same database changes nothing (idempotent).
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no clean stop after SIGTERM")
+	}
+	if !strings.Contains(stderr.String(), `"msg":"shutting down"`) {
+		t.Errorf("log: %s", stderr.String())
+	}
+	for _, secret := range []string{"password", tok.Data.GenerateCustomerToken.Token} {
+		if strings.Contains(stderr.String(), secret) {
+			t.Errorf("log contains a secret %q", secret)
+		}
+	}
+	// Demo seed is idempotent and twofactor was switched off on the new database.
+	if out, _ := cli(t, "config:show", "twofactorauth/general/enable", "--db", dbf); out != "0\n" {
+		t.Errorf("2fa after demo: %q", out)
+	}
+	d, svc, err := openService(context.Background(), dbf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := seedDemo(context.Background(), d, svc); err != nil {
+		t.Fatalf("second seed: %v", err)
+	}
+	d.Close()
+}
