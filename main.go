@@ -11,7 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -56,6 +56,7 @@ var commands = map[string]func(ctx context.Context, args []string, stdout io.Wri
 	"config:show":     cmdConfigShow,
 	"customer:create": cmdCustomerCreate,
 	"version":         cmdVersion,
+	"backup":          cmdBackup,
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -146,11 +147,27 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 	addr := fs.String("addr", envOr("SHOPAUTH_ADDR", "127.0.0.1:8080"), "listen address")
 	demo := fs.Bool("demo", false, "seed demo data")
 	quiet := fs.Bool("quiet", false, "no request log")
+	proxies := fs.String("trusted-proxy", os.Getenv("SHOPAUTH_TRUSTED_PROXIES"), "comma-separated CIDRs whose X-Forwarded-For is believed")
 	if _, err := fs.parse(args, 0, "[--db FILE] [--addr HOST:PORT] [--demo]"); err != nil {
 		return err
 	}
 	if _, _, err := net.SplitHostPort(*addr); err != nil {
 		return usagef("serve: bad --addr %q: %v", *addr, err)
+	}
+	var trusted []netip.Prefix
+	for _, p := range strings.Split(*proxies, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		pfx, err := netip.ParsePrefix(p)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(p)
+			if aerr != nil {
+				return usagef("serve: bad --trusted-proxy %q: want a CIDR or an address", p)
+			}
+			pfx = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		trusted = append(trusted, pfx)
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	d, svc, err := openService(ctx, fs.db)
@@ -165,7 +182,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	srv, err := web.New(web.Config{Service: svc, Schema: schemaSDL, Assets: webAssets, Log: log, Pinger: d,
-		Version: version, DBPath: fs.db, LogRequests: !*quiet})
+		Version: version, DBPath: fs.db, LogRequests: !*quiet, TrustedProxies: trusted})
 	if err != nil {
 		return err
 	}
@@ -179,9 +196,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 	defer stopWatch()
 	go svc.Watch(watchCtx, 250*time.Millisecond)
 
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
-		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	hs := web.NewHTTPServer(srv, web.DefaultTimeouts, log)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	log.Info("listening", "addr", ln.Addr().String(), "db", fs.db, "version", version)
@@ -291,6 +306,27 @@ func cmdCustomerCreate(ctx context.Context, args []string, stdout io.Writer) err
 		return err
 	}
 	fmt.Fprintf(stdout, "Created customer %d <%s>\n", c.ID, c.Email)
+	return nil
+}
+
+func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlags("backup")
+	pos, err := fs.parse(args, 1, "FILE [--db FILE]")
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(pos[0]); err == nil {
+		return usagef("backup: %s already exists", pos[0])
+	}
+	d, err := db.Open(ctx, fs.db)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Backup(ctx, pos[0]); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Backed up %s to %s\n", fs.db, pos[0])
 	return nil
 }
 

@@ -67,6 +67,8 @@ type Service struct {
 	Log         *slog.Logger
 	// AltPasswords are tried, in order, when the password does not match (SPEC §6).
 	AltPasswords []AltPassword
+	// OnEvent, when set, sees every audit event name (for metrics).
+	OnEvent func(event string)
 
 	settings    atomic.Pointer[Settings]
 	settingsVer atomic.Int64
@@ -189,6 +191,9 @@ func (s *Service) Revoke(ctx context.Context, userType int, userID int64) error 
 }
 
 func (s *Service) audit(ctx context.Context, e AuditEvent) {
+	if s.OnEvent != nil {
+		s.OnEvent(e.Event)
+	}
 	if s.Audit == nil {
 		return
 	}

@@ -50,6 +50,8 @@ const (
 	PathMailFrom                = "trans_email/ident_general/email"
 	PathStoreName               = "general/store_information/name"
 	PathAssistanceCheckboxTitle = "login_as_customer/general/shopping_assistance_checkbox_title"
+	PathSignInRateLimit         = "shopauth/rate_limit/signin_per_minute"
+	PathResetRateLimit          = "shopauth/rate_limit/reset_per_minute"
 )
 
 var settingDefs = []Setting{
@@ -78,6 +80,8 @@ var settingDefs = []Setting{
 	{Path: PathSMTPPassword, Default: "", Help: "SMTP password", Secret: true, validate: anyLine},
 	{Path: PathMailFrom, Default: "owner@example.com", Help: "sender address", validate: anyLine},
 	{Path: PathStoreName, Default: "Default Store View", Help: "store name", validate: anyLine},
+	{Path: PathSignInRateLimit, Default: "60", Help: "sign-in requests per client address per minute (0 = no limit)", validate: intRange(0, 1000000)},
+	{Path: PathResetRateLimit, Default: "10", Help: "password reset requests per client address per minute (0 = no limit)", validate: intRange(0, 1000000)},
 	{Path: PathAssistanceCheckboxTitle, Default: "Allow remote shopping assistance", Help: "storefront checkbox title", validate: anyLine},
 }
 

@@ -26,6 +26,7 @@ type DB struct {
 	write *sql.DB
 	read  *sql.DB
 	Path  string
+	dsn   string
 	// Created is true when Open made the schema from nothing (a new database).
 	Created bool
 }
@@ -48,7 +49,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
-	d := &DB{write: w, read: r, Path: path}
+	d := &DB{write: w, read: r, Path: path, dsn: base}
 	if err := d.migrate(ctx); err != nil {
 		d.Close()
 		return nil, err

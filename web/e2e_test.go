@@ -188,6 +188,7 @@ func TestParallelFailuresLockOnce(t *testing.T) {
 	e := newEnv(t)
 	c := e.customer("customer@example.com", "password")
 	e.set(auth.PathThrottleMaxFailures, "0")
+	e.set(auth.PathSignInRateLimit, "0")
 	var wg sync.WaitGroup
 	for i := 0; i < 100; i++ {
 		wg.Add(1)
@@ -213,6 +214,7 @@ func TestParallelFailuresLockOnce(t *testing.T) {
 func TestParallelThrottleCounts(t *testing.T) {
 	e := newEnv(t)
 	e.set(auth.PathThrottleMaxFailures, "1000")
+	e.set(auth.PathSignInRateLimit, "0")
 	var wg sync.WaitGroup
 	for i := 0; i < 50; i++ {
 		wg.Add(1)

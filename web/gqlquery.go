@@ -15,6 +15,45 @@ type queryInfo struct {
 	doc        *ast.QueryDocument
 	aliases    int
 	operations map[string]ast.Operation // by name ("" for an anonymous one)
+	rootFields map[string][]string      // field names selected at the root, by operation name
+}
+
+// selects reports whether the operation that will run selects any of the root fields.
+func (q *queryInfo) selects(opName string, fields ...string) bool {
+	if !q.ok {
+		return false
+	}
+	if opName == "" && len(q.doc.Operations) == 1 {
+		opName = q.doc.Operations[0].Name
+	}
+	for _, f := range q.rootFields[opName] {
+		for _, want := range fields {
+			if f == want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// rootFieldNames lists the root fields, expanding each fragment at most once so a
+// hostile query cannot make the expansion explode.
+func rootFieldNames(set ast.SelectionSet, doc *ast.QueryDocument, seen map[string]bool) []string {
+	var out []string
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			out = append(out, s.Name)
+		case *ast.InlineFragment:
+			out = append(out, rootFieldNames(s.SelectionSet, doc, seen)...)
+		case *ast.FragmentSpread:
+			if f := doc.Fragments.ForName(s.Name); f != nil && !seen[s.Name] {
+				seen[s.Name] = true
+				out = append(out, rootFieldNames(f.SelectionSet, doc, seen)...)
+			}
+		}
+	}
+	return out
 }
 
 // operationType returns the type of the operation that will run ("" when unknown).
@@ -33,9 +72,10 @@ func analyzeQuery(query string) *queryInfo {
 	if err != nil {
 		return &queryInfo{}
 	}
-	q := &queryInfo{ok: true, doc: doc, operations: map[string]ast.Operation{}}
+	q := &queryInfo{ok: true, doc: doc, operations: map[string]ast.Operation{}, rootFields: map[string][]string{}}
 	for _, op := range doc.Operations {
 		q.operations[op.Name] = op.Operation
+		q.rootFields[op.Name] = rootFieldNames(op.SelectionSet, doc, map[string]bool{})
 		q.aliases += countAliases(op.SelectionSet)
 	}
 	for _, f := range doc.Fragments {

@@ -17,7 +17,26 @@ import (
 	"shopauth/auth"
 )
 
-const msgUnableToParse = "Unable to parse the request."
+const (
+	msgUnableToParse   = "Unable to parse the request."
+	msgTooManyRequests = "Too many requests from this address. Please wait and try again later."
+)
+
+// allowGraphQL applies the per-address limits to sign-in and password-reset mutations.
+func (s *Server) allowGraphQL(r *http.Request, info *queryInfo, opName string) bool {
+	st := s.svc.Settings()
+	now := s.svc.Now()
+	addr := s.limits.clientAddr(r)
+	if info.selects(opName, "generateCustomerToken", "exchangeOtpForCustomerToken") &&
+		!s.limits.allow("signin", addr, st.Int(auth.PathSignInRateLimit), now) {
+		return false
+	}
+	if info.selects(opName, "requestPasswordResetEmail", "resetPassword") &&
+		!s.limits.allow("reset", addr, st.Int(auth.PathResetRateLimit), now) {
+		return false
+	}
+	return true
+}
 
 type gqlRequest struct {
 	Query         string         `json:"query"`
@@ -145,6 +164,11 @@ func (s *Server) handleGraphQL(w http.ResponseWriter, r *http.Request) {
 	info := s.queries.get(req.Query)
 	if r.Method == http.MethodGet && info.operationType(req.OperationName) == ast.Mutation {
 		writeGQLError(w, http.StatusOK, "Mutation requests allowed only for POST requests", "graphql-input")
+		return
+	}
+	if r.Method == http.MethodPost && !s.allowGraphQL(r, info, req.OperationName) {
+		s.metrics.rateLimited.WithLabelValues("graphql").Inc()
+		writeGQLError(w, http.StatusTooManyRequests, msgTooManyRequests, "graphql-input")
 		return
 	}
 	if info.aliases > maxAliases {

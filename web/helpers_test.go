@@ -61,6 +61,15 @@ func newEnv(t testing.TB) *env {
 }
 
 func openEnv(t testing.TB, path string) *env {
+	return openEnvWith(t, path, nil)
+}
+
+// newEnvWith is newEnv with a chance to change the server's Config.
+func newEnvWith(t testing.TB, configure func(*web.Config)) *env {
+	return openEnvWith(t, filepath.Join(t.TempDir(), "shopauth.db"), configure)
+}
+
+func openEnvWith(t testing.TB, path string, configure func(*web.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	d, err := db.Open(ctx, path)
@@ -73,11 +82,17 @@ func openEnv(t testing.TB, path string) *env {
 	if err := svc.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Config{Service: svc, Schema: schemaSDL, Pinger: d, Version: "test", DBPath: path})
+	cfg := web.Config{Service: svc, Schema: schemaSDL, Pinger: d, Version: "test", DBPath: path}
+	if configure != nil {
+		configure(&cfg)
+	}
+	srv, err := web.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer(srv)
+	hs := httptest.NewUnstartedServer(srv)
+	hs.Config.MaxHeaderBytes = web.MaxHeaderBytes
+	hs.Start()
 	t.Cleanup(func() { hs.Close(); d.Close() })
 	return &env{t: t, srv: hs, svc: svc, db: d, clock: clk, path: path}
 }

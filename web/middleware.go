@@ -85,6 +85,7 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 					writeJSON(rec, http.StatusInternalServerError, map[string]string{"message": auth.MsgInternal})
 				}
 			}
+			s.metrics.observeRequest(r.Pattern, rec.status)
 			if s.cfg.LogRequests {
 				attrs := []slog.Attr{slog.String("request_id", st.id), slog.String("method", r.Method),
 					slog.String("path", r.URL.Path), slog.Int("status", rec.status), slog.Int("bytes", rec.bytes),
@@ -95,7 +96,8 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 				s.log.LogAttrs(ctx, slog.LevelInfo, "request", attrs...)
 			}
 		}()
-		next.ServeHTTP(rec, r.WithContext(ctx))
+		r = r.WithContext(ctx)
+		next.ServeHTTP(rec, r)
 	})
 }
 
@@ -120,6 +122,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (context.C
 	ctx := r.Context()
 	if tok, ok := bearerToken(r); ok {
 		p, err := s.svc.VerifyToken(tok)
+		s.metrics.observeVerification(err)
 		if err != nil {
 			var ae *auth.Error
 			if asAuthError(err, &ae) {

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 
 	graphql "github.com/graph-gophers/graphql-go"
 
@@ -35,6 +36,8 @@ type Config struct {
 	DBPath  string
 	// LogRequests turns the one-line-per-request log on.
 	LogRequests bool
+	// TrustedProxies are the peers whose X-Forwarded-For is believed (for rate limits).
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the HTTP side of shopauth.
@@ -45,6 +48,8 @@ type Server struct {
 	queries queryCache
 	log     *slog.Logger
 	handler http.Handler
+	metrics *metrics
+	limits  *rateLimits
 }
 
 // New builds the server and its routes.
@@ -63,7 +68,15 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, svc: cfg.Service, schema: schema, log: cfg.Log}
+	s := &Server{cfg: cfg, svc: cfg.Service, schema: schema, log: cfg.Log, metrics: newMetrics(cfg.Service)}
+	s.limits = newRateLimits(cfg.TrustedProxies)
+	prev := cfg.Service.OnEvent
+	cfg.Service.OnEvent = func(ev string) {
+		s.metrics.observeEvent(ev)
+		if prev != nil {
+			prev(ev)
+		}
+	}
 	s.handler = s.routes()
 	return s, nil
 }

@@ -1,0 +1,100 @@
+package web
+
+import (
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// rateLimits keeps a token bucket per client address and kind of request
+// (sign-in, password reset), so one address cannot hammer those routes.
+type rateLimits struct {
+	trusted []netip.Prefix
+	mu      sync.Mutex
+	buckets map[bucketKey]*bucket
+	swept   time.Time
+}
+
+type bucketKey struct {
+	kind string
+	addr netip.Addr
+}
+
+type bucket struct {
+	lim      *rate.Limiter
+	perMin   int
+	lastSeen time.Time
+}
+
+func newRateLimits(trusted []netip.Prefix) *rateLimits {
+	return &rateLimits{trusted: trusted, buckets: map[bucketKey]*bucket{}}
+}
+
+func (l *rateLimits) isTrusted(a netip.Addr) bool {
+	for _, p := range l.trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// clientAddr is the peer address, or, when the peer is a trusted proxy, the nearest
+// untrusted address in X-Forwarded-For. A forwarded header from anyone else is ignored.
+func (l *rateLimits) clientAddr(r *http.Request) netip.Addr {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	addr, err := netip.ParseAddr(host)
+	if err != nil {
+		return netip.Addr{}
+	}
+	addr = addr.Unmap()
+	if !l.isTrusted(addr) {
+		return addr
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			return addr // garbage: stop at the last address we can trust
+		}
+		hop = hop.Unmap()
+		if !l.isTrusted(hop) {
+			return hop
+		}
+		addr = hop
+	}
+	return addr
+}
+
+// allow takes one token from the bucket of kind for addr; perMinute <= 0 means no limit.
+func (l *rateLimits) allow(kind string, addr netip.Addr, perMinute int, now time.Time) bool {
+	if perMinute <= 0 {
+		return true
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.swept) > time.Minute {
+		for k, b := range l.buckets {
+			if now.Sub(b.lastSeen) > 2*time.Minute {
+				delete(l.buckets, k)
+			}
+		}
+		l.swept = now
+	}
+	k := bucketKey{kind, addr}
+	b := l.buckets[k]
+	if b == nil || b.perMin != perMinute {
+		b = &bucket{lim: rate.NewLimiter(rate.Limit(float64(perMinute)/60), perMinute), perMin: perMinute}
+		l.buckets[k] = b
+	}
+	b.lastSeen = now
+	return b.lim.AllowN(now, 1)
+}
