@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"shopauth/db"
+)
+
+// gqlPost sends a GraphQL request to a running binary; ok is false when the request
+// did not get an answer (the server was killed mid-request).
+func gqlPost(client *http.Client, base, token, query string) (status int, body string, ok bool) {
+	b, _ := json.Marshal(map[string]string{"query": query})
+	req, _ := http.NewRequest("POST", base+"/graphql", bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return 0, "", false
+	}
+	defer res.Body.Close()
+	out, err := io.ReadAll(res.Body)
+	if err != nil {
+		return 0, "", false
+	}
+	return res.StatusCode, string(out), true
+}
+
+// TestCrashSafety kills the server with SIGKILL at random moments under a load of
+// account creations, sign-ins and revocations, restarts it, and checks that every
+// acknowledged account exists, every acknowledged revocation still rejects its token,
+// and the database passes integrity_check.
+func TestCrashSafety(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills the real binary")
+	}
+	dbf := filepath.Join(t.TempDir(), "crash.db")
+	if _, err := cli(t, "config:set", "shopauth/rate_limit/signin_per_minute", "0", "--db", dbf); err != nil {
+		t.Fatal(err)
+	}
+	const kills = 12
+	var (
+		mu       sync.Mutex
+		accounts []string // acknowledged creations
+		revoked  []string // tokens whose revocation was acknowledged
+		seq      int
+	)
+	client := &http.Client{Timeout: 5 * time.Second}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := 0; round < kills; round++ {
+		cmd, base := startBinary(t, io.Discard, "serve", "--quiet", "--addr", "127.0.0.1:0", "--db", dbf)
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		for w := 0; w < 4; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					mu.Lock()
+					seq++
+					email := fmt.Sprintf("c%d@example.com", seq)
+					mu.Unlock()
+					status, body, ok := gqlPost(client, base, "", fmt.Sprintf(
+						`mutation{createCustomerV2(input:{email:%q,firstname:"C",lastname:"D",password:"Passw0rd!"}){customer{email}}}`, email))
+					if !ok {
+						return
+					}
+					if status == 200 && bytes.Contains([]byte(body), []byte(email)) {
+						mu.Lock()
+						accounts = append(accounts, email)
+						mu.Unlock()
+					}
+					status, body, ok = gqlPost(client, base, "", fmt.Sprintf(
+						`mutation{generateCustomerToken(email:%q,password:"Passw0rd!"){token}}`, email))
+					if !ok || status != 200 {
+						continue
+					}
+					var tok struct {
+						Data struct{ GenerateCustomerToken struct{ Token string } }
+					}
+					json.Unmarshal([]byte(body), &tok)
+					token := tok.Data.GenerateCustomerToken.Token
+					status, body, ok = gqlPost(client, base, token, `mutation{revokeCustomerToken{result}}`)
+					if ok && status == 200 && body == `{"data":{"revokeCustomerToken":{"result":true}}}`+"\n" {
+						mu.Lock()
+						revoked = append(revoked, token)
+						mu.Unlock()
+					}
+				}
+			}()
+		}
+		time.Sleep(time.Duration(150+rng.IntN(450)) * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		close(stop)
+		wg.Wait()
+	}
+
+	// Restart and check everything that was acknowledged.
+	cmd, base := startBinary(t, io.Discard, "serve", "--quiet", "--addr", "127.0.0.1:0", "--db", dbf)
+	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	if len(accounts) < kills || len(revoked) < kills {
+		t.Fatalf("too little load to mean anything: %d accounts, %d revocations", len(accounts), len(revoked))
+	}
+	for _, email := range accounts {
+		_, body, _ := gqlPost(client, base, "", fmt.Sprintf(`{isEmailAvailable(email:%q){is_email_available}}`, email))
+		if body != `{"data":{"isEmailAvailable":{"is_email_available":false}}}`+"\n" {
+			t.Errorf("acknowledged account %s lost: %s", email, body)
+		}
+	}
+	for _, tok := range revoked {
+		status, body, _ := gqlPost(client, base, tok, `{customer{email}}`)
+		if status != 401 || body != `{"errors":[{"message":"User token has been revoked","extensions":{"category":"graphql-authentication"}}]}`+"\n" {
+			t.Errorf("acknowledged revocation lost: %d %s", status, body)
+		}
+	}
+	d, err := db.Open(context.Background(), dbf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if res, err := d.IntegrityCheck(context.Background()); err != nil || res != "ok" {
+		t.Fatalf("integrity_check: %q %v", res, err)
+	}
+	t.Logf("%d kills survived; %d acknowledged accounts and %d acknowledged revocations checked", kills, len(accounts), len(revoked))
+}
