@@ -49,14 +49,25 @@ func unixOf(t time.Time) int64 {
 	return t.Unix()
 }
 
+func (d *DB) prepare(ctx context.Context) error {
+	var err error
+	if d.customerByID, err = d.read.PrepareContext(ctx, `SELECT `+customerColumns+` FROM customer WHERE id = ?`); err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	if d.customerByEmail, err = d.read.PrepareContext(ctx, `SELECT `+customerColumns+` FROM customer WHERE email = ?`); err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	return nil
+}
+
 // CustomerByEmail finds a customer by email, ignoring case.
 func (d *DB) CustomerByEmail(ctx context.Context, email string) (*auth.Customer, error) {
-	return scanCustomer(d.read.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customer WHERE email = ?`, email))
+	return scanCustomer(d.customerByEmail.QueryRowContext(ctx, email))
 }
 
 // CustomerByID finds a customer by id.
 func (d *DB) CustomerByID(ctx context.Context, id int64) (*auth.Customer, error) {
-	return scanCustomer(d.read.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customer WHERE id = ?`, id))
+	return scanCustomer(d.customerByID.QueryRowContext(ctx, id))
 }
 
 func isUniqueViolation(err error) bool {

@@ -27,6 +27,9 @@ type DB struct {
 	read  *sql.DB
 	Path  string
 	dsn   string
+	// Prepared once: parsing SQL cost more than running it on the hot read path.
+	customerByID    *sql.Stmt
+	customerByEmail *sql.Stmt
 	// Created is true when Open made the schema from nothing (a new database).
 	Created bool
 }
@@ -51,6 +54,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	r.SetMaxIdleConns(4)
 	d := &DB{write: w, read: r, Path: path, dsn: base}
 	if err := d.migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	if err := d.prepare(ctx); err != nil {
 		d.Close()
 		return nil, err
 	}
