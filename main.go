@@ -169,11 +169,6 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		trusted = append(trusted, pfx)
 	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		// Each argon2id hash allocates 64 MiB; a soft limit makes the GC return it
-		// promptly instead of letting the heap double while sign-ins queue.
-		debug.SetMemoryLimit(160 << 20)
-	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	d, svc, err := openService(ctx, fs.db)
 	if err != nil {
