@@ -82,7 +82,7 @@ func openEnvWith(t testing.TB, path string, configure func(*web.Config)) *env {
 	if err := svc.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	cfg := web.Config{Service: svc, Schema: schemaSDL, Pinger: d, Version: "test", DBPath: path}
+	cfg := web.Config{Service: svc, Schema: schemaSDL, Pinger: d, Version: "test", DBPath: path, Assets: os.DirFS("..")}
 	if configure != nil {
 		configure(&cfg)
 	}

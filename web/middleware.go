@@ -75,6 +75,7 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 		rec := &statusRecorder{ResponseWriter: w}
 		start := time.Now()
 		rec.Header().Set("X-Request-Id", st.id)
+		setSecurityHeaders(rec.Header())
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {

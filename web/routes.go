@@ -12,6 +12,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /metrics", s.metrics.handler())
 	mux.HandleFunc("/rest/", s.handleREST)
 	mux.HandleFunc("GET /{$}", s.handleStart)
+	mux.HandleFunc("GET /walkthrough", s.handleWalkthrough)
+	mux.Handle("GET /static/", s.staticHandler())
 	return s.withRequest(mux)
 }
 

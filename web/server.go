@@ -3,6 +3,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -50,6 +51,7 @@ type Server struct {
 	handler http.Handler
 	metrics *metrics
 	limits  *rateLimits
+	pages   map[string]*template.Template
 }
 
 // New builds the server and its routes.
@@ -76,6 +78,9 @@ func New(cfg Config) (*Server, error) {
 		if prev != nil {
 			prev(ev)
 		}
+	}
+	if s.pages, err = loadPages(cfg.Assets); err != nil {
+		return nil, err
 	}
 	s.handler = s.routes()
 	return s, nil
