@@ -77,7 +77,9 @@ func waitText(ctx context.Context, id, contains string) error {
 		chromedp.WithPollingTimeout(10*time.Second)))
 }
 
-func quoteJS(s string) string { return "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", `\'`) + "'" }
+func quoteJS(s string) string {
+	return "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", `\'`) + "'"
+}
 
 func TestWalkthroughCustomerPath(t *testing.T) {
 	e := newEnv(t)
