@@ -134,6 +134,11 @@ func (s *Service) Refresh(ctx context.Context) error {
 		s.settings.Store(st)
 		s.settingsVer.Store(ver)
 	}
+	if cr, ok := s.Customers.(interface{ RefreshCache(context.Context) error }); ok {
+		if err := cr.RefreshCache(ctx); err != nil {
+			return fmt.Errorf("refresh customer cache: %w", err)
+		}
+	}
 	revs, seq, err := s.Revocations.RevocationsSince(ctx, s.revSeq.Load())
 	if err != nil {
 		return fmt.Errorf("load revocations: %w", err)

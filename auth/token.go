@@ -76,7 +76,14 @@ type Tokens struct {
 	key     atomic.Pointer[macKey]
 	lastUS  atomic.Int64
 	revoked *RevocationList
+	// verified remembers tokens whose signature and claims were already checked, so a
+	// client sending the same token again costs a map lookup. Times and revocation are
+	// still checked on every use; a key change empties it.
+	verifiedMu sync.RWMutex
+	verified   map[string]Claims
 }
+
+const verifiedCacheMax = 10000
 
 // NewTokens makes a token service; call SetKey before use.
 func NewTokens(now func() time.Time, rand io.Reader, revoked *RevocationList) *Tokens {
@@ -86,7 +93,10 @@ func NewTokens(now func() time.Time, rand io.Reader, revoked *RevocationList) *T
 // SetKey switches the signing key (crypt/key); tokens signed with the old key stop working.
 func (t *Tokens) SetKey(cryptKey string) {
 	k := prepareKey(SigningKey(cryptKey))
+	t.verifiedMu.Lock()
 	t.key.Store(&k)
+	t.verified = nil
+	t.verifiedMu.Unlock()
 }
 
 // Revocations returns the revocation list the service checks.
@@ -171,7 +181,31 @@ type claimsJSON struct {
 // Read checks a token's signature and claims without looking at time or revocation.
 // Any defect gives ErrTokenUnreadable.
 func (t *Tokens) Read(token string) (Claims, error) {
+	t.verifiedMu.RLock()
+	c, ok := t.verified[token]
+	t.verifiedMu.RUnlock()
+	if ok {
+		return c, nil
+	}
+	t.verifiedMu.RLock()
 	k := t.key.Load()
+	t.verifiedMu.RUnlock()
+	c, err := t.read(token, k)
+	if err != nil {
+		return c, err
+	}
+	t.verifiedMu.Lock()
+	if t.key.Load() == k { // not if the key changed meanwhile
+		if t.verified == nil || len(t.verified) >= verifiedCacheMax {
+			t.verified = make(map[string]Claims)
+		}
+		t.verified[token] = c
+	}
+	t.verifiedMu.Unlock()
+	return c, nil
+}
+
+func (t *Tokens) read(token string, k *macKey) (Claims, error) {
 	if k == nil || len(token) > 4096 {
 		return Claims{}, ErrTokenUnreadable
 	}

@@ -173,6 +173,23 @@ func BenchmarkTokenIssue(b *testing.B) {
 	}
 }
 
+// BenchmarkTokenVerifyFirstUse is a token's first check: signature, JSON claims, times, revocation.
+func BenchmarkTokenVerifyFirstUse(b *testing.B) {
+	tk := newTestTokens(time.Now())
+	tok, _, _ := tk.Issue(UserTypeCustomer, 42, 0, time.Hour)
+	k := tk.key.Load()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			c, err := tk.read(tok, k)
+			if err != nil || c.IssuedMicro <= tk.revoked.Before(c.UserType, c.UserID) {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkTokenVerify is a token seen before (the common case: a client reuses its token).
 func BenchmarkTokenVerify(b *testing.B) {
 	tk := newTestTokens(time.Now())
 	for i := int64(1); i <= 10000; i++ {

@@ -67,7 +67,15 @@ func (d *DB) CustomerByEmail(ctx context.Context, email string) (*auth.Customer,
 
 // CustomerByID finds a customer by id.
 func (d *DB) CustomerByID(ctx context.Context, id int64) (*auth.Customer, error) {
-	return scanCustomer(d.customerByID.QueryRowContext(ctx, id))
+	c, gen := d.cache.get(id)
+	if c != nil {
+		return c, nil
+	}
+	c, err := scanCustomer(d.customerByID.QueryRowContext(ctx, id))
+	if err == nil {
+		d.cache.put(c, gen)
+	}
+	return c, err
 }
 
 func isUniqueViolation(err error) bool {
@@ -88,6 +96,7 @@ func (d *DB) CreateCustomer(ctx context.Context, c *auth.Customer) error {
 	if err != nil {
 		return err
 	}
+	d.cache.changed()
 	c.ID, err = res.LastInsertId()
 	return err
 }
@@ -99,6 +108,7 @@ func (d *DB) UpdateCustomer(ctx context.Context, c *auth.Customer) error {
 		WHERE id = ?`,
 		c.Email, c.Firstname, c.Lastname, c.Middlename, c.Prefix, c.Suffix, c.DateOfBirth, c.Taxvat, c.Gender,
 		boolInt(c.IsSubscribed), boolInt(c.AllowAssistance), time.Now().Unix(), c.ID)
+	d.cache.changed()
 	if isUniqueViolation(err) {
 		return auth.ErrDuplicate
 	}
@@ -114,6 +124,7 @@ func (d *DB) UpdateCustomer(ctx context.Context, c *auth.Customer) error {
 // SetPasswordHash replaces a customer's password hash.
 func (d *DB) SetPasswordHash(ctx context.Context, id int64, hash string) error {
 	_, err := d.write.ExecContext(ctx, `UPDATE customer SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, time.Now().Unix(), id)
+	d.cache.changed()
 	return err
 }
 
@@ -156,6 +167,7 @@ func (d *DB) RecordLoginFailure(ctx context.Context, id int64, now time.Time, l 
 			failures, first, lockExp, id)
 		return err
 	})
+	d.cache.changed()
 	if err != nil {
 		return res, fmt.Errorf("customer %d: %w", id, err)
 	}
@@ -165,11 +177,13 @@ func (d *DB) RecordLoginFailure(ctx context.Context, id int64, now time.Time, l 
 // ResetLoginFailures clears the failure count and any lock.
 func (d *DB) ResetLoginFailures(ctx context.Context, id int64) error {
 	_, err := d.write.ExecContext(ctx, `UPDATE customer SET failures_num = 0, first_failure = 0, lock_expires = 0 WHERE id = ?`, id)
+	d.cache.changed()
 	return err
 }
 
 // DeleteCustomer removes a customer (admin action; tokens then fail with "does not exist").
 func (d *DB) DeleteCustomer(ctx context.Context, id int64) error {
 	_, err := d.write.ExecContext(ctx, `DELETE FROM customer WHERE id = ?`, id)
+	d.cache.changed()
 	return err
 }

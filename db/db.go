@@ -30,6 +30,7 @@ type DB struct {
 	// Prepared once: parsing SQL cost more than running it on the hot read path.
 	customerByID    *sql.Stmt
 	customerByEmail *sql.Stmt
+	cache           customerCache
 	// Created is true when Open made the schema from nothing (a new database).
 	Created bool
 }
