@@ -419,6 +419,22 @@ func TestSettingsFromOtherProcess(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	// A customer changed by the other process is seen here (the in-memory copy is dropped).
+	tok2 := e.token("customer@example.com", "password")
+	expect(t, e.gql(tok2, `{customer{firstname}}`, nil), 200, `{"data":{"customer":{"firstname":"John"}}}`)
+	expect(t, other.gql(tok2, `mutation{updateCustomerV2(input:{firstname:"Jim"}){customer{firstname}}}`, nil), 200,
+		`{"data":{"updateCustomerV2":{"customer":{"firstname":"Jim"}}}}`)
+	deadline = time.Now().Add(time.Second)
+	for {
+		r := e.gql(tok2, `{customer{firstname}}`, nil)
+		if r.body == `{"data":{"customer":{"firstname":"Jim"}}}` {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("customer change by another process not seen within 1 s: %s", r)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	other.set(auth.PathCustomerTokenLifetime, "3")
 	deadline = time.Now().Add(time.Second)
 	for e.svc.Settings().Get(auth.PathCustomerTokenLifetime) != "3" {
