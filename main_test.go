@@ -143,6 +143,16 @@ func TestServeBinary(t *testing.T) {
 		body != `{"data":{"customer":{"firstname":"John","lastname":"Smith","email":"customer@example.com"}}}`+"\n" {
 		t.Fatalf("customer: %d %s", status, body)
 	}
+	// The demo admin gets a token over REST (2FA is off on a demo database).
+	res, err := http.Post(base+"/rest/V1/integration/admin/token", "application/json", strings.NewReader(`{"username":"admin","password":"admin123"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ab, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.HasPrefix(string(ab), `"eyJraWQiOiIxIiwiYWxnIjoiSFMyNTYifQ.`) {
+		t.Fatalf("demo admin token: %d %s", res.StatusCode, ab)
+	}
 	// config:set from another process reaches the running server within 1 s.
 	if _, err := cli(t, "config:set", "oauth/access_token_lifetime/customer", "7", "--db", dbf); err != nil {
 		t.Fatal(err)

@@ -15,6 +15,8 @@ const (
 type Error struct {
 	Category string
 	Message  string
+	// Params are the REST "parameters" of Magento's error body, if any.
+	Params map[string]any
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -23,7 +25,7 @@ func (e *Error) Error() string { return e.Message }
 func (e *Error) Extensions() map[string]any { return map[string]any{"category": e.Category} }
 
 func inputError(format string, args ...any) *Error {
-	return &Error{CategoryInput, fmt.Sprintf(format, args...)}
+	return &Error{Category: CategoryInput, Message: fmt.Sprintf(format, args...)}
 }
 
 // Messages clients compare as strings; keep them exact (SPEC §4).
@@ -59,17 +61,32 @@ const (
 
 // Predefined errors returned by the service.
 var (
-	ErrSignInIncorrect = &Error{CategoryAuthentication, MsgSignInIncorrect}
-	ErrNotConfirmed    = &Error{CategoryAuthentication, MsgNotConfirmed}
-	ErrNotAuthorized   = &Error{CategoryAuthorization, MsgNotAuthorized}
-	ErrAccountLocked   = &Error{CategoryAuthentication, MsgAccountLocked}
-	ErrInvalidLogin    = &Error{CategoryAuthentication, MsgInvalidLogin}
-	ErrTokenUnreadable = &Error{CategoryAuthentication, MsgTokenUnreadable}
-	ErrTokenExpired    = &Error{CategoryAuthentication, MsgTokenExpired}
-	ErrTokenRevoked    = &Error{CategoryAuthentication, MsgTokenRevoked}
+	ErrSignInIncorrect = &Error{Category: CategoryAuthentication, Message: MsgSignInIncorrect}
+	ErrNotConfirmed    = &Error{Category: CategoryAuthentication, Message: MsgNotConfirmed}
+	ErrNotAuthorized   = &Error{Category: CategoryAuthorization, Message: MsgNotAuthorized}
+	ErrAccountLocked   = &Error{Category: CategoryAuthentication, Message: MsgAccountLocked}
+	ErrInvalidLogin    = &Error{Category: CategoryAuthentication, Message: MsgInvalidLogin}
+	ErrTokenUnreadable = &Error{Category: CategoryAuthentication, Message: MsgTokenUnreadable}
+	ErrTokenExpired    = &Error{Category: CategoryAuthentication, Message: MsgTokenExpired}
+	ErrTokenRevoked    = &Error{Category: CategoryAuthentication, Message: MsgTokenRevoked}
 )
 
 // ErrCustomerNotExist is the error for a token whose customer was deleted.
 func ErrCustomerNotExist(id int64) *Error {
-	return &Error{CategoryNoSuchEntity, fmt.Sprintf(MsgCustomerNotExistFmt, id)}
+	return &Error{Category: CategoryNoSuchEntity, Message: fmt.Sprintf(MsgCustomerNotExistFmt, id)}
 }
+
+// Messages of the admin side (SPEC §5, §6).
+const (
+	MsgSpecifyCustomerEmail  = `Specify the "customer email" value.`
+	MsgSpecifyOTP            = `Specify the "otp" value.`
+	MsgLoginAsCustomerOff    = `Login as Customer is disabled.`
+	MsgCustomerEmailNotExist = `Customer email provided does not exist`
+	MsgAssistanceDisabled    = `Allow remote shopping assistance is disabled for this customer.`
+	MsgUse2FAEndpoints       = `Please use the 2fa provider-specific endpoints to obtain a token.`
+	MsgConfigure2FA          = `You are required to configure personal Two-Factor Authorization in order to login. Please check your email.`
+	MsgInvalidCode           = `Invalid code.`
+	MsgProviderNotConfigured = `Provider is not configured.`
+	MsgConsumerNotAuthorized = `The consumer isn't authorized to access %resources.`
+	MsgReasonRequired        = `"reason" is required. Enter and try again.`
+)

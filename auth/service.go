@@ -23,6 +23,13 @@ type Principal struct {
 
 type principalKey struct{}
 
+type remoteAddrKey struct{}
+
+// WithRemoteAddr returns ctx carrying the client address, for the audit log.
+func WithRemoteAddr(ctx context.Context, addr string) context.Context {
+	return context.WithValue(ctx, remoteAddrKey{}, addr)
+}
+
 // WithPrincipal returns ctx carrying p.
 func WithPrincipal(ctx context.Context, p *Principal) context.Context {
 	return context.WithValue(ctx, principalKey{}, p)
@@ -54,17 +61,19 @@ type AltPassword func(ctx context.Context, c *Customer, secret string) (adminID 
 
 // Service is the customer-authorization domain. Its fields are set once at startup.
 type Service struct {
-	Customers   CustomerStore
-	Throttle    ThrottleStore
-	Revocations RevocationStore
-	Config      SettingsStore
-	Audit       AuditStore // optional
-	Mailer      Mailer     // optional
-	Tokens      *Tokens
-	Hasher      *Hasher
-	Now         func() time.Time
-	Rand        io.Reader
-	Log         *slog.Logger
+	Customers    CustomerStore
+	Throttle     ThrottleStore
+	Revocations  RevocationStore
+	Config       SettingsStore
+	Audit        AuditStore // optional
+	Admins       AdminStore
+	OneTimeCodes OneTimeCodeStore
+	Mailer       Mailer // optional
+	Tokens       *Tokens
+	Hasher       *Hasher
+	Now          func() time.Time
+	Rand         io.Reader
+	Log          *slog.Logger
 	// AltPasswords are tried, in order, when the password does not match (SPEC §6).
 	AltPasswords []AltPassword
 	// OnEvent, when set, sees every audit event name (for metrics).
@@ -77,8 +86,9 @@ type Service struct {
 
 // NewService wires a service over one store; Start must be called before use.
 func NewService(st Store, h *Hasher) *Service {
-	s := &Service{Customers: st, Throttle: st, Revocations: st, Config: st, Audit: st, Hasher: h,
-		Now: time.Now, Rand: rand.Reader, Log: slog.Default()}
+	s := &Service{Customers: st, Throttle: st, Revocations: st, Config: st, Audit: st, Admins: st, OneTimeCodes: st,
+		Hasher: h, Now: time.Now, Rand: rand.Reader, Log: slog.Default()}
+	s.AltPasswords = append(s.AltPasswords, s.useOneTimeCode)
 	s.Tokens = NewTokens(func() time.Time { return s.Now() }, rand.Reader, NewRevocationList())
 	return s
 }
@@ -204,6 +214,9 @@ func (s *Service) audit(ctx context.Context, e AuditEvent) {
 	}
 	if e.Time.IsZero() {
 		e.Time = s.Now()
+	}
+	if e.RemoteAddr == "" {
+		e.RemoteAddr, _ = ctx.Value(remoteAddrKey{}).(string)
 	}
 	if err := s.Audit.Audit(ctx, e); err != nil {
 		s.Log.Error("audit", "event", e.Event, "err", err)

@@ -113,4 +113,6 @@ type Store interface {
 	RevocationStore
 	SettingsStore
 	AuditStore
+	AdminStore
+	OneTimeCodeStore
 }

@@ -131,11 +131,19 @@ func (d *DB) SetPasswordHash(ctx context.Context, id int64, hash string) error {
 // RecordLoginFailure counts a wrong password in one write transaction, so parallel
 // failures are neither lost nor lock twice (Magento's Authentication::processAuthenticationFailure).
 func (d *DB) RecordLoginFailure(ctx context.Context, id int64, now time.Time, l auth.Lockout) (auth.FailureResult, error) {
+	res, err := d.recordFailure(ctx, "customer", id, now, l)
+	d.cache.changed()
+	return res, err
+}
+
+// recordFailure implements the failure count for a table with failures_num,
+// first_failure and lock_expires (customer, admin_user; the name is a constant).
+func (d *DB) recordFailure(ctx context.Context, table string, id int64, now time.Time, l auth.Lockout) (auth.FailureResult, error) {
 	var res auth.FailureResult
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		var failures int
 		var first, lockExp int64
-		err := tx.QueryRowContext(ctx, `SELECT failures_num, first_failure, lock_expires FROM customer WHERE id = ?`, id).
+		err := tx.QueryRowContext(ctx, `SELECT failures_num, first_failure, lock_expires FROM `+table+` WHERE id = ?`, id).
 			Scan(&failures, &first, &lockExp)
 		if errors.Is(err, sql.ErrNoRows) {
 			return auth.ErrNotFound
@@ -163,13 +171,12 @@ func (d *DB) RecordLoginFailure(ctx context.Context, id int64, now time.Time, l 
 			lockExp = now.Add(l.Window).Unix()
 			res.Locked, res.NewlyLocked = true, true
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE customer SET failures_num = ?, first_failure = ?, lock_expires = ? WHERE id = ?`,
+		_, err = tx.ExecContext(ctx, `UPDATE `+table+` SET failures_num = ?, first_failure = ?, lock_expires = ? WHERE id = ?`,
 			failures, first, lockExp, id)
 		return err
 	})
-	d.cache.changed()
 	if err != nil {
-		return res, fmt.Errorf("customer %d: %w", id, err)
+		return res, fmt.Errorf("%s %d: %w", table, id, err)
 	}
 	return res, nil
 }

@@ -2,7 +2,11 @@ package resolvers
 
 import (
 	"context"
+	"errors"
 )
+
+// errNotYet marks mutations still to be built; they answer "Internal server error".
+var errNotYet = errors.New("not implemented yet")
 
 // ChangeCustomerPassword changes the current customer's password.
 func (r *Root) ChangeCustomerPassword(ctx context.Context, args struct{ CurrentPassword, NewPassword string }) (*Customer, error) {

@@ -2,17 +2,17 @@ package resolvers
 
 import (
 	"context"
-	"errors"
 )
-
-// errNotYet marks mutations still to be built; they answer "Internal server error".
-var errNotYet = errors.New("not implemented yet")
 
 // GenerateCustomerTokenAsAdmin lets an admin act as a customer (SPEC §6).
 func (r *Root) GenerateCustomerTokenAsAdmin(ctx context.Context, args struct {
 	Input struct{ CustomerEmail string }
 }) (*GenerateCustomerTokenAsAdminOutput, error) {
-	return nil, errNotYet
+	tok, err := r.Service.GenerateCustomerTokenAsAdmin(ctx, args.Input.CustomerEmail)
+	if err != nil {
+		return nil, err
+	}
+	return &GenerateCustomerTokenAsAdminOutput{tok}, nil
 }
 
 // GenerateCustomerTokenAsAdminOutput holds the customer token.
@@ -23,5 +23,9 @@ func (o *GenerateCustomerTokenAsAdminOutput) CustomerToken() string { return o.t
 
 // ExchangeOtpForCustomerToken trades a one-time code for a customer token.
 func (r *Root) ExchangeOtpForCustomerToken(ctx context.Context, args struct{ Email, Otp string }) (*CustomerToken, error) {
-	return nil, errNotYet
+	tok, err := r.Service.ExchangeOtpForCustomerToken(ctx, args.Email, args.Otp)
+	if err != nil {
+		return nil, err
+	}
+	return &CustomerToken{tok}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -196,4 +197,53 @@ func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 func dbFilter(customerID int64, event string) db.AuditFilter {
 	return db.AuditFilter{CustomerID: customerID, Event: event}
+}
+
+// admin creates an admin user directly (demo-style, skipping the policy).
+func (e *env) admin(username, password string) *auth.Admin {
+	e.t.Helper()
+	a := &auth.Admin{Username: username, Email: username + "@example.com", Firstname: "Ada", Lastname: "Admin"}
+	if err := e.svc.CreateAdmin(context.Background(), a, password, true); err != nil {
+		e.t.Fatal(err)
+	}
+	return a
+}
+
+// rest posts JSON to a REST path, with a bearer token when token is not empty.
+func (e *env) rest(path, body, token string) response {
+	e.t.Helper()
+	h := map[string]string{}
+	if token != "" {
+		h["Authorization"] = "Bearer " + token
+	}
+	return e.do("POST", path, "application/json", body, h)
+}
+
+// adminToken gets an admin token over REST with 2FA off.
+func (e *env) adminToken(username, password string) string {
+	e.t.Helper()
+	r := e.rest("/rest/V1/integration/admin/token", `{"username":"`+username+`","password":"`+password+`"}`, "")
+	var tok string
+	if r.status != 200 || json.Unmarshal([]byte(r.body), &tok) != nil || tok == "" {
+		e.t.Fatalf("admin token: %s", r)
+	}
+	return tok
+}
+
+// claimsOf decodes a token's payload without checking it.
+func claimsOf(t testing.TB, tok string) map[string]any {
+	t.Helper()
+	parts := strings.Split(tok, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWS: %q", tok)
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

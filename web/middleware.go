@@ -72,6 +72,9 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := &requestState{id: newRequestID()}
 		ctx := context.WithValue(r.Context(), requestStateKey{}, st)
+		if a := s.limits.clientAddr(r); a.IsValid() {
+			ctx = auth.WithRemoteAddr(ctx, a.String())
+		}
 		rec := &statusRecorder{ResponseWriter: w}
 		start := time.Now()
 		rec.Header().Set("X-Request-Id", st.id)

@@ -27,8 +27,3 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
-
-// handleREST answers Magento REST routes (SPEC §5, §6); unknown ones get Magento's 404.
-func (s *Server) handleREST(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusNotFound, map[string]string{"message": "Request does not match any route."})
-}

@@ -1,0 +1,266 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Admin is a back-office user who can get admin tokens and act for customers.
+type Admin struct {
+	ID           int64
+	Username     string
+	Email        string
+	Firstname    string
+	Lastname     string
+	PasswordHash string
+	Active       bool
+	FailuresNum  int
+	FirstFailure time.Time
+	LockExpires  time.Time
+	TOTPSecret   string // base32; "" when 2FA is not set up
+	TOTPLastStep int64  // last TOTP step used, so a code works once
+	CreatedAt    time.Time
+}
+
+// Locked reports whether the admin is locked at now.
+func (a *Admin) Locked(now time.Time) bool {
+	return !a.LockExpires.IsZero() && a.LockExpires.After(now)
+}
+
+// AdminStore keeps admin users. Implemented by db.
+type AdminStore interface {
+	AdminByUsername(ctx context.Context, username string) (*Admin, error)
+	AdminByID(ctx context.Context, id int64) (*Admin, error)
+	CreateAdmin(ctx context.Context, a *Admin) error
+	SetAdminPasswordHash(ctx context.Context, id int64, hash string) error
+	SetAdminTOTPSecret(ctx context.Context, id int64, secret string) error
+	UseTOTPStep(ctx context.Context, id, step int64) (bool, error)
+	RecordAdminLoginFailure(ctx context.Context, id int64, now time.Time, l Lockout) (FailureResult, error)
+	ResetAdminLoginFailures(ctx context.Context, id int64) error
+}
+
+// CreateAdmin adds an admin user; skipPolicy is for the demo seed only.
+func (s *Service) CreateAdmin(ctx context.Context, a *Admin, password string, skipPolicy bool) error {
+	a.Username = strings.TrimSpace(a.Username)
+	if a.Username == "" || len(a.Username) > 40 || strings.ContainsAny(a.Username, " \t\r\n") {
+		return inputError(`"%s" is not a valid user name.`, a.Username)
+	}
+	if !ValidEmail(a.Email) {
+		return inputError(MsgInvalidEmailFmt, a.Email)
+	}
+	if strings.TrimSpace(a.Firstname) == "" {
+		return inputError(MsgFirstNameRequired)
+	}
+	if strings.TrimSpace(a.Lastname) == "" {
+		return inputError(MsgLastNameRequired)
+	}
+	if !skipPolicy {
+		if err := s.Settings().PasswordPolicy().Check(password); err != nil {
+			return err
+		}
+	}
+	h, err := s.Hasher.Hash(ctx, password)
+	if err != nil {
+		return fmt.Errorf("hash password: %w", err)
+	}
+	a.PasswordHash, a.Active = h, true
+	if a.CreatedAt.IsZero() {
+		a.CreatedAt = s.Now().UTC().Truncate(time.Second)
+	}
+	if err := s.Admins.CreateAdmin(ctx, a); err != nil {
+		if errors.Is(err, ErrDuplicate) {
+			return inputError(`A user with the same user name or email already exists.`)
+		}
+		return fmt.Errorf("create admin: %w", err)
+	}
+	s.audit(ctx, AuditEvent{Event: "admin.created", AdminID: a.ID, Username: strings.ToLower(a.Username)})
+	return nil
+}
+
+// SetupTOTP returns the admin's TOTP secret, creating it when there is none.
+func (s *Service) SetupTOTP(ctx context.Context, username string) (*Admin, error) {
+	a, err := s.Admins.AdminByUsername(ctx, strings.TrimSpace(username))
+	if errors.Is(err, ErrNotFound) {
+		return nil, inputError(`The admin user "%s" does not exist.`, username)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if a.TOTPSecret == "" {
+		secret, err := NewTOTPSecret(s.Rand)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.Admins.SetAdminTOTPSecret(ctx, a.ID, secret); err != nil {
+			return nil, err
+		}
+		a.TOTPSecret = secret
+		s.audit(ctx, AuditEvent{Event: "admin.tfa_setup", AdminID: a.ID, Username: strings.ToLower(a.Username)})
+	}
+	return a, nil
+}
+
+func (s *Service) adminLockout() Lockout {
+	st := s.Settings()
+	return Lockout{MaxFailures: st.Int(PathAdminLockoutFailures), Window: time.Duration(st.Int(PathAdminLockoutThreshold)) * time.Minute}
+}
+
+// AuthenticateAdmin checks an admin's username and password with the per-username
+// throttle and the admin lock; every failure gives the same generic message.
+func (s *Service) AuthenticateAdmin(ctx context.Context, username, password string) (*Admin, error) {
+	now := s.Now()
+	st := s.Settings()
+	name := throttleName(username)
+	maxThrottle := st.Int(PathThrottleMaxFailures)
+	if maxThrottle > 0 {
+		throttled, err := s.Throttle.Throttled(ctx, name, UserTypeAdmin, now, maxThrottle)
+		if err != nil {
+			return nil, fmt.Errorf("check throttle: %w", err)
+		}
+		if throttled {
+			s.audit(ctx, AuditEvent{Event: "admin.signin_throttled", Username: name})
+			return nil, ErrSignInIncorrect
+		}
+	}
+	a, err := s.Admins.AdminByUsername(ctx, strings.TrimSpace(username))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("find admin: %w", err)
+	}
+	if a == nil || !a.Active || a.Locked(now) {
+		s.Hasher.VerifyDummy(ctx, password)
+		var id int64
+		event := "admin.signin_failed"
+		if a != nil {
+			id = a.ID
+			if a.Locked(now) {
+				event = "admin.signin_locked"
+			}
+		}
+		return nil, s.adminFailed(ctx, name, id, event)
+	}
+	ok, rehash, err := s.Hasher.Verify(ctx, password, a.PasswordHash)
+	if err != nil && ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if !ok {
+		res, err := s.Admins.RecordAdminLoginFailure(ctx, a.ID, now, s.adminLockout())
+		if err != nil {
+			return nil, fmt.Errorf("record admin failure: %w", err)
+		}
+		if res.NewlyLocked {
+			s.audit(ctx, AuditEvent{Event: "admin.locked", AdminID: a.ID, Username: name})
+		}
+		return nil, s.adminFailed(ctx, name, a.ID, "admin.signin_failed")
+	}
+	if a.FailuresNum > 0 || !a.LockExpires.IsZero() {
+		if err := s.Admins.ResetAdminLoginFailures(ctx, a.ID); err != nil {
+			return nil, err
+		}
+	}
+	if maxThrottle > 0 {
+		if err := s.Throttle.ResetThrottle(ctx, name, UserTypeAdmin); err != nil {
+			return nil, err
+		}
+	}
+	if rehash {
+		if h, err := s.Hasher.Hash(ctx, password); err == nil {
+			s.Admins.SetAdminPasswordHash(ctx, a.ID, h)
+		}
+	}
+	return a, nil
+}
+
+// adminFailed counts a failed admin token request and returns the generic error.
+func (s *Service) adminFailed(ctx context.Context, name string, adminID int64, event string) error {
+	st := s.Settings()
+	if st.Int(PathThrottleMaxFailures) > 0 {
+		timeout := time.Duration(st.Int(PathThrottleTimeout)) * time.Second
+		if err := s.Throttle.RecordThrottleFailure(ctx, name, UserTypeAdmin, s.Now(), timeout); err != nil {
+			return fmt.Errorf("record throttle failure: %w", err)
+		}
+	}
+	s.audit(ctx, AuditEvent{Event: event, AdminID: adminID, Username: name})
+	return ErrSignInIncorrect
+}
+
+func (s *Service) issueAdminToken(ctx context.Context, a *Admin, via string) (string, error) {
+	tok, _, err := s.Tokens.Issue(UserTypeAdmin, a.ID, 0, s.Settings().AdminTokenLifetime())
+	if err != nil {
+		return "", fmt.Errorf("issue admin token: %w", err)
+	}
+	s.audit(ctx, AuditEvent{Event: "admin.signin", AdminID: a.ID, Username: strings.ToLower(a.Username), Detail: via})
+	return tok, nil
+}
+
+// AdminToken is POST /V1/integration/admin/token: a token, unless two-factor
+// authentication is on, in which case it says where to go instead (SPEC §5).
+func (s *Service) AdminToken(ctx context.Context, username, password string) (string, error) {
+	a, err := s.AuthenticateAdmin(ctx, username, password)
+	if err != nil {
+		return "", err
+	}
+	if !s.Settings().Bool(PathTwoFactorEnable) {
+		return s.issueAdminToken(ctx, a, "password")
+	}
+	if a.TOTPSecret != "" {
+		return "", &Error{Category: CategoryInput, Message: MsgUse2FAEndpoints,
+			Params: map[string]any{"active_providers": []string{"google"}}}
+	}
+	if s.Mailer != nil {
+		err := s.Mailer.Send(ctx, Mail{To: a.Email, Subject: "Set up two-factor authentication", Template: "tfa_setup",
+			Vars: map[string]string{"username": a.Username, "command": "shopauth admin:tfa:setup --admin-user " + a.Username}})
+		if err != nil {
+			return "", fmt.Errorf("queue 2FA setup mail: %w", err)
+		}
+	}
+	return "", &Error{Category: CategoryInput, Message: MsgConfigure2FA,
+		Params: map[string]any{"providers": []string{"google"}, "active_providers": []string{}}}
+}
+
+// GoogleAuthenticate is POST /V1/tfa/provider/google/authenticate: password and a TOTP code.
+func (s *Service) GoogleAuthenticate(ctx context.Context, username, password, otp string) (string, error) {
+	a, err := s.AuthenticateAdmin(ctx, username, password)
+	if err != nil {
+		return "", err
+	}
+	if a.TOTPSecret == "" {
+		return "", inputError(MsgProviderNotConfigured)
+	}
+	step := matchTOTP(a.TOTPSecret, strings.TrimSpace(otp), s.Now())
+	if step >= 0 {
+		fresh, err := s.Admins.UseTOTPStep(ctx, a.ID, step)
+		if err != nil {
+			return "", err
+		}
+		if fresh {
+			return s.issueAdminToken(ctx, a, "google")
+		}
+	}
+	// A wrong or reused code counts like a wrong password: six-digit codes must not be guessable by brute force.
+	if err := s.adminFailed(ctx, throttleName(username), a.ID, "admin.tfa_failed"); !errors.Is(err, ErrSignInIncorrect) {
+		return "", err
+	}
+	return "", &Error{Category: CategoryAuthentication, Message: MsgInvalidCode}
+}
+
+// CurrentAdmin returns the admin of the request's admin token; anything else is not authorized.
+func (s *Service) CurrentAdmin(ctx context.Context) (*Admin, error) {
+	p := PrincipalFrom(ctx)
+	if p == nil || p.UserType != UserTypeAdmin {
+		return nil, ErrNotAuthorized
+	}
+	a, err := s.Admins.AdminByID(ctx, p.UserID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, ErrNotAuthorized
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load admin %d: %w", p.UserID, err)
+	}
+	if !a.Active {
+		return nil, ErrNotAuthorized
+	}
+	return a, nil
+}

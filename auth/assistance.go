@@ -1,0 +1,173 @@
+package auth
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// OneTimeCode is an admin-made code a customer's session can be opened with (SPEC §6).
+type OneTimeCode struct {
+	Hash       string // sha256 hex of the code; the code itself is never stored
+	CustomerID int64
+	AdminID    int64
+	Reason     string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+}
+
+// OneTimeCodeStore keeps one-time codes. Implemented by db.
+type OneTimeCodeStore interface {
+	CreateOneTimeCode(ctx context.Context, c OneTimeCode) error
+	// ConsumeOneTimeCode marks the code used, atomically; ok is false when it is
+	// unknown, used, expired or another customer's.
+	ConsumeOneTimeCode(ctx context.Context, hash string, customerID int64, now time.Time) (adminID int64, ok bool, err error)
+}
+
+func hashSecret(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// GenerateCustomerTokenAsAdmin gives the current admin a token for a customer who
+// allows remote shopping assistance, with Magento's order of checks (SPEC §6).
+func (s *Service) GenerateCustomerTokenAsAdmin(ctx context.Context, customerEmail string) (string, error) {
+	if strings.TrimSpace(customerEmail) == "" {
+		return "", inputError(MsgSpecifyCustomerEmail)
+	}
+	a, err := s.CurrentAdmin(ctx)
+	if err != nil {
+		return "", err
+	}
+	if !s.Settings().Bool(PathLoginAsCustomerEnabled) {
+		return "", &Error{Category: CategoryAuthorization, Message: MsgLoginAsCustomerOff}
+	}
+	c, err := s.Customers.CustomerByEmail(ctx, strings.TrimSpace(customerEmail))
+	if errors.Is(err, ErrNotFound) {
+		return "", inputError(MsgCustomerEmailNotExist)
+	}
+	if err != nil {
+		return "", fmt.Errorf("find customer: %w", err)
+	}
+	if !c.AllowAssistance {
+		return "", &Error{Category: CategoryAuthorization, Message: MsgAssistanceDisabled}
+	}
+	tok, err := s.IssueCustomerToken(ctx, c.ID, a.ID)
+	if err != nil {
+		return "", err
+	}
+	s.audit(ctx, AuditEvent{Event: "admin.login_as_customer", AdminID: a.ID, CustomerID: c.ID,
+		Username: strings.ToLower(a.Username), Detail: "generateCustomerTokenAsAdmin"})
+	return tok, nil
+}
+
+// CreateOneTimeCode makes a code for customerID on behalf of the current admin. For an
+// unknown customer, or one who does not allow assistance, it answers the same way but
+// stores nothing, so the answer does not tell which customers exist.
+func (s *Service) CreateOneTimeCode(ctx context.Context, customerID int64, reason string) (string, error) {
+	a, err := s.CurrentAdmin(ctx)
+	if err != nil {
+		return "", err
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return "", inputError(MsgReasonRequired)
+	}
+	if utf8.RuneCountInString(reason) > 1000 || !utf8.ValidString(reason) {
+		return "", inputError(`"reason" is longer than 1000 characters.`)
+	}
+	code, err := s.randomHex(16)
+	if err != nil {
+		return "", err
+	}
+	st := s.Settings()
+	now := s.Now()
+	c, err := s.Customers.CustomerByID(ctx, customerID)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return "", fmt.Errorf("find customer: %w", err)
+	}
+	ev := AuditEvent{Event: "admin.otc_created", AdminID: a.ID, CustomerID: customerID, Username: strings.ToLower(a.Username), Detail: reason}
+	switch {
+	case c == nil:
+		ev.Event = "admin.otc_refused"
+		ev.Detail = "no such customer; reason: " + reason
+	case !c.AllowAssistance || !st.Bool(PathLoginAsCustomerEnabled):
+		ev.Event = "admin.otc_refused"
+		ev.Detail = "assistance not allowed; reason: " + reason
+	default:
+		err := s.OneTimeCodes.CreateOneTimeCode(ctx, OneTimeCode{Hash: hashSecret(code), CustomerID: c.ID, AdminID: a.ID,
+			Reason: reason, CreatedAt: now, ExpiresAt: now.Add(time.Duration(st.Int(PathOTCLifetime)) * time.Second)})
+		if err != nil {
+			return "", fmt.Errorf("store one-time code: %w", err)
+		}
+	}
+	s.audit(ctx, ev)
+	return code, nil
+}
+
+// useOneTimeCode is the AltPassword for admin one-time codes.
+func (s *Service) useOneTimeCode(ctx context.Context, c *Customer, secret string) (int64, bool, error) {
+	if len(secret) != 32 || !c.AllowAssistance || !s.Settings().Bool(PathLoginAsCustomerEnabled) {
+		return 0, false, nil
+	}
+	adminID, ok, err := s.OneTimeCodes.ConsumeOneTimeCode(ctx, hashSecret(strings.ToLower(secret)), c.ID, s.Now())
+	if err != nil || !ok {
+		return 0, false, err
+	}
+	s.audit(ctx, AuditEvent{Event: "admin.otc_used", AdminID: adminID, CustomerID: c.ID, Username: strings.ToLower(c.Email)})
+	return adminID, true, nil
+}
+
+// ExchangeOtpForCustomerToken trades an admin's one-time code (only that) for a
+// customer token that carries the admin's id.
+func (s *Service) ExchangeOtpForCustomerToken(ctx context.Context, email, otp string) (string, error) {
+	if strings.TrimSpace(email) == "" {
+		return "", inputError(MsgSpecifyEmail)
+	}
+	if strings.TrimSpace(otp) == "" {
+		return "", inputError(MsgSpecifyOTP)
+	}
+	now := s.Now()
+	st := s.Settings()
+	name := throttleName(email)
+	maxThrottle := st.Int(PathThrottleMaxFailures)
+	if maxThrottle > 0 {
+		throttled, err := s.Throttle.Throttled(ctx, name, UserTypeCustomer, now, maxThrottle)
+		if err != nil {
+			return "", err
+		}
+		if throttled {
+			return "", ErrSignInIncorrect
+		}
+	}
+	c, err := s.Customers.CustomerByEmail(ctx, strings.TrimSpace(email))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return "", fmt.Errorf("find customer: %w", err)
+	}
+	var adminID int64
+	ok := false
+	if c != nil && !c.Locked(now) {
+		if adminID, ok, err = s.useOneTimeCode(ctx, c, strings.TrimSpace(otp)); err != nil {
+			return "", err
+		}
+	}
+	if !ok {
+		if maxThrottle > 0 {
+			timeout := time.Duration(st.Int(PathThrottleTimeout)) * time.Second
+			if err := s.Throttle.RecordThrottleFailure(ctx, name, UserTypeCustomer, now, timeout); err != nil {
+				return "", err
+			}
+		}
+		s.audit(ctx, AuditEvent{Event: "customer.otc_failed", Username: name})
+		return "", ErrSignInIncorrect
+	}
+	if st.Bool(PathConfirmRequired) && c.Confirmation != "" {
+		return "", ErrNotConfirmed
+	}
+	return s.IssueCustomerToken(ctx, c.ID, adminID)
+}

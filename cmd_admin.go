@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"shopauth/auth"
+	"shopauth/db"
+)
+
+func init() {
+	commands["admin:user:create"] = cmdAdminUserCreate
+	commands["admin:tfa:setup"] = cmdAdminTFASetup
+	commands["audit:list"] = cmdAuditList
+	seedDemoAdmin = func(ctx context.Context, d *db.DB, svc *auth.Service) error {
+		if _, err := d.AdminByUsername(ctx, "admin"); err == nil {
+			return nil
+		} else if !errors.Is(err, auth.ErrNotFound) {
+			return err
+		}
+		a := &auth.Admin{Username: "admin", Email: "admin@example.com", Firstname: "Admin", Lastname: "User"}
+		return svc.CreateAdmin(ctx, a, "admin123", true)
+	}
+}
+
+// domainUsage turns a domain validation error into a one-line usage error.
+func domainUsage(cmd string, err error) error {
+	var ae *auth.Error
+	if errors.As(err, &ae) {
+		return usagef("%s: %s", cmd, ae.Message)
+	}
+	return err
+}
+
+func cmdAdminUserCreate(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlags("admin:user:create")
+	user := fs.String("admin-user", "", "user name")
+	password := fs.String("admin-password", "", "password")
+	email := fs.String("admin-email", "", "email")
+	first := fs.String("admin-firstname", "", "first name")
+	last := fs.String("admin-lastname", "", "last name")
+	if _, err := fs.parse(args, 0, "--admin-user U --admin-password P --admin-email E --admin-firstname F --admin-lastname L [--db FILE]"); err != nil {
+		return err
+	}
+	for _, f := range []struct{ name, v string }{{"--admin-user", *user}, {"--admin-password", *password},
+		{"--admin-email", *email}, {"--admin-firstname", *first}, {"--admin-lastname", *last}} {
+		if strings.TrimSpace(f.v) == "" {
+			return usagef("admin:user:create: %s is required", f.name)
+		}
+	}
+	if !auth.ValidEmail(*email) {
+		return usagef("admin:user:create: %q is not a valid email address", *email)
+	}
+	d, svc, err := openService(ctx, fs.db)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	a := &auth.Admin{Username: *user, Email: *email, Firstname: *first, Lastname: *last}
+	if err := svc.CreateAdmin(ctx, a, *password, false); err != nil {
+		return domainUsage("admin:user:create", err)
+	}
+	fmt.Fprintf(stdout, "Created admin user %s (id %d)\n", a.Username, a.ID)
+	return nil
+}
+
+func cmdAdminTFASetup(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlags("admin:tfa:setup")
+	user := fs.String("admin-user", "", "user name")
+	if _, err := fs.parse(args, 0, "--admin-user U [--db FILE]"); err != nil {
+		return err
+	}
+	if strings.TrimSpace(*user) == "" {
+		return usagef("admin:tfa:setup: --admin-user is required")
+	}
+	d, svc, err := openService(ctx, fs.db)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	a, err := svc.SetupTOTP(ctx, *user)
+	if err != nil {
+		return domainUsage("admin:tfa:setup", err)
+	}
+	fmt.Fprintln(stdout, auth.TOTPURI("shopauth", a.Username, a.TOTPSecret))
+	fmt.Fprintln(stdout, a.TOTPSecret)
+	return nil
+}
+
+func cmdAuditList(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlags("audit:list")
+	asJSON := fs.Bool("json", false, "one JSON object a line")
+	customer := fs.Int64("customer", 0, "only this customer id")
+	admin := fs.Int64("admin", 0, "only this admin id")
+	event := fs.String("event", "", "only this event")
+	limit := fs.Int("limit", 100, "at most this many events (1-1000)")
+	if _, err := fs.parse(args, 0, "[--json] [--customer ID] [--admin ID] [--event E] [--limit N] [--db FILE]"); err != nil {
+		return err
+	}
+	if *limit < 1 || *limit > 1000 {
+		return usagef("audit:list: --limit must be from 1 to 1000")
+	}
+	d, err := db.Open(ctx, fs.db)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	events, err := d.AuditList(ctx, db.AuditFilter{CustomerID: *customer, AdminID: *admin, Event: *event, Limit: *limit})
+	if err != nil {
+		return err
+	}
+	// Oldest first, like a log.
+	for i := len(events) - 1; i >= 0; i-- {
+		e := events[i]
+		if *asJSON {
+			b, _ := json.Marshal(map[string]any{"time": e.Time.Format(time.RFC3339), "event": e.Event, "admin_id": e.AdminID,
+				"customer_id": e.CustomerID, "username": e.Username, "detail": e.Detail, "remote_addr": e.RemoteAddr})
+			fmt.Fprintln(stdout, string(b))
+			continue
+		}
+		fmt.Fprintf(stdout, "%s  %-26s admin=%d customer=%d user=%q %s\n", e.Time.Format(time.RFC3339), e.Event, e.AdminID, e.CustomerID, e.Username, e.Detail)
+	}
+	return nil
+}

@@ -1,0 +1,111 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"shopauth/auth"
+)
+
+const adminColumns = `id, username, email, firstname, lastname, password_hash, is_active, failures_num,
+	first_failure, lock_expires, totp_secret, totp_last_step, created_at`
+
+func scanAdmin(row interface{ Scan(...any) error }) (*auth.Admin, error) {
+	var a auth.Admin
+	var active int
+	var first, lock, created int64
+	err := row.Scan(&a.ID, &a.Username, &a.Email, &a.Firstname, &a.Lastname, &a.PasswordHash, &active,
+		&a.FailuresNum, &first, &lock, &a.TOTPSecret, &a.TOTPLastStep, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, auth.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	a.Active = active != 0
+	a.FirstFailure, a.LockExpires, a.CreatedAt = unixOrZero(first), unixOrZero(lock), time.Unix(created, 0).UTC()
+	return &a, nil
+}
+
+// AdminByUsername finds an admin, ignoring case.
+func (d *DB) AdminByUsername(ctx context.Context, username string) (*auth.Admin, error) {
+	return scanAdmin(d.read.QueryRowContext(ctx, `SELECT `+adminColumns+` FROM admin_user WHERE username = ?`, username))
+}
+
+// AdminByID finds an admin by id.
+func (d *DB) AdminByID(ctx context.Context, id int64) (*auth.Admin, error) {
+	return scanAdmin(d.read.QueryRowContext(ctx, `SELECT `+adminColumns+` FROM admin_user WHERE id = ?`, id))
+}
+
+// CreateAdmin inserts a and sets its ID; ErrDuplicate when the username is taken.
+func (d *DB) CreateAdmin(ctx context.Context, a *auth.Admin) error {
+	res, err := d.write.ExecContext(ctx, `INSERT INTO admin_user (username, email, firstname, lastname, password_hash, is_active, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, a.Username, a.Email, a.Firstname, a.Lastname, a.PasswordHash, boolInt(a.Active), a.CreatedAt.Unix())
+	if isUniqueViolation(err) {
+		return auth.ErrDuplicate
+	}
+	if err != nil {
+		return err
+	}
+	a.ID, err = res.LastInsertId()
+	return err
+}
+
+// SetAdminPasswordHash replaces an admin's password hash.
+func (d *DB) SetAdminPasswordHash(ctx context.Context, id int64, hash string) error {
+	_, err := d.write.ExecContext(ctx, `UPDATE admin_user SET password_hash = ? WHERE id = ?`, hash, id)
+	return err
+}
+
+// SetAdminTOTPSecret stores an admin's TOTP secret (base32) and forgets used steps.
+func (d *DB) SetAdminTOTPSecret(ctx context.Context, id int64, secret string) error {
+	_, err := d.write.ExecContext(ctx, `UPDATE admin_user SET totp_secret = ?, totp_last_step = 0 WHERE id = ?`, secret, id)
+	return err
+}
+
+// UseTOTPStep records step as used, only if it is later than the last used one; it
+// reports false when the code of that step (or a later one) was already used.
+func (d *DB) UseTOTPStep(ctx context.Context, id, step int64) (bool, error) {
+	res, err := d.write.ExecContext(ctx, `UPDATE admin_user SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, id, step)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// RecordAdminLoginFailure counts a wrong admin password like RecordLoginFailure does for customers.
+func (d *DB) RecordAdminLoginFailure(ctx context.Context, id int64, now time.Time, l auth.Lockout) (auth.FailureResult, error) {
+	return d.recordFailure(ctx, "admin_user", id, now, l)
+}
+
+// ResetAdminLoginFailures clears an admin's failure count and lock.
+func (d *DB) ResetAdminLoginFailures(ctx context.Context, id int64) error {
+	_, err := d.write.ExecContext(ctx, `UPDATE admin_user SET failures_num = 0, first_failure = 0, lock_expires = 0 WHERE id = ?`, id)
+	return err
+}
+
+// CreateOneTimeCode stores a code (hashed) for a customer.
+func (d *DB) CreateOneTimeCode(ctx context.Context, c auth.OneTimeCode) error {
+	_, err := d.write.ExecContext(ctx, `INSERT INTO one_time_code (code_hash, customer_id, admin_id, reason, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, c.Hash, c.CustomerID, c.AdminID, c.Reason, c.CreatedAt.Unix(), c.ExpiresAt.Unix())
+	return err
+}
+
+// ConsumeOneTimeCode marks the code used if it belongs to the customer, is unused and
+// unexpired, in one statement, so of two parallel uses exactly one wins.
+func (d *DB) ConsumeOneTimeCode(ctx context.Context, hash string, customerID int64, now time.Time) (adminID int64, ok bool, err error) {
+	err = d.write.QueryRowContext(ctx, `UPDATE one_time_code SET used_at = ?1
+		WHERE code_hash = ?2 AND customer_id = ?3 AND used_at = 0 AND expires_at > ?1 RETURNING admin_id`,
+		now.Unix(), hash, customerID).Scan(&adminID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("consume one-time code: %w", err)
+	}
+	return adminID, true, nil
+}
