@@ -195,6 +195,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 	watchCtx, stopWatch := context.WithCancel(context.Background())
 	defer stopWatch()
 	go svc.Watch(watchCtx, 250*time.Millisecond)
+	go svc.RunMailer(watchCtx, 5*time.Second)
 
 	hs := web.NewHTTPServer(srv, web.DefaultTimeouts, log)
 	errc := make(chan error, 1)

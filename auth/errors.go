@@ -90,3 +90,21 @@ const (
 	MsgConsumerNotAuthorized = `The consumer isn't authorized to access %resources.`
 	MsgReasonRequired        = `"reason" is required. Enter and try again.`
 )
+
+// Messages of the account lifecycle (SPEC §4).
+const (
+	MsgResetSpecifyEmail    = `You must specify an email address.`
+	MsgResetInvalidEmail    = `The email address has an invalid format.`
+	MsgCannotReset          = `Cannot reset the customer's password`
+	MsgLockedNoDot          = `The account is locked`
+	MsgSpecifyResetToken    = `resetPasswordToken must be specified`
+	MsgSpecifyNewPassword   = `newPassword must be specified`
+	MsgCannotSetPassword    = `Cannot set the customer's password`
+	MsgConfirmEmailInvalid  = `Email is invalid`
+	MsgAlreadyActive        = `The account is already active.`
+	MsgConfirmKeyInvalid    = `The confirmation token is invalid. Verify the token and try again.`
+	MsgResendEmailInvalid   = `Email address is not valid`
+	MsgConfirmationNotNeed  = `Confirmation isn't needed.`
+	MsgNoUserWithEmail      = `There is no user registered with that email address.`
+	MsgTooManyResetRequests = `We received too many requests for password resets. Please wait and try again later.`
+)

@@ -68,6 +68,8 @@ type Service struct {
 	Audit        AuditStore // optional
 	Admins       AdminStore
 	OneTimeCodes OneTimeCodeStore
+	Accounts     AccountStore
+	Outbox       OutboxStore
 	Mailer       Mailer // optional
 	Tokens       *Tokens
 	Hasher       *Hasher
@@ -87,8 +89,10 @@ type Service struct {
 // NewService wires a service over one store; Start must be called before use.
 func NewService(st Store, h *Hasher) *Service {
 	s := &Service{Customers: st, Throttle: st, Revocations: st, Config: st, Audit: st, Admins: st, OneTimeCodes: st,
+		Accounts: st, Outbox: st, Mailer: st,
 		Hasher: h, Now: time.Now, Rand: rand.Reader, Log: slog.Default()}
-	s.AltPasswords = append(s.AltPasswords, s.useOneTimeCode)
+	// generateCustomerToken's order (SPEC §6): password, reset token, one-time code.
+	s.AltPasswords = append(s.AltPasswords, s.useResetToken, s.useOneTimeCode)
 	s.Tokens = NewTokens(func() time.Time { return s.Now() }, rand.Reader, NewRevocationList())
 	return s
 }

@@ -115,4 +115,7 @@ type Store interface {
 	AuditStore
 	AdminStore
 	OneTimeCodeStore
+	AccountStore
+	OutboxStore
+	Mailer
 }

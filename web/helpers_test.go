@@ -247,3 +247,26 @@ func claimsOf(t testing.TB, tok string) map[string]any {
 	}
 	return m
 }
+
+// outbox returns the queued mail, oldest first.
+func (e *env) outbox() []auth.OutboxMail {
+	e.t.Helper()
+	m, err := e.db.ListMail(context.Background(), 1000)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return m
+}
+
+// lastMailVar returns a variable of the newest message of a template.
+func (e *env) lastMailVar(template, name string) string {
+	e.t.Helper()
+	m := e.outbox()
+	for i := len(m) - 1; i >= 0; i-- {
+		if m[i].Template == template {
+			return m[i].Vars[name]
+		}
+	}
+	e.t.Fatalf("no %s mail", template)
+	return ""
+}

@@ -46,7 +46,8 @@ func (l *rateLimits) isTrusted(a netip.Addr) bool {
 
 // clientAddr is the peer address, or, when the peer is a trusted proxy, the nearest
 // untrusted address in X-Forwarded-For. A forwarded header from anyone else is ignored.
-func (l *rateLimits) clientAddr(r *http.Request) netip.Addr {
+// peer is the address of the connection's other end.
+func (l *rateLimits) peer(r *http.Request) netip.Addr {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
@@ -55,8 +56,12 @@ func (l *rateLimits) clientAddr(r *http.Request) netip.Addr {
 	if err != nil {
 		return netip.Addr{}
 	}
-	addr = addr.Unmap()
-	if !l.isTrusted(addr) {
+	return addr.Unmap()
+}
+
+func (l *rateLimits) clientAddr(r *http.Request) netip.Addr {
+	addr := l.peer(r)
+	if !addr.IsValid() || !l.isTrusted(addr) {
 		return addr
 	}
 	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")

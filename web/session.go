@@ -2,14 +2,61 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"net/http"
 
 	"shopauth/auth"
 )
 
-// sessionPrincipal returns the customer of a GraphQL session cookie (SPEC §8);
-// sessions arrive with the account-lifecycle work, until then there are none.
-func (s *Server) sessionPrincipal(w http.ResponseWriter, r *http.Request) *auth.Principal { return nil }
+// GraphQL session cookies (SPEC §8), with Magento's cookie names.
+const (
+	sessionCookie = "PHPSESSID"
+	versionCookie = "private_content_version"
+)
 
-// afterGraphQL runs before a GraphQL response is written; sessions set cookies here.
-func (s *Server) afterGraphQL(w http.ResponseWriter, r *http.Request, ctx context.Context) {}
+// sessionsOn reports whether a request may start or use a session: only POSTs to
+// /graphql, and only while graphql/session/disable is 0.
+func (s *Server) sessionsOn(r *http.Request) bool {
+	return r.Method == http.MethodPost && !s.svc.Settings().Bool(auth.PathSessionDisable)
+}
+
+// sessionPrincipal returns the customer of the request's session cookie, if any is
+// valid; a forged, expired or revoked cookie leaves the request a guest's.
+func (s *Server) sessionPrincipal(w http.ResponseWriter, r *http.Request) *auth.Principal {
+	if !s.sessionsOn(r) {
+		return nil
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return nil
+	}
+	return s.svc.SessionPrincipal(c.Value)
+}
+
+func (s *Server) secureRequest(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	// Behind a trusted TLS-terminating proxy.
+	return s.limits.isTrusted(s.limits.peer(r)) && r.Header.Get("X-Forwarded-Proto") == "https"
+}
+
+// afterGraphQL starts a session when a customer's bearer token authenticated a POST,
+// unless the token was revoked by the request itself (revokeCustomerToken, a password change).
+func (s *Server) afterGraphQL(w http.ResponseWriter, r *http.Request, ctx context.Context) {
+	p := auth.PrincipalFrom(ctx)
+	if p == nil || p.ViaSession || p.UserType != auth.UserTypeCustomer || !s.sessionsOn(r) {
+		return
+	}
+	if p.IssuedMicro <= s.svc.Tokens.Revocations().Before(auth.UserTypeCustomer, p.UserID) {
+		return
+	}
+	secure := s.secureRequest(r)
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: s.svc.StartSession(p.UserID), Path: "/",
+		MaxAge: int(s.svc.SessionLifetime().Seconds()), HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure})
+	var v [16]byte
+	rand.Read(v[:])
+	http.SetCookie(w, &http.Cookie{Name: versionCookie, Value: hex.EncodeToString(v[:]), Path: "/",
+		MaxAge: 10 * 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: secure})
+}

@@ -1,0 +1,228 @@
+package auth
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ResetToken is a password-reset token; only its hash is stored.
+type ResetToken struct {
+	Hash       string
+	CustomerID int64
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+}
+
+// AccountStore keeps reset tokens and confirmation keys. Implemented by db.
+type AccountStore interface {
+	CreateResetToken(ctx context.Context, t ResetToken) error
+	CountResetRequests(ctx context.Context, customerID int64, since time.Time) (int, error)
+	ConsumeResetToken(ctx context.Context, hash string, customerID int64, now time.Time) (bool, error)
+	SetConfirmation(ctx context.Context, id int64, key string) error
+}
+
+// maxResetRequestsPerHour bounds reset mails per account (Magento's default is 5).
+const maxResetRequestsPerHour = 5
+
+// ChangeCustomerPassword changes the current customer's password and signs the
+// customer out of every token and session (SPEC §3).
+func (s *Service) ChangeCustomerPassword(ctx context.Context, current, newPassword string) (*Customer, error) {
+	c, err := s.CurrentCustomer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(current) == "" {
+		return nil, inputError(MsgSpecifyCurrentPasswd)
+	}
+	if strings.TrimSpace(newPassword) == "" {
+		return nil, inputError(MsgSpecifyNewPasswd)
+	}
+	ok, _, err := s.Hasher.Verify(ctx, current, c.PasswordHash)
+	if err != nil && ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if !ok {
+		res, err := s.Customers.RecordLoginFailure(ctx, c.ID, s.Now(), s.customerLockout())
+		if err != nil {
+			return nil, fmt.Errorf("record login failure: %w", err)
+		}
+		if res.NewlyLocked {
+			s.audit(ctx, AuditEvent{Event: "customer.locked", CustomerID: c.ID, Username: strings.ToLower(c.Email)})
+		}
+		return nil, ErrInvalidLogin
+	}
+	if err := s.setPassword(ctx, c, newPassword, "customer.password_changed"); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// setPassword checks the policy, stores the new hash and revokes every token and session.
+func (s *Service) setPassword(ctx context.Context, c *Customer, password, event string) error {
+	if err := s.Settings().PasswordPolicy().Check(password); err != nil {
+		return err
+	}
+	h, err := s.Hasher.Hash(ctx, password)
+	if err != nil {
+		return fmt.Errorf("hash password: %w", err)
+	}
+	if err := s.Customers.SetPasswordHash(ctx, c.ID, h); err != nil {
+		return fmt.Errorf("set password of %d: %w", c.ID, err)
+	}
+	c.PasswordHash = h
+	if err := s.Revoke(ctx, UserTypeCustomer, c.ID); err != nil {
+		return err
+	}
+	s.audit(ctx, AuditEvent{Event: event, CustomerID: c.ID, Username: strings.ToLower(c.Email)})
+	return nil
+}
+
+// RequestPasswordResetEmail mails a one-time reset token (SPEC §7).
+func (s *Service) RequestPasswordResetEmail(ctx context.Context, email string) error {
+	email = strings.TrimSpace(email)
+	if email == "" {
+		return inputError(MsgResetSpecifyEmail)
+	}
+	if !ValidEmail(email) {
+		return inputError(MsgResetInvalidEmail)
+	}
+	c, err := s.Customers.CustomerByEmail(ctx, email)
+	if errors.Is(err, ErrNotFound) {
+		return inputError(MsgCannotReset)
+	}
+	if err != nil {
+		return fmt.Errorf("find customer: %w", err)
+	}
+	now := s.Now()
+	if c.Locked(now) {
+		return inputError(MsgLockedNoDot)
+	}
+	n, err := s.Accounts.CountResetRequests(ctx, c.ID, now.Add(-time.Hour))
+	if err != nil {
+		return err
+	}
+	if n >= maxResetRequestsPerHour {
+		s.audit(ctx, AuditEvent{Event: "customer.reset_limited", CustomerID: c.ID, Username: strings.ToLower(c.Email)})
+		return inputError(MsgTooManyResetRequests)
+	}
+	token, err := s.randomHex(16)
+	if err != nil {
+		return err
+	}
+	hours := time.Duration(s.Settings().Int(PathResetLinkExpiration)) * time.Hour
+	if err := s.Accounts.CreateResetToken(ctx, ResetToken{Hash: hashSecret(token), CustomerID: c.ID, CreatedAt: now, ExpiresAt: now.Add(hours)}); err != nil {
+		return fmt.Errorf("store reset token: %w", err)
+	}
+	if err := s.Mailer.Send(ctx, Mail{To: c.Email, Subject: "Reset your password", Template: "password_reset",
+		Vars: map[string]string{"token": token, "email": c.Email}}); err != nil {
+		return fmt.Errorf("queue reset mail: %w", err)
+	}
+	s.audit(ctx, AuditEvent{Event: "customer.reset_requested", CustomerID: c.ID, Username: strings.ToLower(c.Email)})
+	return nil
+}
+
+// ResetPassword sets a new password with a reset token, once (SPEC §4).
+func (s *Service) ResetPassword(ctx context.Context, email, token, newPassword string) error {
+	email = strings.TrimSpace(email)
+	switch {
+	case email == "":
+		return inputError(MsgResetSpecifyEmail)
+	case !ValidEmail(email):
+		return inputError(MsgResetInvalidEmail)
+	case strings.TrimSpace(token) == "":
+		return inputError(MsgSpecifyResetToken)
+	case newPassword == "":
+		return inputError(MsgSpecifyNewPassword)
+	}
+	c, err := s.Customers.CustomerByEmail(ctx, email)
+	if errors.Is(err, ErrNotFound) {
+		return inputError(MsgCannotSetPassword)
+	}
+	if err != nil {
+		return fmt.Errorf("find customer: %w", err)
+	}
+	if c.Locked(s.Now()) {
+		return inputError(MsgLockedNoDot)
+	}
+	// The policy first, so a weak password does not use up the token.
+	if err := s.Settings().PasswordPolicy().Check(newPassword); err != nil {
+		return err
+	}
+	ok, err := s.Accounts.ConsumeResetToken(ctx, hashSecret(strings.ToLower(strings.TrimSpace(token))), c.ID, s.Now())
+	if err != nil {
+		return err
+	}
+	if !ok {
+		s.audit(ctx, AuditEvent{Event: "customer.reset_failed", CustomerID: c.ID, Username: strings.ToLower(c.Email)})
+		return inputError(MsgCannotSetPassword)
+	}
+	if err := s.Customers.ResetLoginFailures(ctx, c.ID); err != nil {
+		return err
+	}
+	return s.setPassword(ctx, c, newPassword, "customer.password_reset")
+}
+
+// useResetToken is the AltPassword for reset tokens: generateCustomerToken accepts an
+// unused reset token once in place of the password (SPEC §6).
+func (s *Service) useResetToken(ctx context.Context, c *Customer, secret string) (int64, bool, error) {
+	if len(secret) != 32 {
+		return 0, false, nil
+	}
+	ok, err := s.Accounts.ConsumeResetToken(ctx, hashSecret(strings.ToLower(secret)), c.ID, s.Now())
+	if err != nil || !ok {
+		return 0, false, err
+	}
+	s.audit(ctx, AuditEvent{Event: "customer.reset_token_signin", CustomerID: c.ID, Username: strings.ToLower(c.Email)})
+	return 0, true, nil
+}
+
+// ConfirmEmail activates an account with the key from the confirmation mail.
+func (s *Service) ConfirmEmail(ctx context.Context, email, key string) (*Customer, error) {
+	email = strings.TrimSpace(email)
+	if !ValidEmail(email) {
+		return nil, inputError(MsgConfirmEmailInvalid)
+	}
+	c, err := s.Customers.CustomerByEmail(ctx, email)
+	if errors.Is(err, ErrNotFound) {
+		return nil, inputError(MsgConfirmKeyInvalid)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find customer: %w", err)
+	}
+	if c.Confirmation == "" {
+		return nil, inputError(MsgAlreadyActive)
+	}
+	if subtle.ConstantTimeCompare([]byte(c.Confirmation), []byte(strings.TrimSpace(key))) != 1 {
+		return nil, inputError(MsgConfirmKeyInvalid)
+	}
+	if err := s.Accounts.SetConfirmation(ctx, c.ID, ""); err != nil {
+		return nil, err
+	}
+	c.Confirmation = ""
+	s.audit(ctx, AuditEvent{Event: "customer.confirmed", CustomerID: c.ID, Username: strings.ToLower(c.Email)})
+	return c, nil
+}
+
+// ResendConfirmationEmail mails the confirmation key again.
+func (s *Service) ResendConfirmationEmail(ctx context.Context, email string) error {
+	email = strings.TrimSpace(email)
+	if !ValidEmail(email) {
+		return inputError(MsgResendEmailInvalid)
+	}
+	c, err := s.Customers.CustomerByEmail(ctx, email)
+	if errors.Is(err, ErrNotFound) {
+		return inputError(MsgNoUserWithEmail)
+	}
+	if err != nil {
+		return fmt.Errorf("find customer: %w", err)
+	}
+	if c.Confirmation == "" || !s.Settings().Bool(PathConfirmRequired) {
+		return inputError(MsgConfirmationNotNeed)
+	}
+	return s.Mailer.Send(ctx, Mail{To: c.Email, Subject: "Please confirm your account", Template: "account_confirmation",
+		Vars: map[string]string{"email": c.Email, "confirmation_key": c.Confirmation, "customer_id": fmt.Sprint(c.ID)}})
+}

@@ -1,0 +1,179 @@
+package auth
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net"
+	"net/smtp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// OutboxMail is a queued message and its delivery state.
+type OutboxMail struct {
+	ID          int64
+	To          string
+	Subject     string
+	Template    string
+	Vars        map[string]string
+	CreatedAt   time.Time
+	SentAt      time.Time // zero until an SMTP server accepted it
+	Attempts    int
+	LastError   string
+	NextAttempt time.Time
+}
+
+// OutboxStore keeps the outbox. Implemented by db.
+type OutboxStore interface {
+	ListMail(ctx context.Context, limit int) ([]OutboxMail, error)
+	ClaimDueMail(ctx context.Context, now, leaseUntil time.Time, limit int) ([]OutboxMail, error)
+	MarkMailSent(ctx context.Context, id int64, at time.Time) error
+	MarkMailFailed(ctx context.Context, id int64, msg string, next time.Time) error
+}
+
+// SMTPConfig is where mail goes; an empty Host keeps mail in the outbox only.
+type SMTPConfig struct {
+	Host, Username, Password, From string
+	Port                           int
+}
+
+// SMTPConfig returns the SMTP settings in force.
+func (s *Settings) SMTPConfig() SMTPConfig {
+	return SMTPConfig{Host: s.Get(PathSMTPHost), Port: s.Int(PathSMTPPort), Username: s.Get(PathSMTPUsername),
+		Password: s.Get(PathSMTPPassword), From: s.Get(PathMailFrom)}
+}
+
+// mailLease is how long a claimed message is reserved for one sender.
+const mailLease = 2 * time.Minute
+
+// retryDelay backs off from 10 s to at most an hour; a message is never dropped.
+func retryDelay(attempts int) time.Duration {
+	d := 10 * time.Second
+	for i := 1; i < attempts && d < time.Hour; i++ {
+		d *= 2
+	}
+	if d > time.Hour {
+		d = time.Hour
+	}
+	return d
+}
+
+// DeliverMail sends the due messages of the outbox once; it returns how many were sent.
+func (s *Service) DeliverMail(ctx context.Context) (int, error) {
+	cfg := s.Settings().SMTPConfig()
+	if cfg.Host == "" {
+		return 0, nil
+	}
+	now := s.Now()
+	due, err := s.Outbox.ClaimDueMail(ctx, now, now.Add(mailLease), 20)
+	if err != nil {
+		return 0, fmt.Errorf("claim mail: %w", err)
+	}
+	sent := 0
+	for _, m := range due {
+		if err := sendSMTP(ctx, cfg, m); err != nil {
+			next := s.Now().Add(retryDelay(m.Attempts + 1))
+			s.Log.Warn("mail delivery failed", "mail_id", m.ID, "attempt", m.Attempts+1, "retry_at", next, "err", err)
+			if err := s.Outbox.MarkMailFailed(ctx, m.ID, err.Error(), next); err != nil {
+				return sent, err
+			}
+			continue
+		}
+		if err := s.Outbox.MarkMailSent(ctx, m.ID, s.Now()); err != nil {
+			return sent, err
+		}
+		sent++
+	}
+	return sent, nil
+}
+
+// RunMailer delivers mail every interval until ctx ends.
+func (s *Service) RunMailer(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := s.DeliverMail(ctx); err != nil && ctx.Err() == nil {
+			s.Log.Error("deliver mail", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// RenderMail is the plain-text body of a message.
+func RenderMail(m OutboxMail) string {
+	var b strings.Builder
+	switch m.Template {
+	case "password_reset":
+		fmt.Fprintf(&b, "Someone asked to reset the password of %s.\r\n\r\nYour reset token: %s\r\n\r\n"+
+			"Use it with the resetPassword mutation. If you did not ask for this, ignore this message.\r\n", m.Vars["email"], m.Vars["token"])
+	case "account_confirmation":
+		fmt.Fprintf(&b, "Welcome! Confirm %s with this key: %s\r\n\r\nUse it with the confirmEmail mutation.\r\n", m.Vars["email"], m.Vars["confirmation_key"])
+	default:
+		keys := make([]string, 0, len(m.Vars))
+		for k := range m.Vars {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			fmt.Fprintf(&b, "%s: %s\r\n", k, m.Vars[k])
+		}
+	}
+	return b.String()
+}
+
+func headerSafe(s string) string { return strings.NewReplacer("\r", " ", "\n", " ").Replace(s) }
+
+// sendSMTP delivers one message, with timeouts and STARTTLS when the server offers it.
+func sendSMTP(ctx context.Context, cfg SMTPConfig, m OutboxMail) error {
+	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
+	d := net.Dialer{Timeout: 10 * time.Second}
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return err
+	}
+	conn.SetDeadline(time.Now().Add(30 * time.Second))
+	c, err := smtp.NewClient(conn, cfg.Host)
+	if err != nil {
+		conn.Close()
+		return err
+	}
+	defer c.Close()
+	if err := c.Hello("localhost"); err != nil {
+		return err
+	}
+	if ok, _ := c.Extension("STARTTLS"); ok {
+		if err := c.StartTLS(&tls.Config{ServerName: cfg.Host}); err != nil {
+			return err
+		}
+	}
+	if cfg.Username != "" {
+		if err := c.Auth(smtp.PlainAuth("", cfg.Username, cfg.Password, cfg.Host)); err != nil {
+			return err
+		}
+	}
+	if err := c.Mail(cfg.From); err != nil {
+		return err
+	}
+	if err := c.Rcpt(m.To); err != nil {
+		return err
+	}
+	w, err := c.Data()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <shopauth-%d-%d@%s>\r\n"+
+		"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nX-Shopauth-Template: %s\r\n\r\n%s",
+		headerSafe(cfg.From), headerSafe(m.To), headerSafe(m.Subject), m.CreatedAt.Format(time.RFC1123Z),
+		m.ID, m.CreatedAt.Unix(), headerSafe(cfg.Host), headerSafe(m.Template), RenderMail(m))
+	if err := w.Close(); err != nil {
+		return err
+	}
+	return c.Quit()
+}
