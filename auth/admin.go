@@ -229,21 +229,11 @@ func (s *Service) GoogleAuthenticate(ctx context.Context, username, password, ot
 	if a.TOTPSecret == "" {
 		return "", inputError(MsgProviderNotConfigured)
 	}
-	step := matchTOTP(a.TOTPSecret, strings.TrimSpace(otp), s.Now())
-	if step >= 0 {
-		fresh, err := s.Admins.UseTOTPStep(ctx, a.ID, step)
-		if err != nil {
-			return "", err
-		}
-		if fresh {
-			return s.issueAdminToken(ctx, a, "google")
-		}
-	}
 	// A wrong or reused code counts like a wrong password: six-digit codes must not be guessable by brute force.
-	if err := s.adminFailed(ctx, throttleName(username), a.ID, "admin.tfa_failed"); !errors.Is(err, ErrSignInIncorrect) {
+	if err := s.checkTOTP(ctx, a, username, otp); err != nil {
 		return "", err
 	}
-	return "", &Error{Category: CategoryAuthentication, Message: MsgInvalidCode}
+	return s.issueAdminToken(ctx, a, "google")
 }
 
 // CurrentAdmin returns the admin of the request's admin token; anything else is not authorized.

@@ -70,6 +70,7 @@ type Service struct {
 	OneTimeCodes OneTimeCodeStore
 	Accounts     AccountStore
 	Outbox       OutboxStore
+	AdminPages   AdminPageStore
 	Mailer       Mailer // optional
 	Tokens       *Tokens
 	Hasher       *Hasher
@@ -89,7 +90,7 @@ type Service struct {
 // NewService wires a service over one store; Start must be called before use.
 func NewService(st Store, h *Hasher) *Service {
 	s := &Service{Customers: st, Throttle: st, Revocations: st, Config: st, Audit: st, Admins: st, OneTimeCodes: st,
-		Accounts: st, Outbox: st, Mailer: st,
+		Accounts: st, Outbox: st, Mailer: st, AdminPages: st,
 		Hasher: h, Now: time.Now, Rand: rand.Reader, Log: slog.Default()}
 	// generateCustomerToken's order (SPEC §6): password, reset token, one-time code.
 	s.AltPasswords = append(s.AltPasswords, s.useResetToken, s.useOneTimeCode)

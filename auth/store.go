@@ -90,9 +90,19 @@ type SettingsStore interface {
 	SetSetting(ctx context.Context, path, value string) error
 }
 
-// AuditStore records security events.
+// AuditStore records and lists security events.
 type AuditStore interface {
 	Audit(ctx context.Context, e AuditEvent) error
+	// AuditList returns events, newest first, that match the filter.
+	AuditList(ctx context.Context, f AuditFilter) ([]AuditEvent, error)
+}
+
+// AuditFilter narrows AuditList; zero values match everything.
+type AuditFilter struct {
+	CustomerID int64
+	AdminID    int64
+	Event      string
+	Limit      int
 }
 
 // AuditEvent is one line of the audit log. Never holds a secret.
@@ -118,4 +128,5 @@ type Store interface {
 	AccountStore
 	OutboxStore
 	Mailer
+	AdminPageStore
 }

@@ -98,10 +98,5 @@ func (d *DB) AuditList(ctx context.Context, f AuditFilter) ([]auth.AuditEvent, e
 	return out, rows.Err()
 }
 
-// AuditFilter narrows AuditList; zero values match everything.
-type AuditFilter struct {
-	CustomerID int64
-	AdminID    int64
-	Event      string
-	Limit      int
-}
+// AuditFilter narrows AuditList (the domain's type).
+type AuditFilter = auth.AuditFilter

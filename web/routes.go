@@ -14,6 +14,16 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /{$}", s.handleStart)
 	mux.HandleFunc("GET /walkthrough", s.handleWalkthrough)
 	mux.Handle("GET /static/", s.staticHandler())
+
+	mux.HandleFunc("GET /admin", s.handleAdminHome)
+	mux.HandleFunc("POST /admin/login", s.handleAdminLogin)
+	mux.HandleFunc("POST /admin/logout", s.requireAdmin(s.handleAdminLogout))
+	mux.HandleFunc("GET /admin/settings", s.requireAdmin(s.handleAdminSettings))
+	mux.HandleFunc("POST /admin/settings", s.requireAdmin(s.handleAdminSettings))
+	mux.HandleFunc("GET /admin/customers", s.requireAdmin(s.handleAdminCustomers))
+	mux.HandleFunc("POST /admin/customers/{id}/{action}", s.requireAdmin(s.handleAdminCustomerAction))
+	mux.HandleFunc("GET /admin/outbox", s.requireAdmin(s.handleAdminOutbox))
+	mux.HandleFunc("GET /admin/audit", s.requireAdmin(s.handleAdminAudit))
 	return s.withRequest(mux)
 }
 

@@ -1,0 +1,82 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"shopauth/auth"
+)
+
+// CreateAdminSession stores a new admin page session.
+func (d *DB) CreateAdminSession(ctx context.Context, s auth.AdminSession) error {
+	_, err := d.write.ExecContext(ctx, `INSERT INTO admin_session (id_hash, admin_id, csrf, created_at, last_seen) VALUES (?, ?, ?, ?, ?)`,
+		s.IDHash, s.AdminID, s.CSRF, s.CreatedAt.Unix(), s.LastSeen.Unix())
+	return err
+}
+
+// TouchAdminSession returns the session and moves its last_seen to now, unless it has
+// been idle longer than idle (then it is deleted and ErrNotFound returned).
+func (d *DB) TouchAdminSession(ctx context.Context, idHash string, now time.Time, idle time.Duration) (*auth.AdminSession, error) {
+	var s auth.AdminSession
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		var created, seen int64
+		err := tx.QueryRowContext(ctx, `SELECT id_hash, admin_id, csrf, created_at, last_seen FROM admin_session WHERE id_hash = ?`, idHash).
+			Scan(&s.IDHash, &s.AdminID, &s.CSRF, &created, &seen)
+		if errors.Is(err, sql.ErrNoRows) {
+			return auth.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		s.CreatedAt, s.LastSeen = time.Unix(created, 0), time.Unix(seen, 0)
+		if now.Sub(s.LastSeen) > idle {
+			tx.ExecContext(ctx, `DELETE FROM admin_session WHERE id_hash = ?`, idHash)
+			return errExpired
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE admin_session SET last_seen = ? WHERE id_hash = ?`, now.Unix(), idHash)
+		return err
+	})
+	if errors.Is(err, errExpired) {
+		return nil, auth.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+var errExpired = errors.New("expired")
+
+// DeleteAdminSession ends a session.
+func (d *DB) DeleteAdminSession(ctx context.Context, idHash string) error {
+	_, err := d.write.ExecContext(ctx, `DELETE FROM admin_session WHERE id_hash = ?`, idHash)
+	return err
+}
+
+// ListCustomers finds customers whose email or name contains q, newest first.
+func (d *DB) ListCustomers(ctx context.Context, q string, offset, limit int) ([]auth.Customer, int, error) {
+	like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.TrimSpace(q)) + "%"
+	where := ` FROM customer WHERE email LIKE ?1 ESCAPE '\' OR firstname LIKE ?1 ESCAPE '\' OR lastname LIKE ?1 ESCAPE '\'
+		OR (firstname || ' ' || lastname) LIKE ?1 ESCAPE '\'`
+	var total int
+	if err := d.read.QueryRowContext(ctx, `SELECT count(*)`+where, like).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := d.read.QueryContext(ctx, `SELECT `+customerColumns+where+` ORDER BY id DESC LIMIT ?2 OFFSET ?3`, like, limit, offset)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []auth.Customer
+	for rows.Next() {
+		c, err := scanCustomer(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, *c)
+	}
+	return out, total, rows.Err()
+}

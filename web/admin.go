@@ -1,0 +1,395 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"shopauth/auth"
+)
+
+// The admin page (SPEC §10): server-rendered, a server-side session in an HttpOnly
+// SameSite=Strict cookie, a CSRF token in every form, idle timeout from settings.
+
+const (
+	adminCookie      = "shopauth_admin"
+	adminLoginCookie = "shopauth_admin_login" // pre-session CSRF token for the sign-in form
+	customersPerPage = 20
+)
+
+// adminRequest is a signed-in admin page request.
+type adminRequest struct {
+	sess  *auth.AdminSession
+	admin *auth.Admin
+}
+
+func (s *Server) adminCookieFlags(r *http.Request, name, value string, maxAge int) *http.Cookie {
+	return &http.Cookie{Name: name, Value: value, Path: "/admin", MaxAge: maxAge, HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, Secure: s.secureRequest(r)}
+}
+
+// adminAuth resolves the admin page session; nil when there is none (or it timed out).
+func (s *Server) adminAuth(r *http.Request) *adminRequest {
+	c, err := r.Cookie(adminCookie)
+	if err != nil {
+		return nil
+	}
+	sess, a, err := s.svc.AdminSessionFor(r.Context(), c.Value)
+	if err != nil {
+		if !errors.Is(err, auth.ErrNotFound) {
+			s.log.ErrorContext(r.Context(), "admin session", "err", err)
+		}
+		return nil
+	}
+	return &adminRequest{sess: sess, admin: a}
+}
+
+// requireAdmin wraps an admin page handler: no session → the sign-in page; a POST
+// without the session's CSRF token → 403.
+func (s *Server) requireAdmin(h func(http.ResponseWriter, *http.Request, *adminRequest)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ar := s.adminAuth(r)
+		if ar == nil {
+			expired := ""
+			if _, err := r.Cookie(adminCookie); err == nil {
+				expired = "?expired=1"
+				http.SetCookie(w, s.adminCookieFlags(r, adminCookie, "", -1))
+			}
+			http.Redirect(w, r, "/admin"+expired, http.StatusSeeOther)
+			return
+		}
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+			if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(ar.sess.CSRF)) != 1 {
+				s.log.WarnContext(r.Context(), "admin form without a valid CSRF token", "request_id", requestID(r.Context()))
+				http.Error(w, "Invalid or missing form token. Reload the page and try again.", http.StatusForbidden)
+				return
+			}
+		}
+		ctx := auth.WithPrincipal(r.Context(), &auth.Principal{Claims: auth.Claims{UserID: ar.admin.ID, UserType: auth.UserTypeAdmin}})
+		h(w, r.WithContext(ctx), ar)
+	}
+}
+
+func (s *Server) adminData(ar *adminRequest, page, title string) map[string]any {
+	return map[string]any{"Title": title, "Page": page, "Admin": ar.admin, "CSRF": ar.sess.CSRF}
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func (s *Server) handleAdminHome(w http.ResponseWriter, r *http.Request) {
+	if s.adminAuth(r) != nil {
+		http.Redirect(w, r, "/admin/customers", http.StatusSeeOther)
+		return
+	}
+	s.renderLogin(w, r, http.StatusOK, "", "", r.URL.Query().Get("expired") == "1")
+}
+
+func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, username, msg string, expired bool) {
+	token := randomHex(16)
+	http.SetCookie(w, s.adminCookieFlags(r, adminLoginCookie, token, 3600))
+	s.render(w, r, status, "admin_login", map[string]any{"Title": "Admin sign-in", "LoginCSRF": token, "Username": username,
+		"Error": msg, "Expired": expired, "TwoFactor": s.svc.Settings().Bool(auth.PathTwoFactorEnable)})
+}
+
+func (s *Server) handleAdminLogin(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	c, err := r.Cookie(adminLoginCookie)
+	if err != nil || subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(c.Value)) != 1 {
+		http.Error(w, "Invalid or missing form token. Reload the page and try again.", http.StatusForbidden)
+		return
+	}
+	if !s.limits.allow("signin", s.limits.clientAddr(r), s.svc.Settings().Int(auth.PathSignInRateLimit), s.svc.Now()) {
+		s.renderLogin(w, r, http.StatusTooManyRequests, "", msgTooManyRequests, false)
+		return
+	}
+	username := r.PostFormValue("username")
+	id, _, err := s.svc.StartAdminSession(r.Context(), username, r.PostFormValue("password"), r.PostFormValue("otp"))
+	if err != nil {
+		var ae *auth.Error
+		if !errors.As(err, &ae) {
+			s.log.ErrorContext(r.Context(), "admin sign-in", "err", err)
+			http.Error(w, auth.MsgInternal, http.StatusInternalServerError)
+			return
+		}
+		status := http.StatusBadRequest
+		if ae.Category == auth.CategoryAuthentication {
+			status = http.StatusUnauthorized
+		}
+		s.renderLogin(w, r, status, username, ae.Message, false)
+		return
+	}
+	http.SetCookie(w, s.adminCookieFlags(r, adminLoginCookie, "", -1))
+	http.SetCookie(w, s.adminCookieFlags(r, adminCookie, id, 0))
+	http.Redirect(w, r, "/admin/customers", http.StatusSeeOther)
+}
+
+func (s *Server) handleAdminLogout(w http.ResponseWriter, r *http.Request, ar *adminRequest) {
+	if c, err := r.Cookie(adminCookie); err == nil {
+		s.svc.EndAdminSession(r.Context(), c.Value)
+	}
+	http.SetCookie(w, s.adminCookieFlags(r, adminCookie, "", -1))
+	http.Redirect(w, r, "/admin", http.StatusSeeOther)
+}
+
+// adminSettingFields are the settings an admin changes on the page (SPEC §9, §10).
+var adminSettingFields = []struct{ Path, Label, Kind string }{
+	{auth.PathCustomerTokenLifetime, "Customer token lifetime (hours)", "number"},
+	{auth.PathAdminTokenLifetime, "Admin token lifetime (hours)", "number"},
+	{auth.PathOTCLifetime, "One-time code lifetime (seconds)", "number"},
+	{auth.PathSessionDisable, "Turn GraphQL session cookies off", "bool"},
+	{auth.PathLoginAsCustomerEnabled, "Login as customer enabled", "bool"},
+	{auth.PathConfirmRequired, "New accounts must confirm their email", "bool"},
+	{auth.PathLockoutFailures, "Wrong passwords before a customer is locked", "number"},
+	{auth.PathLockoutThreshold, "Customer lock window and duration (minutes)", "number"},
+	{auth.PathThrottleMaxFailures, "Failed token requests before throttling", "number"},
+	{auth.PathThrottleTimeout, "Token request throttle (seconds)", "number"},
+	{auth.PathMinPasswordLength, "Minimum password length", "number"},
+	{auth.PathRequiredClasses, "Required character classes", "number"},
+	{auth.PathResetLinkExpiration, "Password reset link lifetime (hours)", "number"},
+	{auth.PathTwoFactorEnable, "Admins need two-factor authentication", "bool"},
+	{auth.PathAdminLockoutFailures, "Wrong passwords before an admin is locked", "number"},
+	{auth.PathAdminLockoutThreshold, "Admin lock duration (minutes)", "number"},
+	{auth.PathAdminSessionLifetime, "Admin page idle timeout (seconds)", "number"},
+	{auth.PathSignInRateLimit, "Sign-ins per client address per minute (0 = no limit)", "number"},
+	{auth.PathResetRateLimit, "Reset requests per client address per minute (0 = no limit)", "number"},
+}
+
+type settingField struct {
+	ID                              int
+	Path, Label, Kind, Value, Error string
+}
+
+func (s *Server) settingFields(values map[string]string, errs map[string]string) []settingField {
+	st := s.svc.Settings()
+	out := make([]settingField, len(adminSettingFields))
+	for i, f := range adminSettingFields {
+		v, ok := values[f.Path]
+		if !ok {
+			v = st.Get(f.Path)
+		}
+		out[i] = settingField{ID: i, Path: f.Path, Label: f.Label, Kind: f.Kind, Value: v, Error: errs[f.Path]}
+	}
+	return out
+}
+
+func (s *Server) handleAdminSettings(w http.ResponseWriter, r *http.Request, ar *adminRequest) {
+	data := s.adminData(ar, "settings", "Settings")
+	if r.Method == http.MethodGet {
+		if r.URL.Query().Get("saved") == "1" {
+			data["Flash"] = "Settings saved."
+		}
+		data["Fields"] = s.settingFields(nil, nil)
+		s.render(w, r, http.StatusOK, "admin_settings", data)
+		return
+	}
+	values, errs := map[string]string{}, map[string]string{}
+	for _, f := range adminSettingFields {
+		v := strings.TrimSpace(r.PostFormValue(f.Path))
+		values[f.Path] = v
+		if err := auth.ValidateSetting(f.Path, v); err != nil {
+			errs[f.Path] = strings.TrimPrefix(err.Error(), "invalid value for "+f.Path+": ")
+		}
+	}
+	if len(errs) > 0 {
+		data["Error"] = "Nothing was saved: correct the marked fields."
+		data["Fields"] = s.settingFields(values, errs)
+		s.render(w, r, http.StatusBadRequest, "admin_settings", data)
+		return
+	}
+	st := s.svc.Settings()
+	for _, f := range adminSettingFields {
+		if values[f.Path] == st.Get(f.Path) {
+			continue
+		}
+		if err := s.svc.SetSetting(r.Context(), f.Path, values[f.Path]); err != nil {
+			s.log.ErrorContext(r.Context(), "save setting", "path", f.Path, "err", err)
+			http.Error(w, auth.MsgInternal, http.StatusInternalServerError)
+			return
+		}
+		s.svc.AuditAdmin(r.Context(), ar.admin, "admin.setting_changed", 0, f.Path+" = "+values[f.Path])
+	}
+	http.Redirect(w, r, "/admin/settings?saved=1", http.StatusSeeOther)
+}
+
+type customerRow struct {
+	auth.Customer
+	Locked, Unconfirmed bool
+}
+
+type otcResult struct {
+	CustomerID int64
+	Email      string
+	Code       string
+	Lifetime   int
+}
+
+func (s *Server) customersPage(w http.ResponseWriter, r *http.Request, ar *adminRequest, q string, page int, flash, errMsg string, otc *otcResult) {
+	if page < 1 {
+		page = 1
+	}
+	list, total, err := s.svc.AdminPages.ListCustomers(r.Context(), q, (page-1)*customersPerPage, customersPerPage)
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "list customers", "err", err)
+		http.Error(w, auth.MsgInternal, http.StatusInternalServerError)
+		return
+	}
+	now := s.svc.Now()
+	confirm := s.svc.Settings().Bool(auth.PathConfirmRequired)
+	rows := make([]customerRow, len(list))
+	for i, c := range list {
+		rows[i] = customerRow{Customer: c, Locked: c.Locked(now), Unconfirmed: confirm && c.Confirmation != ""}
+	}
+	pages := (total + customersPerPage - 1) / customersPerPage
+	if pages == 0 {
+		pages = 1
+	}
+	link := func(p int) string {
+		v := url.Values{"page": {strconv.Itoa(p)}}
+		if q != "" {
+			v.Set("q", q)
+		}
+		return "/admin/customers?" + v.Encode()
+	}
+	data := s.adminData(ar, "customers", "Customers")
+	data["Customers"], data["Total"], data["Query"], data["PageNo"], data["Pages"] = rows, total, q, page, pages
+	data["Back"] = link(page)
+	if page > 1 {
+		data["Prev"] = link(page - 1)
+	}
+	if page < pages {
+		data["Next"] = link(page + 1)
+	}
+	data["Flash"], data["Error"] = flash, errMsg
+	if otc != nil {
+		data["OneTimeCode"] = otc
+	}
+	s.render(w, r, http.StatusOK, "admin_customers", data)
+}
+
+func (s *Server) handleAdminCustomers(w http.ResponseWriter, r *http.Request, ar *adminRequest) {
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	flash := map[string]string{"assistance": "Remote shopping assistance updated.", "unlocked": "Customer unlocked.",
+		"signedout": "Customer signed out everywhere: every token and session is revoked."}[r.URL.Query().Get("done")]
+	s.customersPage(w, r, ar, r.URL.Query().Get("q"), page, flash, "", nil)
+}
+
+// backTo keeps the list where the admin was (only local customer list URLs).
+func backTo(r *http.Request, done string) string {
+	back := r.PostFormValue("back")
+	if !strings.HasPrefix(back, "/admin/customers?") && back != "/admin/customers" {
+		back = "/admin/customers?"
+	}
+	u, err := url.Parse(back)
+	if err != nil || u.Host != "" || u.Scheme != "" {
+		return "/admin/customers?done=" + done
+	}
+	v := u.Query()
+	v.Set("done", done)
+	return "/admin/customers?" + v.Encode()
+}
+
+func (s *Server) handleAdminCustomerAction(w http.ResponseWriter, r *http.Request, ar *adminRequest) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		http.Error(w, "No such customer.", http.StatusNotFound)
+		return
+	}
+	ctx := r.Context()
+	var done string
+	switch r.PathValue("action") {
+	case "assistance":
+		err, done = s.svc.SetCustomerAssistance(ctx, ar.admin, id, r.PostFormValue("allow") == "1"), "assistance"
+	case "unlock":
+		err, done = s.svc.UnlockCustomer(ctx, ar.admin, id), "unlocked"
+	case "signout":
+		err, done = s.svc.SignOutEverywhere(ctx, ar.admin, id), "signedout"
+	case "otc":
+		// Show the list where the admin was, with the code on top.
+		q, page := "", 1
+		if u, err := url.Parse(r.PostFormValue("back")); err == nil {
+			q = u.Query().Get("q")
+			page, _ = strconv.Atoi(u.Query().Get("page"))
+		}
+		code, err := s.svc.CreateOneTimeCode(ctx, id, r.PostFormValue("reason"))
+		var ae *auth.Error
+		if errors.As(err, &ae) {
+			s.customersPage(w, r, ar, q, page, "", ae.Message, nil)
+			return
+		}
+		if err != nil {
+			s.log.ErrorContext(ctx, "create one-time code", "err", err)
+			http.Error(w, auth.MsgInternal, http.StatusInternalServerError)
+			return
+		}
+		c, err := s.svc.Customers.CustomerByID(ctx, id)
+		if err != nil {
+			http.Error(w, "No such customer.", http.StatusNotFound)
+			return
+		}
+		s.customersPage(w, r, ar, q, page, "", "", &otcResult{CustomerID: id, Email: c.Email, Code: code,
+			Lifetime: s.svc.Settings().Int(auth.PathOTCLifetime)})
+		return
+	default:
+		http.Error(w, "Unknown action.", http.StatusNotFound)
+		return
+	}
+	if errors.Is(err, auth.ErrNotFound) {
+		http.Error(w, "No such customer.", http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		s.log.ErrorContext(ctx, "customer action", "action", r.PathValue("action"), "err", err)
+		http.Error(w, auth.MsgInternal, http.StatusInternalServerError)
+		return
+	}
+	http.Redirect(w, r, backTo(r, done), http.StatusSeeOther)
+}
+
+func (s *Server) handleAdminOutbox(w http.ResponseWriter, r *http.Request, ar *adminRequest) {
+	mails, err := s.svc.Outbox.ListMail(r.Context(), 200)
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "list mail", "err", err)
+		http.Error(w, auth.MsgInternal, http.StatusInternalServerError)
+		return
+	}
+	for i, j := 0, len(mails)-1; i < j; i, j = i+1, j-1 {
+		mails[i], mails[j] = mails[j], mails[i]
+	}
+	data := s.adminData(ar, "outbox", "Outbox")
+	data["Mails"], data["SMTPHost"] = mails, s.svc.Settings().Get(auth.PathSMTPHost)
+	s.render(w, r, http.StatusOK, "admin_outbox", data)
+}
+
+// auditEvents are the events the filter offers.
+var auditEvents = []string{"admin.assistance_set", "admin.created", "admin.customer_signed_out", "admin.customer_unlocked",
+	"admin.locked", "admin.login_as_customer", "admin.otc_created", "admin.otc_refused", "admin.otc_used", "admin.page_signin",
+	"admin.setting_changed", "admin.signin", "admin.signin_failed", "admin.tfa_failed", "customer.confirmed", "customer.created",
+	"customer.locked", "customer.password_changed", "customer.password_reset", "customer.reset_requested", "customer.revoke",
+	"customer.signin", "customer.signin_failed", "customer.signin_locked", "customer.signin_throttled"}
+
+func (s *Server) handleAdminAudit(w http.ResponseWriter, r *http.Request, ar *adminRequest) {
+	q := r.URL.Query()
+	f := auth.AuditFilter{Event: q.Get("event"), Limit: 200}
+	f.CustomerID, _ = strconv.ParseInt(q.Get("customer"), 10, 64)
+	f.AdminID, _ = strconv.ParseInt(q.Get("admin"), 10, 64)
+	entries, err := s.svc.Audit.AuditList(r.Context(), f)
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "audit list", "err", err)
+		http.Error(w, auth.MsgInternal, http.StatusInternalServerError)
+		return
+	}
+	data := s.adminData(ar, "audit", "Audit log")
+	data["Entries"], data["Events"] = entries, auditEvents
+	data["Filter"] = map[string]string{"Customer": q.Get("customer"), "Admin": q.Get("admin"), "Event": q.Get("event")}
+	s.render(w, r, http.StatusOK, "admin_audit", data)
+}
