@@ -71,6 +71,7 @@ type Service struct {
 	Accounts     AccountStore
 	Outbox       OutboxStore
 	AdminPages   AdminPageStore
+	Importer     ImportStore
 	Mailer       Mailer // optional
 	Tokens       *Tokens
 	Hasher       *Hasher
@@ -90,7 +91,7 @@ type Service struct {
 // NewService wires a service over one store; Start must be called before use.
 func NewService(st Store, h *Hasher) *Service {
 	s := &Service{Customers: st, Throttle: st, Revocations: st, Config: st, Audit: st, Admins: st, OneTimeCodes: st,
-		Accounts: st, Outbox: st, Mailer: st, AdminPages: st,
+		Accounts: st, Outbox: st, Mailer: st, AdminPages: st, Importer: st,
 		Hasher: h, Now: time.Now, Rand: rand.Reader, Log: slog.Default()}
 	// generateCustomerToken's order (SPEC §6): password, reset token, one-time code.
 	s.AltPasswords = append(s.AltPasswords, s.useResetToken, s.useOneTimeCode)
@@ -184,6 +185,9 @@ func (s *Service) Watch(ctx context.Context, interval time.Duration) {
 func (s *Service) SetSetting(ctx context.Context, path, value string) error {
 	if err := ValidateSetting(path, value); err != nil {
 		return err
+	}
+	if path == PathCryptKey {
+		value = strings.Join(strings.Fields(value), " ")
 	}
 	if err := s.Config.SetSetting(ctx, path, value); err != nil {
 		return err

@@ -129,4 +129,5 @@ type Store interface {
 	OutboxStore
 	Mailer
 	AdminPageStore
+	ImportStore
 }

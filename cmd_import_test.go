@@ -1,0 +1,239 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/crypto/argon2"
+
+	"shopauth/auth"
+	"shopauth/web"
+)
+
+const salt = "0123456789abcdefghijklmnopqrstuv"
+
+// Magento hashes of "Secret-123", computed here independently of auth's hasher.
+func legacyHashes() map[string]string {
+	pw := "Secret-123"
+	md := md5.Sum([]byte(salt + pw))
+	sh := sha256.Sum256([]byte(salt + pw))
+	argon := func(data string) string {
+		return hex.EncodeToString(argon2.IDKey([]byte(data), []byte(salt[:16]), 2, 65536, 1, 32))
+	}
+	return map[string]string{
+		"md5@example.com":    hex.EncodeToString(md[:]) + ":" + salt + ":0",
+		"sha256@example.com": hex.EncodeToString(sh[:]) + ":" + salt + ":1",
+		"argon@example.com":  argon(pw) + ":" + salt + ":3_32_2_67108864",
+		"chain@example.com":  argon(hex.EncodeToString(sh[:])) + ":" + salt + ":1:3_32_2_67108864",
+	}
+}
+
+func writeFile(t testing.TB, name, body string) string {
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestImportLegacyHashesSignIn(t *testing.T) {
+	dbf := filepath.Join(t.TempDir(), "s.db")
+	var csv strings.Builder
+	csv.WriteString("email,firstname,lastname,password_hash,created_at,website_id\n")
+	for _, email := range []string{"md5@example.com", "sha256@example.com", "argon@example.com", "chain@example.com"} {
+		fmt.Fprintf(&csv, "%s,Im,Ported,%s,2020-05-06 07:08:09,1\n", email, legacyHashes()[email])
+	}
+	var log bytes.Buffer
+	importLog = &log
+	defer func() { importLog = os.Stderr }()
+	out, err := cli(t, "customer:import", writeFile(t, "c.csv", csv.String()), "--db", dbf)
+	if err != nil || out != "4 rows: 4 imported, 0 updated, 0 skipped (existing emails: skipped)\n" {
+		t.Fatalf("%q %v", out, err)
+	}
+	if !strings.Contains(log.String(), `warning: column "website_id" is not imported`) {
+		t.Errorf("log %q", log.String())
+	}
+
+	d, svc, err := openService(context.Background(), dbf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	srv, err := web.New(web.Config{Service: svc, Schema: schemaSDL, Assets: webAssets})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	signIn := func(email, pw string) (int, string) {
+		body, _ := json.Marshal(map[string]string{"query": fmt.Sprintf(`mutation{generateCustomerToken(email:%q,password:%q){token}}`, email, pw)})
+		res, err := http.Post(hs.URL+"/graphql", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	for email := range legacyHashes() {
+		before, _ := d.CustomerByEmail(context.Background(), email)
+		// A wrong password still counts toward the lock.
+		if status, _ := signIn(email, "wrong"); status != 401 {
+			t.Errorf("%s wrong password: %d", email, status)
+		}
+		if c, _ := d.CustomerByEmail(context.Background(), email); c.FailuresNum != 1 {
+			t.Errorf("%s failures %d", email, c.FailuresNum)
+		}
+		if status, body := signIn(email, "Secret-123"); status != 200 || !strings.Contains(body, `"token":"ey`) {
+			t.Errorf("%s: %d %s", email, status, body)
+		}
+		after, _ := d.CustomerByEmail(context.Background(), email)
+		if after.PasswordHash == before.PasswordHash || !strings.HasSuffix(after.PasswordHash, ":"+svc.Hasher.Params().Version()) {
+			t.Errorf("%s: hash not upgraded: %s", email, after.PasswordHash)
+		}
+		if after.CreatedAt.Format("2006-01-02 15:04:05") != "2020-05-06 07:08:09" {
+			t.Errorf("created_at %v", after.CreatedAt)
+		}
+		// The upgraded hash still signs in.
+		if status, _ := signIn(email, "Secret-123"); status != 200 {
+			t.Errorf("%s after upgrade: %d", email, status)
+		}
+	}
+}
+
+func TestImportBadRowsAndRerun(t *testing.T) {
+	dbf := filepath.Join(t.TempDir(), "s.db")
+	csv := "Email,FirstName,LastName,password_hash,dob,gender,allow_remote_shopping_assistance\n" +
+		"good@example.com,Good,Row,,1990-01-31,Female,1\n" +
+		"bad-email,No,Good,,,,\n" +
+		"noname@example.com,,Last,,,,\n" +
+		"hash@example.com,Bad,Hash,abc:def:9,,,\n" +
+		"date@example.com,Bad,Date,,31st May,,\n" +
+		"good@example.com,Dup,Licate,,,,\n" +
+		"\"broken,quote\n"
+	var log bytes.Buffer
+	importLog = &log
+	defer func() { importLog = os.Stderr }()
+	file := writeFile(t, "c.csv", csv)
+	out, err := cli(t, "customer:import", file, "--db", dbf)
+	if err != nil || out != "7 rows: 1 imported, 0 updated, 6 skipped (existing emails: skipped)\n" {
+		t.Fatalf("%q %v\n%s", out, err, log.String())
+	}
+	for _, want := range []string{
+		`line 3 (bad-email): skipped: "bad-email" is not a valid email address`,
+		`line 4 (noname@example.com): skipped: firstname is empty`,
+		`line 5 (hash@example.com): skipped: password_hash: malformed password hash: unknown version "9"`,
+		`line 6 (date@example.com): skipped: dob "31st May" is not a date`,
+		`line 7 (good@example.com): skipped: the same email is on line 2 of this file`,
+		`line 8 (): skipped: not valid CSV`,
+	} {
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, log.String())
+		}
+	}
+	// Re-running skips existing emails, or updates them when asked.
+	fixed := "email,firstname,lastname,allow_remote_shopping_assistance\ngood@example.com,Better,Name,0\nnew@example.com,New,One,\n"
+	out, _ = cli(t, "customer:import", writeFile(t, "d.csv", fixed), "--db", dbf)
+	if out != "2 rows: 1 imported, 0 updated, 1 skipped (existing emails: skipped)\n" {
+		t.Errorf("rerun: %q", out)
+	}
+	out, _ = cli(t, "customer:import", writeFile(t, "d.csv", fixed), "--on-existing", "update", "--db", dbf)
+	if out != "2 rows: 0 imported, 2 updated, 0 skipped (existing emails: updated)\n" {
+		t.Errorf("update: %q", out)
+	}
+	// Usage errors.
+	for _, args := range [][]string{{"customer:import"}, {"customer:import", "/no/such/file.csv"},
+		{"customer:import", file, "--on-existing", "merge"}, {"customer:export"}} {
+		if _, err := cli(t, append(args, "--db", dbf)...); !isUsage(err) {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+	if _, err := cli(t, "customer:import", writeFile(t, "h.csv", "name,phone\nx,y\n"), "--db", dbf); err == nil || !strings.Contains(err.Error(), `no "email" column`) {
+		t.Errorf("header without email: %v", err)
+	}
+}
+
+func TestExportImportRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	src, dst := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
+	var csv strings.Builder
+	csv.WriteString(strings.Join(auth.ImportColumns, ",") + "\n")
+	for email, h := range legacyHashes() {
+		fmt.Fprintf(&csv, "%s,First,Last,M,Dr.,Jr.,1980-02-03,VAT1,2,%s,,2021-01-02 03:04:05,1\n", email, h)
+	}
+	csv.WriteString("pending@example.com,Pen,Ding,,,,,,,,0123456789abcdef0123456789abcdef,2022-02-02 02:02:02,0\n")
+	if _, err := cli(t, "customer:import", writeFile(t, "in.csv", csv.String()), "--db", src); err != nil {
+		t.Fatal(err)
+	}
+	out1, out2 := filepath.Join(dir, "1.csv"), filepath.Join(dir, "2.csv")
+	if msg, err := cli(t, "customer:export", out1, "--db", src); err != nil || msg != "Exported 5 customers to "+out1+"\n" {
+		t.Fatalf("%q %v", msg, err)
+	}
+	if _, err := cli(t, "customer:export", out1, "--db", src); !isUsage(err) {
+		t.Errorf("export over an existing file: %v", err)
+	}
+	if _, err := cli(t, "customer:import", out1, "--db", dst); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cli(t, "customer:export", out2, "--db", dst); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := os.ReadFile(out1)
+	b, _ := os.ReadFile(out2)
+	if !bytes.Equal(a, b) || !strings.Contains(string(a), "0123456789abcdef0123456789abcdef") {
+		t.Errorf("round trip differs:\n%s\n---\n%s", a, b)
+	}
+}
+
+// BenchmarkImport100k imports a generated 100,000-row file through the CLI path and
+// reports rows/s and the peak resident memory of the process.
+func BenchmarkImport100k(b *testing.B) {
+	dir := b.TempDir()
+	file := filepath.Join(dir, "big.csv")
+	f, _ := os.Create(file)
+	w := bytes.NewBuffer(nil)
+	w.WriteString(strings.Join(auth.ImportColumns, ",") + "\n")
+	sum := sha256.Sum256([]byte(salt + "Secret-123"))
+	h := hex.EncodeToString(sum[:]) + ":" + salt + ":1"
+	for i := 0; i < 100000; i++ {
+		fmt.Fprintf(w, "user%06d@example.com,First%d,Last%d,,,,1990-01-01,,1,%s,,2020-01-01 00:00:00,0\n", i, i, i, h)
+		if w.Len() > 1<<20 {
+			f.Write(w.Bytes())
+			w.Reset()
+		}
+	}
+	f.Write(w.Bytes())
+	f.Close()
+	importLog = io.Discard
+	defer func() { importLog = os.Stderr }()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		dbf := filepath.Join(dir, fmt.Sprintf("b%d.db", i))
+		out, err := cli(&testing.T{}, "customer:import", file, "--db", dbf)
+		if err != nil || !strings.HasPrefix(out, "100000 rows: 100000 imported") {
+			b.Fatalf("%q %v", out, err)
+		}
+	}
+	b.ReportMetric(float64(100000*b.N)/b.Elapsed().Seconds(), "rows/s")
+	if st, err := os.ReadFile("/proc/self/status"); err == nil {
+		for _, l := range strings.Split(string(st), "\n") {
+			if strings.HasPrefix(l, "VmHWM:") {
+				var kb float64
+				fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(l, "VmHWM:")), "%f", &kb)
+				b.ReportMetric(kb/1024, "peakRSS-MiB")
+			}
+		}
+	}
+}
