@@ -444,3 +444,49 @@ func TestSettingsFromOtherProcess(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestParallelRevocation: hundreds of parallel sign-ins, reads and revocations; once a
+// revocation has answered, every token issued before it is rejected.
+func TestParallelRevocation(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathSignInRateLimit, "0")
+	e.customer("customer@example.com", "password")
+	var mu sync.Mutex
+	var tokens []string
+	var wg sync.WaitGroup
+	for i := 0; i < 200; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			tok := e.token("customer@example.com", "password")
+			mu.Lock()
+			tokens = append(tokens, tok)
+			mu.Unlock()
+			e.gql(tok, `{customer{email}}`, nil)
+			if i%10 == 0 {
+				e.gql(tok, qRevoke, nil)
+			}
+		}(i)
+	}
+	wg.Wait()
+	// A final revocation: every token above, whatever raced with what, is now rejected.
+	last := e.token("customer@example.com", "password")
+	expect(t, e.gql(last, qRevoke, nil), 200, `{"data":{"revokeCustomerToken":{"result":true}}}`)
+	seen := map[string]bool{}
+	for _, tok := range append(tokens, last) {
+		if seen[tok] {
+			t.Fatal("two sign-ins got the same token")
+		}
+		seen[tok] = true
+		wg.Add(1)
+		go func(tok string) {
+			defer wg.Done()
+			if r := e.gql(tok, `{customer{email}}`, nil); r.status != 401 {
+				t.Errorf("token issued before the revocation still works: %s", r)
+			}
+		}(tok)
+	}
+	wg.Wait()
+	fresh := e.token("customer@example.com", "password")
+	expect(t, e.gql(fresh, `{customer{email}}`, nil), 200, `{"data":{"customer":{"email":"customer@example.com"}}}`)
+}
