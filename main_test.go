@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -168,9 +169,23 @@ func TestServeBinary(t *testing.T) {
 		}
 		time.Sleep(25 * time.Millisecond)
 	}
-	// --demo again on the same database changes nothing (idempotent).
+	// Graceful stop: a request in flight when SIGTERM arrives still gets its answer.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	inflight := `{"query":"{storeConfig{store_code}}"}`
+	fmt.Fprintf(conn, "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", len(inflight), inflight[:10])
+	time.Sleep(100 * time.Millisecond) // the server is now reading this request
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	conn.Write([]byte(inflight[10:]))
+	reply, _ := io.ReadAll(conn)
+	if !strings.HasPrefix(string(reply), "HTTP/1.1 200") || !strings.Contains(string(reply), `{"data":{"storeConfig":{"store_code":"default"}}}`) {
+		t.Errorf("in-flight request during shutdown: %q", reply)
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()

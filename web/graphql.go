@@ -150,7 +150,9 @@ func (s *Server) handleGraphQL(w http.ResponseWriter, r *http.Request) {
 		writeGQLError(w, http.StatusBadRequest, msgUnableToParse, "graphql-input")
 		return
 	}
-	setLogAttr(r.Context(), slog.String("operation", req.OperationName))
+	if req.OperationName != "" {
+		setLogAttr(r.Context(), slog.String("operation", req.OperationName))
+	}
 
 	ctx, authErr := s.authenticate(w, r)
 	if authErr != nil {
