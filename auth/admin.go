@@ -48,23 +48,9 @@ func (s *Service) CreateAdmin(ctx context.Context, a *Admin, password string, sk
 	if a.Username == "" || len(a.Username) > 40 || strings.ContainsAny(a.Username, " \t\r\n") {
 		return inputError(`"%s" is not a valid user name.`, a.Username)
 	}
-	if !ValidEmail(a.Email) {
-		return inputError(MsgInvalidEmailFmt, a.Email)
-	}
-	if strings.TrimSpace(a.Firstname) == "" {
-		return inputError(MsgFirstNameRequired)
-	}
-	if strings.TrimSpace(a.Lastname) == "" {
-		return inputError(MsgLastNameRequired)
-	}
-	if !skipPolicy {
-		if err := s.Settings().PasswordPolicy().Check(password); err != nil {
-			return err
-		}
-	}
-	h, err := s.Hasher.Hash(ctx, password)
+	h, err := s.newAccountHash(ctx, a.Email, a.Firstname, a.Lastname, password, skipPolicy)
 	if err != nil {
-		return fmt.Errorf("hash password: %w", err)
+		return err
 	}
 	a.PasswordHash, a.Active = h, true
 	if a.CreatedAt.IsZero() {
@@ -112,18 +98,13 @@ func (s *Service) adminLockout() Lockout {
 // throttle and the admin lock; every failure gives the same generic message.
 func (s *Service) AuthenticateAdmin(ctx context.Context, username, password string) (*Admin, error) {
 	now := s.Now()
-	st := s.Settings()
 	name := throttleName(username)
-	maxThrottle := st.Int(PathThrottleMaxFailures)
-	if maxThrottle > 0 {
-		throttled, err := s.Throttle.Throttled(ctx, name, UserTypeAdmin, now, maxThrottle)
+	if throttled, err := s.throttled(ctx, name, UserTypeAdmin); err != nil || throttled {
 		if err != nil {
-			return nil, fmt.Errorf("check throttle: %w", err)
+			return nil, err
 		}
-		if throttled {
-			s.audit(ctx, AuditEvent{Event: "admin.signin_throttled", Username: name})
-			return nil, ErrSignInIncorrect
-		}
+		s.audit(ctx, AuditEvent{Event: "admin.signin_throttled", Username: name})
+		return nil, ErrSignInIncorrect
 	}
 	a, err := s.Admins.AdminByUsername(ctx, strings.TrimSpace(username))
 	if err != nil && !errors.Is(err, ErrNotFound) {
@@ -160,10 +141,8 @@ func (s *Service) AuthenticateAdmin(ctx context.Context, username, password stri
 			return nil, err
 		}
 	}
-	if maxThrottle > 0 {
-		if err := s.Throttle.ResetThrottle(ctx, name, UserTypeAdmin); err != nil {
-			return nil, err
-		}
+	if err := s.clearThrottle(ctx, name, UserTypeAdmin); err != nil {
+		return nil, err
 	}
 	if rehash {
 		if h, err := s.Hasher.Hash(ctx, password); err == nil {
@@ -175,12 +154,8 @@ func (s *Service) AuthenticateAdmin(ctx context.Context, username, password stri
 
 // adminFailed counts a failed admin token request and returns the generic error.
 func (s *Service) adminFailed(ctx context.Context, name string, adminID int64, event string) error {
-	st := s.Settings()
-	if st.Int(PathThrottleMaxFailures) > 0 {
-		timeout := time.Duration(st.Int(PathThrottleTimeout)) * time.Second
-		if err := s.Throttle.RecordThrottleFailure(ctx, name, UserTypeAdmin, s.Now(), timeout); err != nil {
-			return fmt.Errorf("record throttle failure: %w", err)
-		}
+	if err := s.countThrottleFailure(ctx, name, UserTypeAdmin); err != nil {
+		return err
 	}
 	s.audit(ctx, AuditEvent{Event: event, AdminID: adminID, Username: name})
 	return ErrSignInIncorrect

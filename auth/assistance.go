@@ -133,17 +133,12 @@ func (s *Service) ExchangeOtpForCustomerToken(ctx context.Context, email, otp st
 		return "", inputError(MsgSpecifyOTP)
 	}
 	now := s.Now()
-	st := s.Settings()
 	name := throttleName(email)
-	maxThrottle := st.Int(PathThrottleMaxFailures)
-	if maxThrottle > 0 {
-		throttled, err := s.Throttle.Throttled(ctx, name, UserTypeCustomer, now, maxThrottle)
+	if throttled, err := s.throttled(ctx, name, UserTypeCustomer); err != nil || throttled {
 		if err != nil {
 			return "", err
 		}
-		if throttled {
-			return "", ErrSignInIncorrect
-		}
+		return "", ErrSignInIncorrect
 	}
 	c, err := s.Customers.CustomerByEmail(ctx, strings.TrimSpace(email))
 	if err != nil && !errors.Is(err, ErrNotFound) {
@@ -157,16 +152,13 @@ func (s *Service) ExchangeOtpForCustomerToken(ctx context.Context, email, otp st
 		}
 	}
 	if !ok {
-		if maxThrottle > 0 {
-			timeout := time.Duration(st.Int(PathThrottleTimeout)) * time.Second
-			if err := s.Throttle.RecordThrottleFailure(ctx, name, UserTypeCustomer, now, timeout); err != nil {
-				return "", err
-			}
+		if err := s.countThrottleFailure(ctx, name, UserTypeCustomer); err != nil {
+			return "", err
 		}
 		s.audit(ctx, AuditEvent{Event: "customer.otc_failed", Username: name})
 		return "", ErrSignInIncorrect
 	}
-	if st.Bool(PathConfirmRequired) && c.Confirmation != "" {
+	if s.Settings().Bool(PathConfirmRequired) && c.Confirmation != "" {
 		return "", ErrNotConfirmed
 	}
 	return s.IssueCustomerToken(ctx, c.ID, adminID)

@@ -199,23 +199,9 @@ func (s *Service) insertCustomer(ctx context.Context, c *Customer) error {
 // CreateCustomerDirect creates a customer from the CLI or demo seed; skipPolicy lets
 // demo passwords like "password" through.
 func (s *Service) CreateCustomerDirect(ctx context.Context, c *Customer, password string, skipPolicy bool) error {
-	if !ValidEmail(c.Email) {
-		return inputError(MsgInvalidEmailFmt, c.Email)
-	}
-	if strings.TrimSpace(c.Firstname) == "" {
-		return inputError(MsgFirstNameRequired)
-	}
-	if strings.TrimSpace(c.Lastname) == "" {
-		return inputError(MsgLastNameRequired)
-	}
-	if !skipPolicy {
-		if err := s.Settings().PasswordPolicy().Check(password); err != nil {
-			return err
-		}
-	}
-	h, err := s.Hasher.Hash(ctx, password)
+	h, err := s.newAccountHash(ctx, c.Email, c.Firstname, c.Lastname, password, skipPolicy)
 	if err != nil {
-		return fmt.Errorf("hash password: %w", err)
+		return err
 	}
 	c.PasswordHash = h
 	if c.GroupID == 0 {
@@ -305,4 +291,28 @@ func (s *Service) IsEmailAvailable(ctx context.Context, email string) (bool, err
 		return false, fmt.Errorf("find customer: %w", err)
 	}
 	return false, nil
+}
+
+// newAccountHash checks a new account's email, names and password (the policy unless
+// skipPolicy) and returns the password's hash.
+func (s *Service) newAccountHash(ctx context.Context, email, first, last, password string, skipPolicy bool) (string, error) {
+	if !ValidEmail(email) {
+		return "", inputError(MsgInvalidEmailFmt, email)
+	}
+	if strings.TrimSpace(first) == "" {
+		return "", inputError(MsgFirstNameRequired)
+	}
+	if strings.TrimSpace(last) == "" {
+		return "", inputError(MsgLastNameRequired)
+	}
+	if !skipPolicy {
+		if err := s.Settings().PasswordPolicy().Check(password); err != nil {
+			return "", err
+		}
+	}
+	h, err := s.Hasher.Hash(ctx, password)
+	if err != nil {
+		return "", fmt.Errorf("hash password: %w", err)
+	}
+	return h, nil
 }

@@ -239,6 +239,44 @@ func (s *Service) customerLockout() Lockout {
 
 func throttleName(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
 
+// throttled reports whether token requests for name (per username string, also
+// unknown ones) are locked out (SPEC §4); off when max_failures_count is 0.
+func (s *Service) throttled(ctx context.Context, name string, userType int) (bool, error) {
+	max := s.Settings().Int(PathThrottleMaxFailures)
+	if max <= 0 {
+		return false, nil
+	}
+	t, err := s.Throttle.Throttled(ctx, name, userType, s.Now(), max)
+	if err != nil {
+		return false, fmt.Errorf("check throttle: %w", err)
+	}
+	return t, nil
+}
+
+// countThrottleFailure counts one failed token request for name.
+func (s *Service) countThrottleFailure(ctx context.Context, name string, userType int) error {
+	st := s.Settings()
+	if st.Int(PathThrottleMaxFailures) <= 0 {
+		return nil
+	}
+	timeout := time.Duration(st.Int(PathThrottleTimeout)) * time.Second
+	if err := s.Throttle.RecordThrottleFailure(ctx, name, userType, s.Now(), timeout); err != nil {
+		return fmt.Errorf("record throttle failure: %w", err)
+	}
+	return nil
+}
+
+// clearThrottle forgets name's failed token requests after a success.
+func (s *Service) clearThrottle(ctx context.Context, name string, userType int) error {
+	if s.Settings().Int(PathThrottleMaxFailures) <= 0 {
+		return nil
+	}
+	if err := s.Throttle.ResetThrottle(ctx, name, userType); err != nil {
+		return fmt.Errorf("reset throttle: %w", err)
+	}
+	return nil
+}
+
 // GenerateCustomerToken signs a customer in (SPEC §4, §6) and returns a new token.
 func (s *Service) GenerateCustomerToken(ctx context.Context, email, password string) (string, error) {
 	if strings.TrimSpace(email) == "" {
@@ -269,23 +307,16 @@ func (s *Service) AuthenticateCustomer(ctx context.Context, email, password stri
 	now := s.Now()
 	st := s.Settings()
 	name := throttleName(email)
-	maxThrottle := st.Int(PathThrottleMaxFailures)
-	throttleTimeout := time.Duration(st.Int(PathThrottleTimeout)) * time.Second
-	if maxThrottle > 0 {
-		throttled, err := s.Throttle.Throttled(ctx, name, UserTypeCustomer, now, maxThrottle)
+	if throttled, err := s.throttled(ctx, name, UserTypeCustomer); err != nil || throttled {
 		if err != nil {
-			return nil, 0, fmt.Errorf("check throttle: %w", err)
+			return nil, 0, err
 		}
-		if throttled {
-			s.audit(ctx, AuditEvent{Event: "customer.signin_throttled", Username: name})
-			return nil, 0, ErrSignInIncorrect
-		}
+		s.audit(ctx, AuditEvent{Event: "customer.signin_throttled", Username: name})
+		return nil, 0, ErrSignInIncorrect
 	}
 	fail := func(c *Customer, event string) (*Customer, int64, error) {
-		if maxThrottle > 0 {
-			if err := s.Throttle.RecordThrottleFailure(ctx, name, UserTypeCustomer, now, throttleTimeout); err != nil {
-				return nil, 0, fmt.Errorf("record throttle failure: %w", err)
-			}
+		if err := s.countThrottleFailure(ctx, name, UserTypeCustomer); err != nil {
+			return nil, 0, err
 		}
 		ev := AuditEvent{Event: event, Username: name}
 		if c != nil {
@@ -351,10 +382,8 @@ func (s *Service) AuthenticateCustomer(ctx context.Context, email, password stri
 			return nil, 0, fmt.Errorf("reset login failures: %w", err)
 		}
 	}
-	if maxThrottle > 0 {
-		if err := s.Throttle.ResetThrottle(ctx, name, UserTypeCustomer); err != nil {
-			return nil, 0, fmt.Errorf("reset throttle: %w", err)
-		}
+	if err := s.clearThrottle(ctx, name, UserTypeCustomer); err != nil {
+		return nil, 0, err
 	}
 	if rehash && adminID == 0 {
 		if h, err := s.Hasher.Hash(ctx, password); err == nil {
