@@ -490,3 +490,27 @@ func TestParallelRevocation(t *testing.T) {
 	fresh := e.token("customer@example.com", "password")
 	expect(t, e.gql(fresh, `{customer{email}}`, nil), 200, `{"data":{"customer":{"email":"customer@example.com"}}}`)
 }
+
+// TestIntrospection runs the standard introspection query (as GraphiQL and Apollo send it).
+func TestIntrospection(t *testing.T) {
+	e := newEnv(t)
+	q := `query IntrospectionQuery { __schema { queryType { name } mutationType { name } subscriptionType { name }
+	  types { ...FullType } directives { name description locations args { ...InputValue } } } }
+	fragment FullType on __Type { kind name description fields(includeDeprecated: true) { name description
+	  args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason } inputFields { ...InputValue }
+	  interfaces { ...TypeRef } enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+	  possibleTypes { ...TypeRef } }
+	fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+	fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+	  ofType { kind name ofType { kind name ofType { kind name } } } } } } } }`
+	r := e.gql("", q, nil)
+	if r.status != 200 || strings.Contains(r.body, `"errors"`) {
+		t.Fatalf("introspection: %s", r.body[:min(len(r.body), 500)])
+	}
+	for _, want := range []string{`"name":"generateCustomerTokenAsAdmin"`, `"name":"CustomerToken"`,
+		`"deprecationReason":"Use ` + "`createCustomerV2`" + ` instead."`, `"name":"ConfirmationStatusEnum"`} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("introspection lacks %s", want)
+		}
+	}
+}
