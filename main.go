@@ -97,25 +97,40 @@ func envOr(key, def string) string {
 }
 
 // parse returns the positional arguments, checking there are exactly want of them.
+// A negative number ("config:set PATH -1") is a positional value, not a flag, so
+// that it reaches the value check and gets its message.
 func (fs *flagSet) parse(args []string, want int, usage string) ([]string, error) {
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		cut := len(args)
+		for i, a := range args {
+			if negativeNumber(a) {
+				cut = i
+				break
+			}
+		}
+		if err := fs.Parse(args[:cut]); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, usagef("usage: shopauth %s %s", fs.Name(), usage)
 			}
 			return nil, usagef("%s: %v", fs.Name(), err)
 		}
-		if fs.NArg() == 0 {
+		rest := append(append([]string(nil), fs.Args()...), args[cut:]...)
+		if len(rest) == 0 {
 			break
 		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
+		pos = append(pos, rest[0])
+		args = rest[1:]
 	}
 	if want >= 0 && len(pos) != want {
 		return nil, usagef("usage: shopauth %s %s", fs.Name(), usage)
 	}
 	return pos, nil
+}
+
+// negativeNumber reports whether a looks like "-1" or "-0.5" (no flag starts with a digit).
+func negativeNumber(a string) bool {
+	return len(a) > 1 && a[0] == '-' && (a[1] >= '0' && a[1] <= '9' || a[1] == '.')
 }
 
 func hasherFromEnv() *auth.Hasher {

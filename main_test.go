@@ -264,3 +264,116 @@ func startBinary(t *testing.T, stderr io.Writer, args ...string) (*exec.Cmd, str
 	}
 	return cmd, strings.TrimSpace(line[strings.Index(line, "http://"):])
 }
+
+// TestCLIErrorsFromBinary runs the real binary: every bad command line is one line on
+// stderr, exit status 2, and leaves no database behind.
+func TestCLIErrorsFromBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	dbf := filepath.Join(dir, "never.db")
+	for _, tc := range []struct {
+		args []string
+		want string // the whole stderr line
+	}{
+		{[]string{"nonsense"}, `shopauth: unknown command "nonsense" (commands: `},
+		{[]string{"--bogus"}, "shopauth: serve: flag provided but not defined: -bogus"},
+		{[]string{"serve", "--addr", "nonsense"}, `shopauth: serve: bad --addr "nonsense": address nonsense: missing port in address`},
+		{[]string{"config:set", "no/such/path", "1"}, `shopauth: config:set: unknown config path "no/such/path"`},
+		{[]string{"config:set", "oauth/access_token_lifetime/customer", "-1"},
+			`shopauth: config:set: invalid value for oauth/access_token_lifetime/customer: want a positive number of hours (at most 87600), got "-1"`},
+		{[]string{"config:set", "oauth/access_token_lifetime/customer", "abc"},
+			`shopauth: config:set: invalid value for oauth/access_token_lifetime/customer: want a positive number of hours (at most 87600), got "abc"`},
+		{[]string{"config:set", "oauth/access_token_lifetime/customer", "0x1p-2"},
+			`shopauth: config:set: invalid value for oauth/access_token_lifetime/customer: want a positive number of hours (at most 87600), got "0x1p-2"`},
+		{[]string{"config:set", "customer/password/lockout_failures", "-3"},
+			`shopauth: config:set: invalid value for customer/password/lockout_failures: want a whole number from 0 to 1000000, got "-3"`},
+		{[]string{"config:set", "graphql/session/disable", "yes"},
+			`shopauth: config:set: invalid value for graphql/session/disable: want 0 or 1, got "yes"`},
+		{[]string{"config:set", "only-a-path"}, "shopauth: usage: shopauth config:set PATH VALUE [--db FILE]"},
+		{[]string{"config:show", "no/such/path"}, `shopauth: config:show: unknown config path "no/such/path"`},
+		{[]string{"config:show", "a", "b"}, "shopauth: usage: shopauth config:show [PATH] [--db FILE]"},
+		{[]string{"customer:create", "--email", "a@example.com"}, "shopauth: customer:create: --password is required"},
+		{[]string{"version", "extra"}, "shopauth: usage: shopauth version "},
+	} {
+		cmd := exec.Command(binary(t), append(tc.args, "--db", dbf)...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+			t.Errorf("%v: exit %v, want status 2", tc.args, err)
+		}
+		line := stderr.String()
+		if strings.Count(line, "\n") != 1 || !strings.HasPrefix(line, tc.want) {
+			t.Errorf("%v: stderr %q, want one line starting %q", tc.args, line, tc.want)
+		}
+	}
+	if _, err := os.Stat(dbf); !os.IsNotExist(err) {
+		t.Errorf("a rejected command created the database: %v", err)
+	}
+}
+
+// TestEnvDefaultsAndDemoOnOldDatabase: SHOPAUTH_DB and SHOPAUTH_ADDR stand in for the
+// flags (a flag still wins), and --demo turns 2FA off only on a database it creates.
+func TestEnvDefaultsAndDemoOnOldDatabase(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	dbf := filepath.Join(dir, "env.db")
+	t.Setenv("SHOPAUTH_DB", dbf)
+	// config:set with only the environment: the file named there is the one written.
+	if out, err := cli(t, "config:set", "oauth/access_token_lifetime/customer", "2"); err != nil || out != "Value was saved.\n" {
+		t.Fatalf("config:set via SHOPAUTH_DB: %q %v", out, err)
+	}
+	if out, _ := cli(t, "config:show", "oauth/access_token_lifetime/customer", "--db", dbf); out != "2\n" {
+		t.Fatalf("SHOPAUTH_DB not used: %q", out)
+	}
+	other := filepath.Join(dir, "flag.db")
+	if out, _ := cli(t, "config:show", "oauth/access_token_lifetime/customer", "--db", other); out != "1\n" {
+		t.Errorf("--db did not win over SHOPAUTH_DB: %q", out)
+	}
+
+	// serve --demo on the existing database, address from SHOPAUTH_ADDR: 2FA stays on.
+	for run := 0; run < 2; run++ {
+		cmd := exec.Command(binary(t), "serve", "--demo")
+		cmd.Env = append(os.Environ(), "SHOPAUTH_INSECURE_FAST_HASH=1", "SHOPAUTH_ADDR=127.0.0.1:0", "SHOPAUTH_DB="+dbf)
+		stdout, _ := cmd.StdoutPipe()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		line, err := bufio.NewReader(stdout).ReadString('\n')
+		if err != nil || !strings.HasPrefix(line, "shopauth dev listening on http://127.0.0.1:") {
+			cmd.Process.Kill()
+			t.Fatalf("listening line %q %v", line, err)
+		}
+		base := strings.TrimSpace(line[strings.Index(line, "http://"):])
+		res, err := http.Post(base+"/graphql", "application/json",
+			strings.NewReader(`{"query":"mutation{generateCustomerToken(email:\"customer@example.com\",password:\"password\"){token}}"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.Contains(string(b), `"token":"eyJ`) {
+			t.Errorf("run %d: demo sign-in %d %s", run, res.StatusCode, b)
+		}
+		cmd.Process.Signal(syscall.SIGTERM)
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("run %d: exit after SIGTERM: %v", run, err)
+		}
+	}
+	if out, _ := cli(t, "config:show", "twofactorauth/general/enable"); out != "1\n" {
+		t.Errorf("--demo on an existing database changed 2FA: %q", out)
+	}
+	d, _, err := openService(context.Background(), dbf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, total, err := d.ListCustomers(context.Background(), "", 0, 100); err != nil || total != 3 {
+		t.Errorf("two --demo runs: %d customers (%v), want 3", total, err)
+	}
+}

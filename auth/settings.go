@@ -118,12 +118,29 @@ func ValidateSetting(path, value string) error {
 	return nil
 }
 
+// positiveDecimal accepts plain decimal hours ("1", "0.5", ".25"); ParseFloat alone
+// would also take forms like "0x1p-2", "1e2" or "+Inf" that no operator means.
 func positiveDecimal(v string) error {
 	f, err := strconv.ParseFloat(v, 64)
-	if err != nil || f <= 0 || f > 87600 || f != f {
+	if err != nil || !plainDecimal(v) || f <= 0 || f > 87600 {
 		return fmt.Errorf("want a positive number of hours (at most 87600), got %q", v)
 	}
 	return nil
+}
+
+func plainDecimal(v string) bool {
+	digits, dots := 0, 0
+	for _, r := range v {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '.':
+			dots++
+		default:
+			return false
+		}
+	}
+	return digits > 0 && dots <= 1
 }
 
 func boolean(v string) error {
