@@ -131,7 +131,10 @@ type Hasher struct {
 	rand    io.Reader
 	slots   chan struct{}
 	waiting atomic.Int64
-	dummy   string
+	// computed counts argon2 computations, so tests can show that an unknown email
+	// costs exactly what a wrong password costs without timing anything.
+	computed atomic.Int64
+	dummy    string
 }
 
 // NewHasher makes a hasher; limit <= 0 means one per CPU, rand nil means crypto/rand.
@@ -163,6 +166,9 @@ func (h *Hasher) acquire(ctx context.Context) error {
 
 func (h *Hasher) release() { <-h.slots }
 
+// Computations returns how many argon2 hashes this hasher has computed.
+func (h *Hasher) Computations() int64 { return h.computed.Load() }
+
 // Waiting returns how many hash calls are queued waiting for a slot (for metrics).
 func (h *Hasher) Waiting() int { return int(h.waiting.Load()) }
 
@@ -182,6 +188,7 @@ func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 		return "", err
 	}
 	defer h.release()
+	h.computed.Add(1)
 	return argonHex(password, salt, h.params) + ":" + salt + ":" + h.version, nil
 }
 
@@ -206,6 +213,7 @@ func (h *Hasher) Verify(ctx context.Context, password, stored string) (ok bool, 
 				return false, false, err
 			}
 			data = argonHex(data, salt, st.params)
+			h.computed.Add(1)
 			h.release()
 		}
 	}

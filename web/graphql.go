@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"sort"
 	"strings"
 
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
@@ -179,23 +180,51 @@ func (s *Server) handleGraphQL(w http.ResponseWriter, r *http.Request) {
 	}
 
 	resp := s.schema.Exec(ctx, req.Query, req.OperationName, req.Variables)
-	status := http.StatusOK
 	for _, e := range resp.Errors {
 		s.finishError(r.Context(), e, info, req.OperationName)
-		if status != http.StatusOK {
-			continue
-		}
-		switch e.Extensions["category"] {
-		case auth.CategoryAuthentication:
-			status = http.StatusUnauthorized
-		case auth.CategoryAuthorization:
-			status = http.StatusForbidden
-		case "internal":
-			status = http.StatusInternalServerError
+	}
+	// graphql-go resolves a query's fields concurrently and lists their errors in the
+	// order they finished; Magento resolves in document order. Sorting by position
+	// gives Magento's order, and with it a status that does not depend on timing.
+	sort.SliceStable(resp.Errors, func(i, j int) bool {
+		return errorBefore(resp.Errors[i], resp.Errors[j])
+	})
+	s.afterGraphQL(w, r, ctx)
+	writeJSON(w, graphQLStatus(resp.Errors), resp)
+}
+
+// graphQLStatus is Magento's rule (GraphQl controller): the first error decides,
+// graphql-authentication → 401, graphql-authorization → 403, anything else → 200;
+// an unexpected failure anywhere → 500 unless the first error already said 401/403.
+func graphQLStatus(errs []*gqlerrors.QueryError) int {
+	if len(errs) == 0 {
+		return http.StatusOK
+	}
+	switch errs[0].Extensions["category"] {
+	case auth.CategoryAuthentication:
+		return http.StatusUnauthorized
+	case auth.CategoryAuthorization:
+		return http.StatusForbidden
+	}
+	for _, e := range errs {
+		if e.Extensions["category"] == "internal" {
+			return http.StatusInternalServerError
 		}
 	}
-	s.afterGraphQL(w, r, ctx)
-	writeJSON(w, status, resp)
+	return http.StatusOK
+}
+
+// errorBefore orders errors by where their field is written; errors without a
+// location keep their place after the located ones.
+func errorBefore(a, b *gqlerrors.QueryError) bool {
+	if len(a.Locations) == 0 || len(b.Locations) == 0 {
+		return len(a.Locations) > 0 && len(b.Locations) == 0
+	}
+	la, lb := a.Locations[0], b.Locations[0]
+	if la.Line != lb.Line {
+		return la.Line < lb.Line
+	}
+	return la.Column < lb.Column
 }
 
 // finishError gives every error Magento's shape: internal details are replaced by
