@@ -180,7 +180,9 @@ func TestBadInputKeepsServing(t *testing.T) {
 		status int
 		body   string
 	}{
-		{"malformed JSON", func() response { return e.do("POST", "/graphql", "application/json", `{"query":"{storeConfig{store_code}}"`, nil) }, 400, parse},
+		{"malformed JSON", func() response {
+			return e.do("POST", "/graphql", "application/json", `{"query":"{storeConfig{store_code}}"`, nil)
+		}, 400, parse},
 		{"empty body", func() response { return e.do("POST", "/graphql", "application/json", "", nil) }, 400, parse},
 		{"JSON null", func() response { return e.do("POST", "/graphql", "application/json", "null", nil) }, 400, parse},
 		{"query not a string", func() response { return e.do("POST", "/graphql", "application/json", `{"query":5}`, nil) }, 400, parse},
