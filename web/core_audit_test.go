@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"shopauth/auth"
 )
@@ -248,4 +249,39 @@ func TestUnknownEmailCostsAHash(t *testing.T) {
 			t.Errorf("%s: %d argon2 hashes, want 1", c.name, n)
 		}
 	}
+}
+
+// TestLockoutCountResetsAndWindow: a success resets the failure count, and failures
+// spread over more than lockout_threshold minutes do not add up to a lock.
+func TestLockoutCountResetsAndWindow(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathThrottleMaxFailures, "0") // the account lock alone
+	e.customer("customer@example.com", "password")
+	wrong := func() {
+		t.Helper()
+		expect(t, e.gql("", `mutation{generateCustomerToken(email:"customer@example.com",password:"wrong"){token}}`, nil), 401,
+			gqlErr(auth.MsgSignInIncorrect, "graphql-authentication", 10, "generateCustomerToken"))
+	}
+	for i := 0; i < 9; i++ {
+		wrong()
+	}
+	tok := e.token("customer@example.com", "password") // resets the count
+	for i := 0; i < 9; i++ {
+		wrong()
+	}
+	expect(t, e.gql(tok, `{customer{email}}`, nil), 200, `{"data":{"customer":{"email":"customer@example.com"}}}`)
+	e.token("customer@example.com", "password")
+	// 9 failures, then the window (10 min) passes: the count starts again.
+	for i := 0; i < 9; i++ {
+		wrong()
+	}
+	e.clock.Add(10*time.Minute + time.Second)
+	wrong()
+	expect(t, e.gql(tok, `{customer{email}}`, nil), 200, `{"data":{"customer":{"email":"customer@example.com"}}}`)
+	// Nine more within the new window: the tenth of the window locks.
+	for i := 0; i < 9; i++ {
+		wrong()
+	}
+	expect(t, e.gql(tok, `{customer{email}}`, nil), 401, gqlErr(auth.MsgAccountLocked, "graphql-authentication", 2, "customer"))
+	expect(t, e.gql("", qSignIn, nil), 401, gqlErr(auth.MsgSignInIncorrect, "graphql-authentication", 10, "generateCustomerToken"))
 }
