@@ -285,3 +285,18 @@ func TestLockoutCountResetsAndWindow(t *testing.T) {
 	expect(t, e.gql(tok, `{customer{email}}`, nil), 401, gqlErr(auth.MsgAccountLocked, "graphql-authentication", 2, "customer"))
 	expect(t, e.gql("", qSignIn, nil), 401, gqlErr(auth.MsgSignInIncorrect, "graphql-authentication", 10, "generateCustomerToken"))
 }
+
+// TestExpiredTokenOnGuestQuery: an expired token fails even a query that needs no
+// customer, on POST and on GET.
+func TestExpiredTokenOnGuestQuery(t *testing.T) {
+	e := newEnv(t)
+	e.customer("customer@example.com", "password")
+	tok := e.token("customer@example.com", "password")
+	e.clock.Add(time.Hour)
+	expired := `{"errors":[{"message":"Consumer key has expired","extensions":{"category":"graphql-authentication"}}]}`
+	expect(t, e.gql(tok, `{storeConfig{store_code}}`, nil), 401, expired)
+	expect(t, e.do("GET", "/graphql?query=%7BstoreConfig%7Bstore_code%7D%7D", "", "", map[string]string{"Authorization": "Bearer " + tok}), 401, expired)
+	expect(t, e.do("GET", "/graphql?query=%7BstoreConfig%7Bstore_code%7D%7D", "", "", map[string]string{"Authorization": "Bearer x.y.z"}), 401,
+		`{"errors":[{"message":"Composite reader could not read a token","extensions":{"category":"graphql-authentication"}}]}`)
+	expect(t, e.gql("", `{storeConfig{store_code}}`, nil), 200, `{"data":{"storeConfig":{"store_code":"default"}}}`)
+}
