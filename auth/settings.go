@@ -153,7 +153,8 @@ func boolean(v string) error {
 func intRange(lo, hi int) func(string) error {
 	return func(v string) error {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < lo || n > hi {
+		// Only the plain form ("5", not "+5" or "05"), so what is stored reads back as written.
+		if err != nil || strconv.Itoa(n) != v || n < lo || n > hi {
 			return fmt.Errorf("want a whole number from %d to %d, got %q", lo, hi, v)
 		}
 		return nil
