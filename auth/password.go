@@ -194,10 +194,18 @@ func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 
 // Verify reports whether password matches stored; needsRehash is true when stored is
 // not in h's current version (older version, chain, or other parameters).
+//
+// Every call costs at least one argon2 computation: a legacy md5/sha256 hash or an
+// unreadable one would otherwise answer a wrong password in microseconds, telling
+// which accounts exist (and which still have an old hash).
 func (h *Hasher) Verify(ctx context.Context, password, stored string) (ok bool, needsRehash bool, err error) {
 	want, salt, steps, err := parseHash(stored)
 	if err != nil {
+		h.equalCost(ctx, password)
 		return false, false, err
+	}
+	if !hasArgon(steps) {
+		defer h.equalCost(ctx, password)
 	}
 	data := password
 	for _, st := range steps {
@@ -226,6 +234,25 @@ func (h *Hasher) Verify(ctx context.Context, password, stored string) (ok bool, 
 // current version, so unknown accounts cost the same as wrong passwords.
 func (h *Hasher) VerifyDummy(ctx context.Context, password string) {
 	h.Verify(ctx, password, h.dummy)
+}
+
+func hasArgon(steps []hashStep) bool {
+	for _, st := range steps {
+		if st.kind == '3' {
+			return true
+		}
+	}
+	return false
+}
+
+// equalCost runs one argon2 computation in the current parameters and drops it.
+func (h *Hasher) equalCost(ctx context.Context, password string) {
+	if h.acquire(ctx) != nil {
+		return
+	}
+	defer h.release()
+	h.computed.Add(1)
+	argonHex(password, "x", h.params)
 }
 
 // PasswordPolicy is Magento's customer password policy.

@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"testing"
@@ -248,6 +250,30 @@ func TestUnknownEmailCostsAHash(t *testing.T) {
 		if n := e.svc.Hasher.Computations() - before; n != 1 {
 			t.Errorf("%s: %d argon2 hashes, want 1", c.name, n)
 		}
+	}
+	// Accounts with a legacy md5 hash (moved from Magento) or an unreadable one cost the same.
+	ctx := context.Background()
+	legacy := e.customer("legacy@example.com", "password")
+	sum := md5.Sum([]byte("salt" + "password"))
+	if err := e.db.SetPasswordHash(ctx, legacy.ID, hex.EncodeToString(sum[:])+":salt:0"); err != nil {
+		t.Fatal(err)
+	}
+	broken := e.customer("broken@example.com", "password")
+	if err := e.db.SetPasswordHash(ctx, broken.ID, "not-a-hash"); err != nil {
+		t.Fatal(err)
+	}
+	for _, email := range []string{"legacy@example.com", "broken@example.com"} {
+		before := e.svc.Hasher.Computations()
+		r := e.gql("", `mutation($e:String!){generateCustomerToken(email:$e,password:"wrong"){token}}`, map[string]any{"e": email})
+		expect(t, r, 401, gqlErr(auth.MsgSignInIncorrect, "graphql-authentication", 22, "generateCustomerToken"))
+		if n := e.svc.Hasher.Computations() - before; n != 1 {
+			t.Errorf("%s, wrong password: %d argon2 hashes, want 1", email, n)
+		}
+	}
+	// The right password on the md5 account signs in and upgrades the hash.
+	e.token("legacy@example.com", "password")
+	if c, err := e.db.CustomerByID(ctx, legacy.ID); err != nil || !strings.HasSuffix(c.PasswordHash, ":"+e.svc.Hasher.Params().Version()) {
+		t.Errorf("legacy hash not upgraded: %v", err)
 	}
 }
 
