@@ -360,9 +360,11 @@ func TestEnvDefaultsAndDemoOnOldDatabase(t *testing.T) {
 		if res.StatusCode != 200 || !strings.Contains(string(b), `"token":"eyJ`) {
 			t.Errorf("run %d: demo sign-in %d %s", run, res.StatusCode, b)
 		}
-		cmd.Process.Signal(syscall.SIGTERM)
+		// SIGTERM the first time, SIGINT (Ctrl-C) the second: both stop cleanly.
+		sig := []os.Signal{syscall.SIGTERM, os.Interrupt}[run]
+		cmd.Process.Signal(sig)
 		if err := cmd.Wait(); err != nil {
-			t.Fatalf("run %d: exit after SIGTERM: %v", run, err)
+			t.Fatalf("run %d: exit after %v: %v", run, sig, err)
 		}
 	}
 	if out, _ := cli(t, "config:show", "twofactorauth/general/enable"); out != "1\n" {
