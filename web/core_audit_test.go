@@ -1,15 +1,19 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/md5"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"shopauth/auth"
+	"shopauth/web"
 )
 
 // TestErrorOrderAndStatus: errors come in document order (graphql-go resolves query
@@ -325,4 +329,37 @@ func TestExpiredTokenOnGuestQuery(t *testing.T) {
 	expect(t, e.do("GET", "/graphql?query=%7BstoreConfig%7Bstore_code%7D%7D", "", "", map[string]string{"Authorization": "Bearer x.y.z"}), 401,
 		`{"errors":[{"message":"Composite reader could not read a token","extensions":{"category":"graphql-authentication"}}]}`)
 	expect(t, e.gql("", `{storeConfig{store_code}}`, nil), 200, `{"data":{"storeConfig":{"store_code":"default"}}}`)
+}
+
+// TestInternalErrorIs500: a failure that is not the domain's (here the database is
+// gone) answers 500 "Internal server error" with no details; the details go to the log.
+func TestInternalErrorIs500(t *testing.T) {
+	var logBuf syncBuffer
+	e := newEnvWith(t, func(c *web.Config) { c.Log = slog.New(slog.NewJSONHandler(&logBuf, nil)) })
+	e.db.Close()
+	r := e.gql("", `{isEmailAvailable(email:"free@example.com"){is_email_available}}`, nil)
+	expect(t, r, 500, `{"errors":[{"message":"Internal server error","locations":[{"line":1,"column":2}],"path":["isEmailAvailable"],"extensions":{"category":"internal"}}],"data":{"isEmailAvailable":null}}`)
+	if log := logBuf.String(); !strings.Contains(log, `"msg":"resolver failed"`) || !strings.Contains(log, `"request_id":"`+r.header.Get("X-Request-Id")+`"`) {
+		t.Errorf("log lacks the failure with its request id: %s", log)
+	}
+	// Guest queries that need no database still work.
+	expect(t, e.gql("", `{storeConfig{store_code}}`, nil), 200, `{"data":{"storeConfig":{"store_code":"default"}}}`)
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
