@@ -216,12 +216,16 @@ func (s *Service) CreateCustomerDirect(ctx context.Context, c *Customer, passwor
 // UpdateCustomer changes the current customer's profile. legacy selects the
 // updateCustomer rules (CustomerInput, which may change email with the password).
 func (s *Service) UpdateCustomer(ctx context.Context, in CustomerInput, legacy bool) (*Customer, error) {
-	c, err := s.CurrentCustomer(ctx)
-	if err != nil {
-		return nil, err
+	// Magento's order: not a customer, then empty input, then the account checks.
+	if p := PrincipalFrom(ctx); p == nil || p.UserType != UserTypeCustomer {
+		return nil, ErrNotAuthorized
 	}
 	if in.empty() {
 		return nil, inputError(MsgInputRequired)
+	}
+	c, err := s.CurrentCustomer(ctx)
+	if err != nil {
+		return nil, err
 	}
 	if in.Firstname != nil {
 		if strings.TrimSpace(*in.Firstname) == "" {
