@@ -10,19 +10,36 @@ import (
 	"shopauth/auth"
 )
 
-// CreateResetToken stores a password-reset token (hashed).
-func (d *DB) CreateResetToken(ctx context.Context, t auth.ResetToken) error {
-	_, err := d.write.ExecContext(ctx, `INSERT INTO password_reset (token_hash, customer_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
-		t.Hash, t.CustomerID, t.CreatedAt.Unix(), t.ExpiresAt.Unix())
-	return err
-}
-
-// CountResetRequests counts reset tokens made for a customer since a time.
-func (d *DB) CountResetRequests(ctx context.Context, customerID int64, since time.Time) (int, error) {
-	var n int
-	err := d.read.QueryRowContext(ctx, `SELECT count(*) FROM password_reset WHERE customer_id = ? AND created_at >= ?`,
-		customerID, since.Unix()).Scan(&n)
-	return n, err
+// CreateResetToken stores a password-reset token (hashed) unless the customer already
+// asked for max tokens since the given time; ok reports whether it was stored. The count
+// and the insert are one transaction, so a burst of parallel requests cannot pass the
+// limit together. The customer's older unused tokens end: only the newest link works
+// (Magento keeps one rp_token per customer).
+func (d *DB) CreateResetToken(ctx context.Context, t auth.ResetToken, since time.Time, max int) (ok bool, err error) {
+	err = d.inTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM password_reset WHERE customer_id = ? AND created_at >= ?`,
+			t.CustomerID, since.Unix()).Scan(&n); err != nil {
+			return err
+		}
+		if n >= max {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE password_reset SET used_at = ? WHERE customer_id = ? AND used_at = 0`,
+			t.CreatedAt.Unix(), t.CustomerID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO password_reset (token_hash, customer_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+			t.Hash, t.CustomerID, t.CreatedAt.Unix(), t.ExpiresAt.Unix()); err != nil {
+			return err
+		}
+		ok = true
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("store reset token: %w", err)
+	}
+	return ok, nil
 }
 
 // ConsumeResetToken marks a token used if it is the customer's, unused and unexpired,
@@ -35,6 +52,58 @@ func (d *DB) ConsumeResetToken(ctx context.Context, hash string, customerID int6
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
+}
+
+// ResetTokenUsable reports whether a token is the customer's, unused and unexpired.
+func (d *DB) ResetTokenUsable(ctx context.Context, hash string, customerID int64, now time.Time) (bool, error) {
+	var n int
+	err := d.read.QueryRowContext(ctx, `SELECT count(*) FROM password_reset
+		WHERE token_hash = ? AND customer_id = ? AND used_at = 0 AND expires_at > ?`, hash, customerID, now.Unix()).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("look up reset token: %w", err)
+	}
+	return n == 1, nil
+}
+
+// SetPassword stores a new password (auth.AccountStore): in one transaction it consumes
+// the reset token when one is given (ok false, nothing changed, when it is not the
+// customer's unused, unexpired token), stores the hash, clears the failure count on a
+// reset, ends every other unused reset token and revokes the customer's tokens and
+// sessions. One transaction, so a crash can never leave a used token with the old
+// password, or a new password with the old tokens still valid.
+func (d *DB) SetPassword(ctx context.Context, ch auth.PasswordChange) (ok bool, err error) {
+	err = d.inTx(ctx, func(tx *sql.Tx) error {
+		now := ch.Now.Unix()
+		if ch.ResetTokenHash != "" {
+			res, err := tx.ExecContext(ctx, `UPDATE password_reset SET used_at = ?1
+				WHERE token_hash = ?2 AND customer_id = ?3 AND used_at = 0 AND expires_at > ?1`, now, ch.ResetTokenHash, ch.CustomerID)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil || n != 1 {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE customer SET failures_num = 0, first_failure = 0, lock_expires = 0 WHERE id = ?`, ch.CustomerID); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE customer SET password_hash = ?, updated_at = ? WHERE id = ?`, ch.Hash, now, ch.CustomerID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE password_reset SET used_at = ? WHERE customer_id = ? AND used_at = 0`, now, ch.CustomerID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, revokeSQL, ch.Revoke.UserType, ch.Revoke.UserID, ch.Revoke.BeforeMicro); err != nil {
+			return err
+		}
+		ok = true
+		return nil
+	})
+	d.cache.changed()
+	if err != nil {
+		return false, fmt.Errorf("set password of %d: %w", ch.CustomerID, err)
+	}
+	return ok, nil
 }
 
 // SetConfirmation sets (or with "" clears) a customer's pending confirmation key.
