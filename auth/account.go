@@ -19,9 +19,10 @@ type ResetToken struct {
 
 // AccountStore keeps reset tokens and confirmation keys. Implemented by db.
 type AccountStore interface {
-	// CreateResetToken stores t, ending the customer's older unused tokens, unless max
-	// tokens were made for the customer since the given time (then ok is false).
-	CreateResetToken(ctx context.Context, t ResetToken, since time.Time, max int) (ok bool, err error)
+	// CreateResetToken stores t and queues its mail m, ending the customer's older unused
+	// tokens, unless max tokens were made for the customer after the given time (then ok
+	// is false and nothing is stored).
+	CreateResetToken(ctx context.Context, t ResetToken, since time.Time, max int, m Mail) (ok bool, err error)
 	ConsumeResetToken(ctx context.Context, hash string, customerID int64, now time.Time) (bool, error)
 	// ResetTokenUsable reports, without consuming it, whether a token is the customer's,
 	// unused and unexpired.
@@ -131,18 +132,16 @@ func (s *Service) RequestPasswordResetEmail(ctx context.Context, email string) e
 		return err
 	}
 	hours := time.Duration(s.Settings().Int(PathResetLinkExpiration)) * time.Hour
+	mail := Mail{To: c.Email, Subject: "Reset your password", Template: "password_reset",
+		Vars: map[string]string{"token": token, "email": c.Email}, CreatedAt: now}
 	stored, err := s.Accounts.CreateResetToken(ctx, ResetToken{Hash: hashSecret(token), CustomerID: c.ID, CreatedAt: now, ExpiresAt: now.Add(hours)},
-		now.Add(-time.Hour), maxResetRequestsPerHour)
+		now.Add(-time.Hour), maxResetRequestsPerHour, mail)
 	if err != nil {
 		return err
 	}
 	if !stored {
 		s.audit(ctx, AuditEvent{Event: "customer.reset_limited", CustomerID: c.ID, Username: strings.ToLower(c.Email)})
 		return inputError(MsgTooManyResetRequests)
-	}
-	if err := s.Mailer.Send(ctx, Mail{To: c.Email, Subject: "Reset your password", Template: "password_reset",
-		Vars: map[string]string{"token": token, "email": c.Email}}); err != nil {
-		return fmt.Errorf("queue reset mail: %w", err)
 	}
 	s.audit(ctx, AuditEvent{Event: "customer.reset_requested", CustomerID: c.ID, Username: strings.ToLower(c.Email)})
 	return nil
@@ -251,5 +250,5 @@ func (s *Service) ResendConfirmationEmail(ctx context.Context, email string) err
 		return inputError(MsgConfirmationNotNeed)
 	}
 	return s.Mailer.Send(ctx, Mail{To: c.Email, Subject: "Please confirm your account", Template: "account_confirmation",
-		Vars: map[string]string{"email": c.Email, "confirmation_key": c.Confirmation, "customer_id": fmt.Sprint(c.ID)}})
+		Vars: map[string]string{"email": c.Email, "confirmation_key": c.Confirmation, "customer_id": fmt.Sprint(c.ID)}, CreatedAt: s.Now()})
 }

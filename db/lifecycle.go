@@ -10,15 +10,16 @@ import (
 	"shopauth/auth"
 )
 
-// CreateResetToken stores a password-reset token (hashed) unless the customer already
-// asked for max tokens since the given time; ok reports whether it was stored. The count
-// and the insert are one transaction, so a burst of parallel requests cannot pass the
-// limit together. The customer's older unused tokens end: only the newest link works
-// (Magento keeps one rp_token per customer).
-func (d *DB) CreateResetToken(ctx context.Context, t auth.ResetToken, since time.Time, max int) (ok bool, err error) {
+// CreateResetToken stores a password-reset token (hashed) and queues its mail, unless
+// the customer already asked for max tokens after the given time; ok reports whether it
+// did. The customer's older unused tokens end: only the newest link works (Magento keeps
+// one rp_token per customer). One transaction, so a burst of parallel requests cannot
+// pass the limit together, the newest mail always holds the live token, and there is
+// never a token without its mail.
+func (d *DB) CreateResetToken(ctx context.Context, t auth.ResetToken, since time.Time, max int, m auth.Mail) (ok bool, err error) {
 	err = d.inTx(ctx, func(tx *sql.Tx) error {
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM password_reset WHERE customer_id = ? AND created_at >= ?`,
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM password_reset WHERE customer_id = ? AND created_at > ?`,
 			t.CustomerID, since.Unix()).Scan(&n); err != nil {
 			return err
 		}
@@ -31,6 +32,9 @@ func (d *DB) CreateResetToken(ctx context.Context, t auth.ResetToken, since time
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO password_reset (token_hash, customer_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
 			t.Hash, t.CustomerID, t.CreatedAt.Unix(), t.ExpiresAt.Unix()); err != nil {
+			return err
+		}
+		if err := insertMail(ctx, tx, m); err != nil {
 			return err
 		}
 		ok = true
@@ -115,6 +119,14 @@ func (d *DB) SetConfirmation(ctx context.Context, id int64, key string) error {
 
 // Send queues a message in the outbox (auth.Mailer).
 func (d *DB) Send(ctx context.Context, m auth.Mail) error {
+	return insertMail(ctx, d.write, m)
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func insertMail(ctx context.Context, ex execer, m auth.Mail) error {
 	vars, err := json.Marshal(m.Vars)
 	if err != nil {
 		return err
@@ -122,9 +134,16 @@ func (d *DB) Send(ctx context.Context, m auth.Mail) error {
 	if m.Vars == nil {
 		vars = []byte("{}")
 	}
-	_, err = d.write.ExecContext(ctx, `INSERT INTO mail_outbox (to_addr, subject, template, vars_json, created_at) VALUES (?, ?, ?, ?, ?)`,
-		m.To, m.Subject, m.Template, string(vars), time.Now().Unix())
-	return err
+	created := m.CreatedAt
+	if created.IsZero() {
+		created = time.Now()
+	}
+	_, err = ex.ExecContext(ctx, `INSERT INTO mail_outbox (to_addr, subject, template, vars_json, created_at) VALUES (?, ?, ?, ?, ?)`,
+		m.To, m.Subject, m.Template, string(vars), created.Unix())
+	if err != nil {
+		return fmt.Errorf("queue mail: %w", err)
+	}
+	return nil
 }
 
 func scanMail(row interface{ Scan(...any) error }) (auth.OutboxMail, error) {

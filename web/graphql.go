@@ -22,7 +22,7 @@ const (
 	msgTooManyRequests = "Too many requests from this address. Please wait and try again later."
 )
 
-// allowGraphQL applies the per-address limits to sign-in and password-reset mutations.
+// allowGraphQL applies the per-address limits to sign-in, password-reset and mail-sending mutations.
 func (s *Server) allowGraphQL(r *http.Request, info *queryInfo, opName string) bool {
 	st := s.svc.Settings()
 	now := s.svc.Now()
@@ -31,7 +31,9 @@ func (s *Server) allowGraphQL(r *http.Request, info *queryInfo, opName string) b
 		!s.limits.allow("signin", addr, st.Int(auth.PathSignInRateLimit), now) {
 		return false
 	}
-	if info.selects(opName, "requestPasswordResetEmail", "resetPassword") &&
+	// Every mutation that mails someone or tries a reset token shares one bucket, so an
+	// address can neither mail-bomb a customer nor guess tokens quickly.
+	if info.selects(opName, "requestPasswordResetEmail", "resetPassword", "resendConfirmationEmail") &&
 		!s.limits.allow("reset", addr, st.Int(auth.PathResetRateLimit), now) {
 		return false
 	}
@@ -194,7 +196,7 @@ func (s *Server) handleGraphQL(w http.ResponseWriter, r *http.Request) {
 			status = http.StatusInternalServerError
 		}
 	}
-	s.afterGraphQL(w, r, ctx)
+	s.afterGraphQL(w, r, ctx, status)
 	writeJSON(w, status, resp)
 }
 
