@@ -6,9 +6,13 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -518,5 +522,83 @@ func TestSessionCookieSecureBehindTLS(t *testing.T) {
 		map[string]string{"Authorization": "Bearer " + tok, "X-Forwarded-Proto": "https"})
 	if c := cookie(r, "PHPSESSID"); c == nil || !c.Secure {
 		t.Fatalf("trusted proxy with https: %+v", c)
+	}
+}
+
+// lockedBuffer is a log destination the server's goroutines may share.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
+
+// TestNoSecretsInLogs runs the whole account lifecycle, failures included, with the
+// request log on, and checks that no password, token, reset token, confirmation key,
+// session cookie or SMTP password reaches a log line.
+func TestNoSecretsInLogs(t *testing.T) {
+	var buf lockedBuffer
+	log := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	e := newEnvWith(t, func(c *web.Config) { c.Log, c.LogRequests = log, true })
+	e.svc.Log = log
+	e.set(auth.PathResetRateLimit, "0")
+	var secrets []string
+	secret := func(s string) string { secrets = append(secrets, s); return s }
+
+	pw1, pw2, pw3 := secret("Secret-Passw0rd-1"), secret("Secret-Passw0rd-2"), secret("Secret-Passw0rd-3")
+	e.customer("customer@example.com", pw1)
+	e.signIn("customer@example.com", secret("Wrong-Passw0rd-9"))
+	e.rest("/rest/V1/integration/customer/token", `{"username":"customer@example.com","password":"`+pw1+`"}`, "")
+	tok := secret(e.token("customer@example.com", pw1))
+	sess := cookie(e.gql(tok, `{customer{email}}`, nil), "PHPSESSID")
+	secret(sess.Value)
+	e.do("POST", "/graphql", "application/json", `{"query":"{customer{email}}"}`, map[string]string{"Cookie": "PHPSESSID=" + sess.Value})
+	e.do("POST", "/graphql", "application/json", `{"query":"{customer{email}}"}`, map[string]string{"Cookie": "PHPSESSID=" + secret("forged-cookie-value")})
+	e.gql(secret("garbage.bearer.token"), `{customer{email}}`, nil)
+
+	e.requestReset("customer@example.com")
+	reset := secret(e.lastMailVar("password_reset", "token"))
+	e.resetPassword("customer@example.com", secret("0123456789abcdef0123456789abcdef"), pw2)
+	// Secrets in a GET URL (a mutation over GET is refused) stay out of the log too.
+	e.do("GET", "/graphql?query="+url.QueryEscape(`mutation{resetPassword(email:"customer@example.com",resetPasswordToken:"`+reset+`",newPassword:"`+pw2+`")}`), "", "", nil)
+	expect(t, e.resetPassword("customer@example.com", reset, pw2), 200, resetOK)
+	tok2 := secret(e.token("customer@example.com", pw2))
+	e.gql(tok2, `mutation($c:String!,$n:String!){changeCustomerPassword(currentPassword:$c,newPassword:$n){email}}`, map[string]any{"c": pw2, "n": pw3})
+
+	e.set(auth.PathConfirmRequired, "1")
+	e.gql("", `mutation($p:String){createCustomerV2(input:{email:"new@example.com",firstname:"N",lastname:"E",password:$p}){customer{email}}}`,
+		map[string]any{"p": secret("Secret-Passw0rd-4")})
+	key := secret(e.lastMailVar("account_confirmation", "confirmation_key"))
+	e.gql("", `mutation{confirmEmail(input:{email:"new@example.com",confirmation_key:"`+secret("wrong-confirmation-key")+`"}){customer{email}}}`, nil)
+	e.gql("", `mutation{confirmEmail(input:{email:"new@example.com",confirmation_key:"`+key+`"}){customer{email}}}`, nil)
+
+	// A failing SMTP delivery, with credentials set.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	e.set(auth.PathSMTPHost, "127.0.0.1")
+	e.set(auth.PathSMTPPort, strconv.Itoa(port))
+	e.set(auth.PathSMTPUsername, "mailer")
+	e.set(auth.PathSMTPPassword, secret("smtp-Secret-5"))
+	e.svc.DeliverMail(context.Background())
+
+	out := buf.String()
+	// The log is really written to: requests and the failed delivery are there.
+	if strings.Count(out, `"msg":"request"`) < 15 || !strings.Contains(out, "mail delivery failed") {
+		t.Fatalf("log not captured:\n%s", out)
+	}
+	for _, s := range secrets {
+		if strings.Contains(out, s) {
+			t.Errorf("%q is in the log", s)
+		}
 	}
 }
