@@ -72,6 +72,10 @@ func (s *Service) ChangeCustomerPassword(ctx context.Context, current, newPasswo
 		if res.NewlyLocked {
 			s.audit(ctx, AuditEvent{Event: "customer.locked", CustomerID: c.ID, Username: strings.ToLower(c.Email)})
 		}
+		if res.Locked {
+			// Magento's Authentication::authenticate: the failure that locks says so.
+			return nil, ErrAccountLocked
+		}
 		return nil, ErrInvalidLogin
 	}
 	if _, err := s.setPassword(ctx, c, newPassword, "", "customer.password_changed"); err != nil {

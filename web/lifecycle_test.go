@@ -602,3 +602,28 @@ func TestNoSecretsInLogs(t *testing.T) {
 		}
 	}
 }
+
+// TestChangePasswordLockout: wrong current passwords count toward the account lock
+// (Magento's Authentication::authenticate); the failure that locks says so, and
+// afterwards the token gets "The account is locked." until the lock runs out.
+func TestChangePasswordLockout(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathLockoutFailures, "3")
+	e.customer("customer@example.com", "password")
+	tok := e.token("customer@example.com", "password")
+	change := func(cur string) response {
+		return e.gql(tok, `mutation($c:String!){changeCustomerPassword(currentPassword:$c,newPassword:"N3w-Passw0rd"){email}}`, map[string]any{"c": cur})
+	}
+	invalid := gqlErr("Invalid login or password.", "graphql-authentication", 22, "changeCustomerPassword")
+	locked := gqlErr("The account is locked.", "graphql-authentication", 22, "changeCustomerPassword")
+	expect(t, change("wrong-1"), 401, invalid)
+	expect(t, change("wrong-2"), 401, invalid)
+	expect(t, change("wrong-3"), 401, locked)
+	// Locked: even the right current password is refused, and nothing changed.
+	expect(t, change("password"), 401, locked)
+	expect(t, e.gql(tok, `{customer{email}}`, nil), 401, gqlErr("The account is locked.", "graphql-authentication", 2, "customer"))
+	// customer/password/lockout_threshold (10 min) later, the right password works.
+	e.clock.Add(10*time.Minute + time.Second)
+	expect(t, change("password"), 200, `{"data":{"changeCustomerPassword":{"email":"customer@example.com"}}}`)
+	e.token("customer@example.com", "N3w-Passw0rd")
+}
