@@ -31,6 +31,9 @@ type AccountStore interface {
 	// and nothing changed, when ResetTokenHash is set but not usable.
 	SetPassword(ctx context.Context, ch PasswordChange) (ok bool, err error)
 	SetConfirmation(ctx context.Context, id int64, key string) error
+	// QueueMailLimited queues m unless max messages of its template went to its address
+	// after the given time (then ok is false).
+	QueueMailLimited(ctx context.Context, m Mail, since time.Time, max int) (ok bool, err error)
 }
 
 // PasswordChange is a new password and everything that goes with it, stored in one
@@ -44,7 +47,8 @@ type PasswordChange struct {
 	Now            time.Time
 }
 
-// maxResetRequestsPerHour bounds reset mails per account (Magento's default is 5).
+// maxResetRequestsPerHour bounds reset mails per account (Magento's default is 5), and
+// confirmation mails per address.
 const maxResetRequestsPerHour = 5
 
 // ChangeCustomerPassword changes the current customer's password and signs the
@@ -253,6 +257,17 @@ func (s *Service) ResendConfirmationEmail(ctx context.Context, email string) err
 	if c.Confirmation == "" || !s.Settings().Bool(PathConfirmRequired) {
 		return inputError(MsgConfirmationNotNeed)
 	}
-	return s.Mailer.Send(ctx, Mail{To: c.Email, Subject: "Please confirm your account", Template: "account_confirmation",
-		Vars: map[string]string{"email": c.Email, "confirmation_key": c.Confirmation, "customer_id": fmt.Sprint(c.ID)}, CreatedAt: s.Now()})
+	now := s.Now()
+	// Bounded like reset mails, so nobody can have an address flooded with them.
+	queued, err := s.Accounts.QueueMailLimited(ctx, Mail{To: c.Email, Subject: "Please confirm your account", Template: "account_confirmation",
+		Vars: map[string]string{"email": c.Email, "confirmation_key": c.Confirmation, "customer_id": fmt.Sprint(c.ID)}, CreatedAt: now},
+		now.Add(-time.Hour), maxResetRequestsPerHour)
+	if err != nil {
+		return err
+	}
+	if !queued {
+		s.audit(ctx, AuditEvent{Event: "customer.confirmation_limited", CustomerID: c.ID, Username: strings.ToLower(c.Email)})
+		return inputError(MsgTooManyConfirmations)
+	}
+	return nil
 }

@@ -122,6 +122,24 @@ func (d *DB) Send(ctx context.Context, m auth.Mail) error {
 	return insertMail(ctx, d.write, m)
 }
 
+// QueueMailLimited queues m unless max messages of its template went to its address
+// after since; the count and the insert are one transaction.
+func (d *DB) QueueMailLimited(ctx context.Context, m auth.Mail, since time.Time, max int) (ok bool, err error) {
+	err = d.inTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM mail_outbox WHERE to_addr = ? AND template = ? AND created_at > ?`,
+			m.To, m.Template, since.Unix()).Scan(&n); err != nil {
+			return err
+		}
+		if n >= max {
+			return nil
+		}
+		ok = true
+		return insertMail(ctx, tx, m)
+	})
+	return ok, err
+}
+
 type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }

@@ -627,3 +627,55 @@ func TestChangePasswordLockout(t *testing.T) {
 	expect(t, change("password"), 200, `{"data":{"changeCustomerPassword":{"email":"customer@example.com"}}}`)
 	e.token("customer@example.com", "N3w-Passw0rd")
 }
+
+// TestResendConfirmationLimit: at most 5 confirmation mails an hour go to one address
+// (the one sent at sign-up included), also under a parallel burst.
+func TestResendConfirmationLimit(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathResetRateLimit, "0")
+	e.set(auth.PathConfirmRequired, "1")
+	e.gql("", `mutation{createCustomerV2(input:{email:"new@example.com",firstname:"N",lastname:"E",password:"Passw0rd!"}){customer{email}}}`, nil)
+	resend := `mutation{resendConfirmationEmail(email:"new@example.com")}`
+	const n = 10
+	bodies := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() { defer wg.Done(); bodies[i] = e.gql("", resend, nil).body }()
+	}
+	wg.Wait()
+	tooMany := compact(t, gqlErr("We received too many requests for confirmation emails. Please wait and try again later.", "graphql-input", 10, "resendConfirmationEmail"))
+	ok := 0
+	for _, b := range bodies {
+		switch b {
+		case `{"data":{"resendConfirmationEmail":true}}`:
+			ok++
+		case tooMany:
+		default:
+			t.Fatalf("answer %s", b)
+		}
+	}
+	if ok != 4 || len(e.outbox()) != 5 {
+		t.Fatalf("%d resent, %d mails; want 4 and 5", ok, len(e.outbox()))
+	}
+	e.clock.Add(time.Hour)
+	expect(t, e.gql("", resend, nil), 200, `{"data":{"resendConfirmationEmail":true}}`)
+}
+
+// TestSessionCookieNeedsJSON: a cross-site form or text/plain POST (which a browser
+// sends without asking) cannot act on the session cookie, even with a JSON body.
+func TestSessionCookieNeedsJSON(t *testing.T) {
+	e := newEnv(t)
+	e.customer("customer@example.com", "password")
+	sess := cookie(e.gql(e.token("customer@example.com", "password"), `{customer{email}}`, nil), "PHPSESSID")
+	body := `{"query":"mutation{changeCustomerPassword(currentPassword:\"password\",newPassword:\"N3w-Passw0rd\"){email}}"}`
+	notAuth := gqlErr("The current customer isn't authorized.", "graphql-authorization", 10, "changeCustomerPassword")
+	for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""} {
+		expect(t, e.do("POST", "/graphql", ct, body, map[string]string{"Cookie": "PHPSESSID=" + sess.Value}), 403, notAuth)
+	}
+	e.token("customer@example.com", "password")
+	expect(t, e.do("POST", "/graphql", "application/json; charset=utf-8", `{"query":"{customer{email}}"}`, map[string]string{"Cookie": "PHPSESSID=" + sess.Value}), 200,
+		`{"data":{"customer":{"email":"customer@example.com"}}}`)
+	expect(t, e.do("POST", "/graphql", "application/graphql", `{customer{email}}`, map[string]string{"Cookie": "PHPSESSID=" + sess.Value}), 200,
+		`{"data":{"customer":{"email":"customer@example.com"}}}`)
+}

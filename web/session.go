@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+	"mime"
 	"net/http"
 
 	"shopauth/auth"
@@ -31,6 +32,13 @@ func (s *Server) sessionPrincipal(w http.ResponseWriter, r *http.Request) *auth.
 	}
 	c, err := r.Cookie(sessionCookie)
 	if err != nil {
+		return nil
+	}
+	// Only a JSON (or application/graphql) body may ride on the cookie: another site
+	// can make a browser send a form or text/plain POST with it, but not these types
+	// without a CORS preflight we never grant.
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/json" && ct != "application/graphql" {
+		setLogAttr(r.Context(), slog.String("session", "ignored"))
 		return nil
 	}
 	p := s.svc.SessionPrincipal(c.Value)
