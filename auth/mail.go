@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -62,24 +63,39 @@ func retryDelay(attempts int) time.Duration {
 	return d
 }
 
+// mailBatch is how many messages one DeliverMail call sends at most.
+const mailBatch = 20
+
 // DeliverMail sends the due messages of the outbox once; it returns how many were sent.
+// It claims one message at a time, so each lease covers a single delivery (at most
+// 10 s to connect and 30 s to talk) and another process never sends a message whose
+// lease ran out while this one was still busy with the batch. It stops at the first
+// failure to reach the server: the rest stay due for the next round.
 func (s *Service) DeliverMail(ctx context.Context) (int, error) {
 	cfg := s.Settings().SMTPConfig()
 	if cfg.Host == "" {
 		return 0, nil
 	}
-	now := s.Now()
-	due, err := s.Outbox.ClaimDueMail(ctx, now, now.Add(mailLease), 20)
-	if err != nil {
-		return 0, fmt.Errorf("claim mail: %w", err)
-	}
 	sent := 0
-	for _, m := range due {
+	for i := 0; i < mailBatch && ctx.Err() == nil; i++ {
+		now := s.Now()
+		due, err := s.Outbox.ClaimDueMail(ctx, now, now.Add(mailLease), 1)
+		if err != nil {
+			return sent, fmt.Errorf("claim mail: %w", err)
+		}
+		if len(due) == 0 {
+			break
+		}
+		m := due[0]
 		if err := sendSMTP(ctx, cfg, m); err != nil {
 			next := s.Now().Add(retryDelay(m.Attempts + 1))
 			s.Log.Warn("mail delivery failed", "mail_id", m.ID, "attempt", m.Attempts+1, "retry_at", next, "err", err)
 			if err := s.Outbox.MarkMailFailed(ctx, m.ID, err.Error(), next); err != nil {
 				return sent, err
+			}
+			var ne net.Error
+			if errors.As(err, &ne) { // refused, unreachable, timed out
+				break // the server is unreachable: no use trying the next message now
 			}
 			continue
 		}

@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
+	"fmt"
 	"math/big"
 	"net"
 	"strconv"
@@ -170,5 +171,57 @@ func TestSMTPAcrossRestart(t *testing.T) {
 		if m.SentAt.IsZero() {
 			t.Errorf("not marked sent: %+v", m)
 		}
+	}
+}
+
+// TestSMTPServerDownThenUp: while the server is down, a delivery round tries one
+// message and leaves the rest due; once it is up, one round delivers them all, in order.
+func TestSMTPServerDownThenUp(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathConfirmRequired, "1")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	e.set(auth.PathSMTPHost, "localhost")
+	e.set(auth.PathSMTPPort, strconv.Itoa(port))
+	for _, email := range []string{"a@example.com", "b@example.com", "c@example.com"} {
+		e.gql("", `mutation{createCustomerV2(input:{email:"`+email+`",firstname:"N",lastname:"E",password:"Passw0rd!"}){customer{email}}}`, nil)
+	}
+	ctx := context.Background()
+	if n, err := e.svc.DeliverMail(ctx); err != nil || n != 0 {
+		t.Fatalf("down: %d %v", n, err)
+	}
+	attempts := func() (out []int) {
+		for _, m := range e.outbox() {
+			out = append(out, m.Attempts)
+		}
+		return out
+	}
+	if a := fmt.Sprint(attempts()); a != "[1 0 0]" {
+		t.Fatalf("attempts while down %s, want [1 0 0]", a)
+	}
+	ln, err = net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	be := startSMTP(t, ln)
+	if n, err := e.svc.DeliverMail(ctx); err != nil || n != 2 {
+		t.Fatalf("up, first message still backing off: %d %v", n, err)
+	}
+	e.clock.Add(10 * time.Second)
+	if n, err := e.svc.DeliverMail(ctx); err != nil || n != 1 {
+		t.Fatalf("after the back-off: %d %v", n, err)
+	}
+	be.mu.Lock()
+	defer be.mu.Unlock()
+	var to []string
+	for _, m := range be.msgs {
+		to = append(to, m.to)
+	}
+	if fmt.Sprint(to) != "[b@example.com c@example.com a@example.com]" {
+		t.Fatalf("received for %v", to)
 	}
 }
