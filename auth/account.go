@@ -19,13 +19,36 @@ type ResetToken struct {
 
 // AccountStore keeps reset tokens and confirmation keys. Implemented by db.
 type AccountStore interface {
-	CreateResetToken(ctx context.Context, t ResetToken) error
-	CountResetRequests(ctx context.Context, customerID int64, since time.Time) (int, error)
+	// CreateResetToken stores t and queues its mail m, ending the customer's older unused
+	// tokens, unless max tokens were made for the customer after the given time (then ok
+	// is false and nothing is stored).
+	CreateResetToken(ctx context.Context, t ResetToken, since time.Time, max int, m Mail) (ok bool, err error)
 	ConsumeResetToken(ctx context.Context, hash string, customerID int64, now time.Time) (bool, error)
+	// ResetTokenUsable reports, without consuming it, whether a token is the customer's,
+	// unused and unexpired.
+	ResetTokenUsable(ctx context.Context, hash string, customerID int64, now time.Time) (bool, error)
+	// SetPassword applies a password change atomically (see PasswordChange); ok is false,
+	// and nothing changed, when ResetTokenHash is set but not usable.
+	SetPassword(ctx context.Context, ch PasswordChange) (ok bool, err error)
 	SetConfirmation(ctx context.Context, id int64, key string) error
+	// QueueMailLimited queues m unless max messages of its template went to its address
+	// after the given time (then ok is false).
+	QueueMailLimited(ctx context.Context, m Mail, since time.Time, max int) (ok bool, err error)
 }
 
-// maxResetRequestsPerHour bounds reset mails per account (Magento's default is 5).
+// PasswordChange is a new password and everything that goes with it, stored in one
+// transaction: the hash, the revocation of every token and session, the end of every
+// unused reset token, and, for a reset, the consumed token and a cleared failure count.
+type PasswordChange struct {
+	CustomerID     int64
+	Hash           string
+	ResetTokenHash string // set for resetPassword: the token that must be consumed
+	Revoke         Revocation
+	Now            time.Time
+}
+
+// maxResetRequestsPerHour bounds reset mails per account (Magento's default is 5), and
+// confirmation mails per address.
 const maxResetRequestsPerHour = 5
 
 // ChangeCustomerPassword changes the current customer's password and signs the
@@ -53,32 +76,43 @@ func (s *Service) ChangeCustomerPassword(ctx context.Context, current, newPasswo
 		if res.NewlyLocked {
 			s.audit(ctx, AuditEvent{Event: "customer.locked", CustomerID: c.ID, Username: strings.ToLower(c.Email)})
 		}
+		if res.Locked {
+			// Magento's Authentication::authenticate: the failure that locks says so.
+			return nil, ErrAccountLocked
+		}
 		return nil, ErrInvalidLogin
 	}
-	if err := s.setPassword(ctx, c, newPassword, "customer.password_changed"); err != nil {
+	if _, err := s.setPassword(ctx, c, newPassword, "", "customer.password_changed"); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-// setPassword checks the policy, stores the new hash and revokes every token and session.
-func (s *Service) setPassword(ctx context.Context, c *Customer, password, event string) error {
+// setPassword checks the policy, hashes the new password and stores it with the
+// revocation of every token and session (and, with resetToken, consuming that token).
+// The slow hash comes before the token is consumed, so a request cancelled while
+// hashing leaves the token usable. ok is false when resetToken was not usable.
+func (s *Service) setPassword(ctx context.Context, c *Customer, password, resetToken, event string) (bool, error) {
 	if err := s.Settings().PasswordPolicy().Check(password); err != nil {
-		return err
+		return false, err
 	}
 	h, err := s.Hasher.Hash(ctx, password)
 	if err != nil {
-		return fmt.Errorf("hash password: %w", err)
+		return false, fmt.Errorf("hash password: %w", err)
 	}
-	if err := s.Customers.SetPasswordHash(ctx, c.ID, h); err != nil {
-		return fmt.Errorf("set password of %d: %w", c.ID, err)
+	ch := PasswordChange{CustomerID: c.ID, Hash: h, Now: s.Now(),
+		Revoke: Revocation{UserType: UserTypeCustomer, UserID: c.ID, BeforeMicro: s.Tokens.NowMicro()}}
+	if resetToken != "" {
+		ch.ResetTokenHash = hashSecret(resetToken)
+	}
+	ok, err := s.Accounts.SetPassword(ctx, ch)
+	if err != nil || !ok {
+		return false, err
 	}
 	c.PasswordHash = h
-	if err := s.Revoke(ctx, UserTypeCustomer, c.ID); err != nil {
-		return err
-	}
+	s.Tokens.Revocations().Apply(ch.Revoke)
 	s.audit(ctx, AuditEvent{Event: event, CustomerID: c.ID, Username: strings.ToLower(c.Email)})
-	return nil
+	return true, nil
 }
 
 // RequestPasswordResetEmail mails a one-time reset token (SPEC §7).
@@ -101,25 +135,21 @@ func (s *Service) RequestPasswordResetEmail(ctx context.Context, email string) e
 	if c.Locked(now) {
 		return inputError(MsgLockedNoDot)
 	}
-	n, err := s.Accounts.CountResetRequests(ctx, c.ID, now.Add(-time.Hour))
-	if err != nil {
-		return err
-	}
-	if n >= maxResetRequestsPerHour {
-		s.audit(ctx, AuditEvent{Event: "customer.reset_limited", CustomerID: c.ID, Username: strings.ToLower(c.Email)})
-		return inputError(MsgTooManyResetRequests)
-	}
 	token, err := s.randomHex(16)
 	if err != nil {
 		return err
 	}
 	hours := time.Duration(s.Settings().Int(PathResetLinkExpiration)) * time.Hour
-	if err := s.Accounts.CreateResetToken(ctx, ResetToken{Hash: hashSecret(token), CustomerID: c.ID, CreatedAt: now, ExpiresAt: now.Add(hours)}); err != nil {
-		return fmt.Errorf("store reset token: %w", err)
+	mail := Mail{To: c.Email, Subject: "Reset your password", Template: "password_reset",
+		Vars: map[string]string{"token": token, "email": c.Email}, CreatedAt: now}
+	stored, err := s.Accounts.CreateResetToken(ctx, ResetToken{Hash: hashSecret(token), CustomerID: c.ID, CreatedAt: now, ExpiresAt: now.Add(hours)},
+		now.Add(-time.Hour), maxResetRequestsPerHour, mail)
+	if err != nil {
+		return err
 	}
-	if err := s.Mailer.Send(ctx, Mail{To: c.Email, Subject: "Reset your password", Template: "password_reset",
-		Vars: map[string]string{"token": token, "email": c.Email}}); err != nil {
-		return fmt.Errorf("queue reset mail: %w", err)
+	if !stored {
+		s.audit(ctx, AuditEvent{Event: "customer.reset_limited", CustomerID: c.ID, Username: strings.ToLower(c.Email)})
+		return inputError(MsgTooManyResetRequests)
 	}
 	s.audit(ctx, AuditEvent{Event: "customer.reset_requested", CustomerID: c.ID, Username: strings.ToLower(c.Email)})
 	return nil
@@ -148,22 +178,26 @@ func (s *Service) ResetPassword(ctx context.Context, email, token, newPassword s
 	if c.Locked(s.Now()) {
 		return inputError(MsgLockedNoDot)
 	}
-	// The policy first, so a weak password does not use up the token.
-	if err := s.Settings().PasswordPolicy().Check(newPassword); err != nil {
-		return err
-	}
-	ok, err := s.Accounts.ConsumeResetToken(ctx, hashSecret(strings.ToLower(strings.TrimSpace(token))), c.ID, s.Now())
+	token = strings.ToLower(strings.TrimSpace(token))
+	// A cheap look first, so a made-up token costs no password hash; the token is
+	// consumed only later, in the same transaction as the new password.
+	usable, err := s.Accounts.ResetTokenUsable(ctx, hashSecret(token), c.ID, s.Now())
 	if err != nil {
 		return err
 	}
-	if !ok {
+	if usable {
+		// setPassword checks the policy and hashes before it consumes the token, so a
+		// weak password or a cancelled request does not use the token up.
+		usable, err = s.setPassword(ctx, c, newPassword, token, "customer.password_reset")
+		if err != nil {
+			return err
+		}
+	}
+	if !usable {
 		s.audit(ctx, AuditEvent{Event: "customer.reset_failed", CustomerID: c.ID, Username: strings.ToLower(c.Email)})
 		return inputError(MsgCannotSetPassword)
 	}
-	if err := s.Customers.ResetLoginFailures(ctx, c.ID); err != nil {
-		return err
-	}
-	return s.setPassword(ctx, c, newPassword, "customer.password_reset")
+	return nil
 }
 
 // useResetToken is the AltPassword for reset tokens: generateCustomerToken accepts an
@@ -223,6 +257,17 @@ func (s *Service) ResendConfirmationEmail(ctx context.Context, email string) err
 	if c.Confirmation == "" || !s.Settings().Bool(PathConfirmRequired) {
 		return inputError(MsgConfirmationNotNeed)
 	}
-	return s.Mailer.Send(ctx, Mail{To: c.Email, Subject: "Please confirm your account", Template: "account_confirmation",
-		Vars: map[string]string{"email": c.Email, "confirmation_key": c.Confirmation, "customer_id": fmt.Sprint(c.ID)}})
+	now := s.Now()
+	// Bounded like reset mails, so nobody can have an address flooded with them.
+	queued, err := s.Accounts.QueueMailLimited(ctx, Mail{To: c.Email, Subject: "Please confirm your account", Template: "account_confirmation",
+		Vars: map[string]string{"email": c.Email, "confirmation_key": c.Confirmation, "customer_id": fmt.Sprint(c.ID)}, CreatedAt: now},
+		now.Add(-time.Hour), maxResetRequestsPerHour)
+	if err != nil {
+		return err
+	}
+	if !queued {
+		s.audit(ctx, AuditEvent{Event: "customer.confirmation_limited", CustomerID: c.ID, Username: strings.ToLower(c.Email)})
+		return inputError(MsgTooManyConfirmations)
+	}
+	return nil
 }

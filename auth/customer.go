@@ -188,7 +188,7 @@ func (s *Service) insertCustomer(ctx context.Context, c *Customer) error {
 	s.audit(ctx, AuditEvent{Event: "customer.created", CustomerID: c.ID, Username: strings.ToLower(c.Email)})
 	if confirm && s.Mailer != nil {
 		err := s.Mailer.Send(ctx, Mail{To: c.Email, Subject: "Please confirm your account", Template: "account_confirmation",
-			Vars: map[string]string{"email": c.Email, "confirmation_key": c.Confirmation, "customer_id": fmt.Sprint(c.ID)}})
+			Vars: map[string]string{"email": c.Email, "confirmation_key": c.Confirmation, "customer_id": fmt.Sprint(c.ID)}, CreatedAt: s.Now()})
 		if err != nil {
 			return fmt.Errorf("queue confirmation mail: %w", err)
 		}

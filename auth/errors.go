@@ -107,4 +107,6 @@ const (
 	MsgConfirmationNotNeed  = `Confirmation isn't needed.`
 	MsgNoUserWithEmail      = `There is no user registered with that email address.`
 	MsgTooManyResetRequests = `We received too many requests for password resets. Please wait and try again later.`
+	// MsgTooManyConfirmations is shopauth's: Magento does not limit resendConfirmationEmail.
+	MsgTooManyConfirmations = `We received too many requests for confirmation emails. Please wait and try again later.`
 )

@@ -43,10 +43,11 @@ func PrincipalFrom(ctx context.Context) *Principal {
 
 // Mail is one message for the outbox.
 type Mail struct {
-	To       string
-	Subject  string
-	Template string
-	Vars     map[string]string
+	To        string
+	Subject   string
+	Template  string
+	Vars      map[string]string
+	CreatedAt time.Time // the service's clock; zero means now
 }
 
 // Mailer queues mail; implemented by the outbox.

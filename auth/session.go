@@ -10,11 +10,12 @@ import (
 )
 
 // GraphQL session cookies (SPEC §8) are signed, not stored: the cookie carries the
-// customer id, when the session began and when it ends, with an HMAC over them under
-// a key derived from crypt/key. Checking one needs no database, and it ends on
-// revocation (began at or before the customer's revocation time) and on expiry.
+// customer id, when the session began, when it ends and the admin acting for the
+// customer (0 if none), with an HMAC over them under a key derived from crypt/key.
+// Checking one needs no database, and it ends on revocation (began at or before the
+// customer's revocation time) and on expiry.
 
-const sessionVersion = "s1"
+const sessionVersion = "s2"
 
 func (t *Tokens) sessionMAC(payload string) []byte {
 	k := t.key.Load()
@@ -29,12 +30,20 @@ func (t *Tokens) sessionMAC(payload string) []byte {
 	return mac.Sum(nil)
 }
 
-// StartSession returns a session cookie value for the customer, valid for lifetime.
-func (s *Service) StartSession(customerID int64) string {
+// StartSession returns a session cookie value for the customer of p (a verified customer
+// token) and when it expires: after the customer token lifetime, but never later than
+// the token itself, so a session cannot outlive the token that started it. A token made
+// for an admin (login as customer) gives a session that still names the admin.
+func (s *Service) StartSession(p *Principal) (string, time.Time) {
 	began := s.Tokens.NowMicro()
 	exp := s.Now().Add(s.Settings().CustomerTokenLifetime()).Unix()
-	payload := sessionVersion + "." + strconv.FormatInt(customerID, 10) + "." + strconv.FormatInt(began, 10) + "." + strconv.FormatInt(exp, 10)
-	return base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + base64.RawURLEncoding.EncodeToString(s.Tokens.sessionMAC(payload))
+	if p.ExpiresAt > 0 && p.ExpiresAt < exp {
+		exp = p.ExpiresAt
+	}
+	payload := sessionVersion + "." + strconv.FormatInt(p.UserID, 10) + "." + strconv.FormatInt(began, 10) + "." +
+		strconv.FormatInt(exp, 10) + "." + strconv.FormatInt(p.AdminID, 10)
+	value := base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + base64.RawURLEncoding.EncodeToString(s.Tokens.sessionMAC(payload))
+	return value, time.Unix(exp, 0)
 }
 
 // SessionPrincipal returns the customer of a session cookie, or nil when the cookie
@@ -53,20 +62,19 @@ func (s *Service) SessionPrincipal(cookie string) *Principal {
 		return nil
 	}
 	f := strings.Split(string(pb), ".")
-	if len(f) != 4 || f[0] != sessionVersion {
+	if len(f) != 5 || f[0] != sessionVersion {
 		return nil
 	}
 	id, e1 := strconv.ParseInt(f[1], 10, 64)
 	began, e2 := strconv.ParseInt(f[2], 10, 64)
 	exp, e3 := strconv.ParseInt(f[3], 10, 64)
-	if e1 != nil || e2 != nil || e3 != nil || id <= 0 {
+	adminID, e4 := strconv.ParseInt(f[4], 10, 64)
+	if e1 != nil || e2 != nil || e3 != nil || e4 != nil || id <= 0 || adminID < 0 {
 		return nil
 	}
 	if exp <= s.Now().Unix() || began <= s.Tokens.Revocations().Before(UserTypeCustomer, id) {
 		return nil
 	}
-	return &Principal{Claims: Claims{UserID: id, UserType: UserTypeCustomer, IssuedAt: began / 1e6, IssuedMicro: began, ExpiresAt: exp}, ViaSession: true}
+	return &Principal{Claims: Claims{UserID: id, UserType: UserTypeCustomer, IssuedAt: began / 1e6, IssuedMicro: began,
+		ExpiresAt: exp, AdminID: adminID}, ViaSession: true}
 }
-
-// SessionLifetime is how long a new session lasts (the customer token lifetime).
-func (s *Service) SessionLifetime() time.Duration { return s.Settings().CustomerTokenLifetime() }

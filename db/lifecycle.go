@@ -10,19 +10,40 @@ import (
 	"shopauth/auth"
 )
 
-// CreateResetToken stores a password-reset token (hashed).
-func (d *DB) CreateResetToken(ctx context.Context, t auth.ResetToken) error {
-	_, err := d.write.ExecContext(ctx, `INSERT INTO password_reset (token_hash, customer_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
-		t.Hash, t.CustomerID, t.CreatedAt.Unix(), t.ExpiresAt.Unix())
-	return err
-}
-
-// CountResetRequests counts reset tokens made for a customer since a time.
-func (d *DB) CountResetRequests(ctx context.Context, customerID int64, since time.Time) (int, error) {
-	var n int
-	err := d.read.QueryRowContext(ctx, `SELECT count(*) FROM password_reset WHERE customer_id = ? AND created_at >= ?`,
-		customerID, since.Unix()).Scan(&n)
-	return n, err
+// CreateResetToken stores a password-reset token (hashed) and queues its mail, unless
+// the customer already asked for max tokens after the given time; ok reports whether it
+// did. The customer's older unused tokens end: only the newest link works (Magento keeps
+// one rp_token per customer). One transaction, so a burst of parallel requests cannot
+// pass the limit together, the newest mail always holds the live token, and there is
+// never a token without its mail.
+func (d *DB) CreateResetToken(ctx context.Context, t auth.ResetToken, since time.Time, max int, m auth.Mail) (ok bool, err error) {
+	err = d.inTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM password_reset WHERE customer_id = ? AND created_at > ?`,
+			t.CustomerID, since.Unix()).Scan(&n); err != nil {
+			return err
+		}
+		if n >= max {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE password_reset SET used_at = ? WHERE customer_id = ? AND used_at = 0`,
+			t.CreatedAt.Unix(), t.CustomerID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO password_reset (token_hash, customer_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+			t.Hash, t.CustomerID, t.CreatedAt.Unix(), t.ExpiresAt.Unix()); err != nil {
+			return err
+		}
+		if err := insertMail(ctx, tx, m); err != nil {
+			return err
+		}
+		ok = true
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("store reset token: %w", err)
+	}
+	return ok, nil
 }
 
 // ConsumeResetToken marks a token used if it is the customer's, unused and unexpired,
@@ -37,6 +58,58 @@ func (d *DB) ConsumeResetToken(ctx context.Context, hash string, customerID int6
 	return n == 1, err
 }
 
+// ResetTokenUsable reports whether a token is the customer's, unused and unexpired.
+func (d *DB) ResetTokenUsable(ctx context.Context, hash string, customerID int64, now time.Time) (bool, error) {
+	var n int
+	err := d.read.QueryRowContext(ctx, `SELECT count(*) FROM password_reset
+		WHERE token_hash = ? AND customer_id = ? AND used_at = 0 AND expires_at > ?`, hash, customerID, now.Unix()).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("look up reset token: %w", err)
+	}
+	return n == 1, nil
+}
+
+// SetPassword stores a new password (auth.AccountStore): in one transaction it consumes
+// the reset token when one is given (ok false, nothing changed, when it is not the
+// customer's unused, unexpired token), stores the hash, clears the failure count on a
+// reset, ends every other unused reset token and revokes the customer's tokens and
+// sessions. One transaction, so a crash can never leave a used token with the old
+// password, or a new password with the old tokens still valid.
+func (d *DB) SetPassword(ctx context.Context, ch auth.PasswordChange) (ok bool, err error) {
+	err = d.inTx(ctx, func(tx *sql.Tx) error {
+		now := ch.Now.Unix()
+		if ch.ResetTokenHash != "" {
+			res, err := tx.ExecContext(ctx, `UPDATE password_reset SET used_at = ?1
+				WHERE token_hash = ?2 AND customer_id = ?3 AND used_at = 0 AND expires_at > ?1`, now, ch.ResetTokenHash, ch.CustomerID)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil || n != 1 {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE customer SET failures_num = 0, first_failure = 0, lock_expires = 0 WHERE id = ?`, ch.CustomerID); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE customer SET password_hash = ?, updated_at = ? WHERE id = ?`, ch.Hash, now, ch.CustomerID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE password_reset SET used_at = ? WHERE customer_id = ? AND used_at = 0`, now, ch.CustomerID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, revokeSQL, ch.Revoke.UserType, ch.Revoke.UserID, ch.Revoke.BeforeMicro); err != nil {
+			return err
+		}
+		ok = true
+		return nil
+	})
+	d.cache.changed()
+	if err != nil {
+		return false, fmt.Errorf("set password of %d: %w", ch.CustomerID, err)
+	}
+	return ok, nil
+}
+
 // SetConfirmation sets (or with "" clears) a customer's pending confirmation key.
 func (d *DB) SetConfirmation(ctx context.Context, id int64, key string) error {
 	_, err := d.write.ExecContext(ctx, `UPDATE customer SET confirmation = ?, updated_at = ? WHERE id = ?`, key, time.Now().Unix(), id)
@@ -46,6 +119,32 @@ func (d *DB) SetConfirmation(ctx context.Context, id int64, key string) error {
 
 // Send queues a message in the outbox (auth.Mailer).
 func (d *DB) Send(ctx context.Context, m auth.Mail) error {
+	return insertMail(ctx, d.write, m)
+}
+
+// QueueMailLimited queues m unless max messages of its template went to its address
+// after since; the count and the insert are one transaction.
+func (d *DB) QueueMailLimited(ctx context.Context, m auth.Mail, since time.Time, max int) (ok bool, err error) {
+	err = d.inTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM mail_outbox WHERE to_addr = ? AND template = ? AND created_at > ?`,
+			m.To, m.Template, since.Unix()).Scan(&n); err != nil {
+			return err
+		}
+		if n >= max {
+			return nil
+		}
+		ok = true
+		return insertMail(ctx, tx, m)
+	})
+	return ok, err
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func insertMail(ctx context.Context, ex execer, m auth.Mail) error {
 	vars, err := json.Marshal(m.Vars)
 	if err != nil {
 		return err
@@ -53,9 +152,16 @@ func (d *DB) Send(ctx context.Context, m auth.Mail) error {
 	if m.Vars == nil {
 		vars = []byte("{}")
 	}
-	_, err = d.write.ExecContext(ctx, `INSERT INTO mail_outbox (to_addr, subject, template, vars_json, created_at) VALUES (?, ?, ?, ?, ?)`,
-		m.To, m.Subject, m.Template, string(vars), time.Now().Unix())
-	return err
+	created := m.CreatedAt
+	if created.IsZero() {
+		created = time.Now()
+	}
+	_, err = ex.ExecContext(ctx, `INSERT INTO mail_outbox (to_addr, subject, template, vars_json, created_at) VALUES (?, ?, ?, ?, ?)`,
+		m.To, m.Subject, m.Template, string(vars), created.Unix())
+	if err != nil {
+		return fmt.Errorf("queue mail: %w", err)
+	}
+	return nil
 }
 
 func scanMail(row interface{ Scan(...any) error }) (auth.OutboxMail, error) {

@@ -10,13 +10,16 @@ import (
 
 // Revoke stores a user's revocation time; it only ever moves forward.
 func (d *DB) Revoke(ctx context.Context, r auth.Revocation) error {
-	_, err := d.write.ExecContext(ctx, `INSERT INTO token_revocation (user_type, user_id, revoke_before_us, seq)
-		VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM token_revocation))
-		ON CONFLICT (user_type, user_id) DO UPDATE SET
-			revoke_before_us = MAX(revoke_before_us, excluded.revoke_before_us), seq = excluded.seq`,
-		r.UserType, r.UserID, r.BeforeMicro)
+	_, err := d.write.ExecContext(ctx, revokeSQL, r.UserType, r.UserID, r.BeforeMicro)
 	return err
 }
+
+// revokeSQL moves a user's revocation time forward (never back) and gives the row a new
+// seq, so other processes pick it up.
+const revokeSQL = `INSERT INTO token_revocation (user_type, user_id, revoke_before_us, seq)
+	VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM token_revocation))
+	ON CONFLICT (user_type, user_id) DO UPDATE SET
+		revoke_before_us = MAX(revoke_before_us, excluded.revoke_before_us), seq = excluded.seq`
 
 // RevocationsSince returns revocations written after seq and the highest seq seen.
 func (d *DB) RevocationsSince(ctx context.Context, seq int64) ([]auth.Revocation, int64, error) {

@@ -23,7 +23,7 @@ const (
 	msgTooManyRequests = "Too many requests from this address. Please wait and try again later."
 )
 
-// allowGraphQL applies the per-address limits to sign-in and password-reset mutations.
+// allowGraphQL applies the per-address limits to sign-in, password-reset and mail-sending mutations.
 func (s *Server) allowGraphQL(r *http.Request, info *queryInfo, opName string) bool {
 	st := s.svc.Settings()
 	now := s.svc.Now()
@@ -32,7 +32,9 @@ func (s *Server) allowGraphQL(r *http.Request, info *queryInfo, opName string) b
 		!s.limits.allow("signin", addr, st.Int(auth.PathSignInRateLimit), now) {
 		return false
 	}
-	if info.selects(opName, "requestPasswordResetEmail", "resetPassword") &&
+	// Every mutation that mails someone or tries a reset token shares one bucket, so an
+	// address can neither mail-bomb a customer nor guess tokens quickly.
+	if info.selects(opName, "requestPasswordResetEmail", "resetPassword", "resendConfirmationEmail") &&
 		!s.limits.allow("reset", addr, st.Int(auth.PathResetRateLimit), now) {
 		return false
 	}
@@ -189,8 +191,9 @@ func (s *Server) handleGraphQL(w http.ResponseWriter, r *http.Request) {
 	sort.SliceStable(resp.Errors, func(i, j int) bool {
 		return errorBefore(resp.Errors[i], resp.Errors[j])
 	})
-	s.afterGraphQL(w, r, ctx)
-	writeJSON(w, graphQLStatus(resp.Errors), resp)
+	status := graphQLStatus(resp.Errors)
+	s.afterGraphQL(w, r, ctx, status)
+	writeJSON(w, status, resp)
 }
 
 // graphQLStatus is Magento's rule (GraphQl controller): the first error decides,

@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"log/slog"
+	"mime"
 	"net/http"
 
 	"shopauth/auth"
@@ -22,7 +24,8 @@ func (s *Server) sessionsOn(r *http.Request) bool {
 }
 
 // sessionPrincipal returns the customer of the request's session cookie, if any is
-// valid; a forged, expired or revoked cookie leaves the request a guest's.
+// valid. A forged, expired or revoked cookie leaves the request a guest's, and the
+// answer deletes it, so a browser stops sending it; the request log notes it.
 func (s *Server) sessionPrincipal(w http.ResponseWriter, r *http.Request) *auth.Principal {
 	if !s.sessionsOn(r) {
 		return nil
@@ -31,7 +34,20 @@ func (s *Server) sessionPrincipal(w http.ResponseWriter, r *http.Request) *auth.
 	if err != nil {
 		return nil
 	}
-	return s.svc.SessionPrincipal(c.Value)
+	// Only a JSON (or application/graphql) body may ride on the cookie: another site
+	// can make a browser send a form or text/plain POST with it, but not these types
+	// without a CORS preflight we never grant.
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/json" && ct != "application/graphql" {
+		setLogAttr(r.Context(), slog.String("session", "ignored"))
+		return nil
+	}
+	p := s.svc.SessionPrincipal(c.Value)
+	if p == nil {
+		setLogAttr(r.Context(), slog.String("session", "rejected"))
+		http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+			SameSite: http.SameSiteLaxMode, Secure: s.secureRequest(r)})
+	}
+	return p
 }
 
 func (s *Server) secureRequest(r *http.Request) bool {
@@ -43,18 +59,24 @@ func (s *Server) secureRequest(r *http.Request) bool {
 }
 
 // afterGraphQL starts a session when a customer's bearer token authenticated a POST,
-// unless the token was revoked by the request itself (revokeCustomerToken, a password change).
-func (s *Server) afterGraphQL(w http.ResponseWriter, r *http.Request, ctx context.Context) {
+// unless the token was revoked by the request itself (revokeCustomerToken, a password
+// change) or the answer is a 401 (the customer is locked or not confirmed).
+func (s *Server) afterGraphQL(w http.ResponseWriter, r *http.Request, ctx context.Context, status int) {
 	p := auth.PrincipalFrom(ctx)
-	if p == nil || p.ViaSession || p.UserType != auth.UserTypeCustomer || !s.sessionsOn(r) {
+	if p == nil || p.ViaSession || p.UserType != auth.UserTypeCustomer || !s.sessionsOn(r) || status == http.StatusUnauthorized {
 		return
 	}
 	if p.IssuedMicro <= s.svc.Tokens.Revocations().Before(auth.UserTypeCustomer, p.UserID) {
 		return
 	}
 	secure := s.secureRequest(r)
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: s.svc.StartSession(p.UserID), Path: "/",
-		MaxAge: int(s.svc.SessionLifetime().Seconds()), HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure})
+	value, exp := s.svc.StartSession(p)
+	maxAge := int(exp.Sub(s.svc.Now()).Seconds())
+	if maxAge < 1 {
+		maxAge = 1 // 0 would make it a browser-session cookie; the server checks exp anyway
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: value, Path: "/",
+		MaxAge: maxAge, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure})
 	var v [16]byte
 	rand.Read(v[:])
 	http.SetCookie(w, &http.Cookie{Name: versionCookie, Value: hex.EncodeToString(v[:]), Path: "/",

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+)
+
+// sink is a real SMTP server (emersion/go-smtp) that keeps what it receives.
+type sink struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (s *sink) NewSession(*smtp.Conn) (smtp.Session, error) { return &sinkSession{s: s}, nil }
+
+func (s *sink) received() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.msgs...)
+}
+
+type sinkSession struct{ s *sink }
+
+func (*sinkSession) Reset()                               {}
+func (*sinkSession) Logout() error                        { return nil }
+func (*sinkSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (*sinkSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
+func (ss *sinkSession) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	ss.s.mu.Lock()
+	ss.s.msgs = append(ss.s.msgs, string(b))
+	ss.s.mu.Unlock()
+	return nil
+}
+
+// lockedWriter collects the server's stderr for a failure message.
+type lockedWriter struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (w *lockedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *lockedWriter) String() string { w.mu.Lock(); defer w.mu.Unlock(); return w.b.String() }
+
+// waitFor polls cond every 100 ms until it holds or the deadline passes.
+func waitFor(t *testing.T, what string, limit time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %s", what, limit)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestMailAcrossRestartBinary runs the real binary: a confirmation mail queued while
+// the SMTP server is down fails its first attempt; shopauth stops; the SMTP server
+// comes up; shopauth starts again and delivers the message, once. The waits follow the
+// serve mailer's real schedule (a round every 5 s, first retry 10 s after a failure).
+func TestMailAcrossRestartBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("about 15 s of real time")
+	}
+	dbf := filepath.Join(t.TempDir(), "s.db")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	for _, kv := range [][2]string{{"system/smtp/host", "127.0.0.1"}, {"system/smtp/port", strconv.Itoa(port)},
+		{"customer/create_account/confirm", "1"}, {"trans_email/ident_general/email", "shop@example.com"}} {
+		if _, err := cli(t, "config:set", kv[0], kv[1], "--db", dbf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stderr lockedWriter
+	cmd, base := startBinary(t, &stderr, "serve", "--db", dbf, "--addr", "127.0.0.1:0")
+	status, body, _ := gqlPost(http.DefaultClient, base, "", `mutation{createCustomerV2(input:{email:"new@example.com",firstname:"N",lastname:"E",password:"Passw0rd!"}){customer{email}}}`)
+	if status != 200 || !strings.Contains(body, `"email":"new@example.com"`) {
+		t.Fatalf("create: %d %s", status, body)
+	}
+	waitFor(t, "a failed delivery attempt", 15*time.Second, func() bool {
+		out, _ := cli(t, "mail:list", "--db", dbf)
+		return strings.Contains(out, "retrying (1 attempts: ")
+	})
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("serve: %v\n%s", err, stderr.String())
+	}
+
+	ln, err = net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	be := &sink{}
+	srv := smtp.NewServer(be)
+	srv.Domain = "localhost"
+	go srv.Serve(ln)
+	defer srv.Close()
+	cmd, _ = startBinary(t, &stderr, "serve", "--db", dbf, "--addr", "127.0.0.1:0")
+	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	waitFor(t, "delivery after the restart", 30*time.Second, func() bool { return len(be.received()) > 0 })
+	waitFor(t, "the outbox marking it sent", 5*time.Second, func() bool {
+		out, _ := cli(t, "mail:list", "--db", dbf)
+		return strings.HasSuffix(out, " sent\n")
+	})
+
+	out, _ := cli(t, "mail:list", "--json", "--db", dbf)
+	var m struct{ Vars map[string]string }
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatal(err)
+	}
+	got := be.received()
+	if len(got) != 1 || !strings.Contains(got[0], "Subject: Please confirm your account\r\n") ||
+		!strings.Contains(got[0], "Confirm new@example.com with this key: "+m.Vars["confirmation_key"]) {
+		t.Fatalf("received %q", got)
+	}
+}
