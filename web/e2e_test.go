@@ -402,7 +402,7 @@ func TestSettingsFromOtherProcess(t *testing.T) {
 	e.customer("customer@example.com", "password")
 	tok := e.token("customer@example.com", "password")
 	// A second server over the same file, as a second process would be.
-	other := openEnv(t, e.path)
+	other := e.sibling()
 	expect(t, other.gql(tok, `{customer{email}}`, nil), 200, `{"data":{"customer":{"email":"customer@example.com"}}}`)
 	expect(t, other.gql(tok, qRevoke, nil), 200, `{"data":{"revokeCustomerToken":{"result":true}}}`)
 	ctx, cancel := context.WithCancel(context.Background())

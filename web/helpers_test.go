@@ -72,12 +72,24 @@ func newEnvWith(t testing.TB, configure func(*web.Config)) *env {
 
 func openEnvWith(t testing.TB, path string, configure func(*web.Config)) *env {
 	t.Helper()
+	return openEnvClock(t, path, &clock{t: time.Now().UTC().Truncate(time.Second)}, configure)
+}
+
+// sibling starts a second server over e's database file, as a second process would
+// be, on e's clock: with clocks of their own, two servers started either side of a
+// second boundary disagree on which tokens a revocation covers.
+func (e *env) sibling() *env {
+	e.t.Helper()
+	return openEnvClock(e.t, e.path, e.clock, nil)
+}
+
+func openEnvClock(t testing.TB, path string, clk *clock, configure func(*web.Config)) *env {
+	t.Helper()
 	ctx := context.Background()
 	d, err := db.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk := &clock{t: time.Now().UTC().Truncate(time.Second)}
 	svc := auth.NewService(d, auth.NewHasher(auth.CheapHashParams, 0, rand.Reader))
 	svc.Now = clk.Now
 	if err := svc.Start(ctx); err != nil {
