@@ -95,7 +95,8 @@ func (s *Service) adminLockout() Lockout {
 }
 
 // AuthenticateAdmin checks an admin's username and password with the per-username
-// throttle and the admin lock; every failure gives the same generic message.
+// throttle and the admin lock; every failure gives the same generic message. The
+// caller calls signedIn once every factor has passed.
 func (s *Service) AuthenticateAdmin(ctx context.Context, username, password string) (*Admin, error) {
 	now := s.Now()
 	name := throttleName(username)
@@ -141,9 +142,9 @@ func (s *Service) AuthenticateAdmin(ctx context.Context, username, password stri
 			return nil, err
 		}
 	}
-	if err := s.clearThrottle(ctx, name, UserTypeAdmin); err != nil {
-		return nil, err
-	}
+	// The token-request throttle is cleared only when a token or session is actually
+	// issued (signedIn): clearing it on the right password alone would let whoever
+	// knows the password guess TOTP codes without limit, one reset per request.
 	if rehash {
 		if h, err := s.Hasher.Hash(ctx, password); err == nil {
 			s.Admins.SetAdminPasswordHash(ctx, a.ID, h)
@@ -161,7 +162,15 @@ func (s *Service) adminFailed(ctx context.Context, name string, adminID int64, e
 	return ErrSignInIncorrect
 }
 
-func (s *Service) issueAdminToken(ctx context.Context, a *Admin, via string) (string, error) {
+// signedIn forgets the failed token requests of an admin who passed every factor.
+func (s *Service) signedIn(ctx context.Context, username string) error {
+	return s.clearThrottle(ctx, throttleName(username), UserTypeAdmin)
+}
+
+func (s *Service) issueAdminToken(ctx context.Context, a *Admin, username, via string) (string, error) {
+	if err := s.signedIn(ctx, username); err != nil {
+		return "", err
+	}
 	tok, _, err := s.Tokens.Issue(UserTypeAdmin, a.ID, 0, s.Settings().AdminTokenLifetime())
 	if err != nil {
 		return "", fmt.Errorf("issue admin token: %w", err)
@@ -178,7 +187,7 @@ func (s *Service) AdminToken(ctx context.Context, username, password string) (st
 		return "", err
 	}
 	if !s.Settings().Bool(PathTwoFactorEnable) {
-		return s.issueAdminToken(ctx, a, "password")
+		return s.issueAdminToken(ctx, a, username, "password")
 	}
 	if a.TOTPSecret != "" {
 		return "", &Error{Category: CategoryInput, Message: MsgUse2FAEndpoints,
@@ -208,7 +217,7 @@ func (s *Service) GoogleAuthenticate(ctx context.Context, username, password, ot
 	if err := s.checkTOTP(ctx, a, username, otp); err != nil {
 		return "", err
 	}
-	return s.issueAdminToken(ctx, a, "google")
+	return s.issueAdminToken(ctx, a, username, "google")
 }
 
 // CurrentAdmin returns the admin of the request's admin token; anything else is not authorized.
