@@ -24,9 +24,9 @@ type OneTimeCode struct {
 // OneTimeCodeStore keeps one-time codes. Implemented by db.
 type OneTimeCodeStore interface {
 	CreateOneTimeCode(ctx context.Context, c OneTimeCode) error
-	// ConsumeOneTimeCode marks the code used, atomically; ok is false when it is
-	// unknown, used, expired or another customer's.
-	ConsumeOneTimeCode(ctx context.Context, hash string, customerID int64, now time.Time) (adminID int64, ok bool, err error)
+	// ConsumeOneTimeCode marks the code used, atomically, and returns who made it and
+	// why; ok is false when it is unknown, used, expired or another customer's.
+	ConsumeOneTimeCode(ctx context.Context, hash string, customerID int64, now time.Time) (adminID int64, reason string, ok bool, err error)
 }
 
 func hashSecret(s string) string {
@@ -115,11 +115,12 @@ func (s *Service) useOneTimeCode(ctx context.Context, c *Customer, secret string
 	if len(secret) != 32 || !c.AllowAssistance || !s.Settings().Bool(PathLoginAsCustomerEnabled) {
 		return 0, false, nil
 	}
-	adminID, ok, err := s.OneTimeCodes.ConsumeOneTimeCode(ctx, hashSecret(strings.ToLower(secret)), c.ID, s.Now())
+	adminID, reason, ok, err := s.OneTimeCodes.ConsumeOneTimeCode(ctx, hashSecret(strings.ToLower(secret)), c.ID, s.Now())
 	if err != nil || !ok {
 		return 0, false, err
 	}
-	s.audit(ctx, AuditEvent{Event: "admin.otc_used", AdminID: adminID, CustomerID: c.ID, Username: strings.ToLower(c.Email)})
+	// The impersonation itself is audited with the admin's reason (SPEC §6), not only the code's creation.
+	s.audit(ctx, AuditEvent{Event: "admin.otc_used", AdminID: adminID, CustomerID: c.ID, Username: strings.ToLower(c.Email), Detail: reason})
 	return adminID, true, nil
 }
 

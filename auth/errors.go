@@ -91,6 +91,18 @@ const (
 	MsgReasonRequired        = `"reason" is required. Enter and try again.`
 )
 
+// Magento's REST framework messages (SPEC §5); %-placeholders are filled by clients
+// from "parameters", as Magento sends them.
+const (
+	MsgNoRoute         = `Request does not match any route.`
+	MsgBadContentType  = `Server cannot understand Content-Type HTTP header media type `
+	MsgBodyTooLarge    = `Request body is too large.`
+	MsgNotJSONObject   = `Decoding error: the request body is not a JSON object.`
+	MsgInputExceptions = `One or more input exceptions have occurred.`
+	MsgFieldRequired   = `"%fieldName" is required. Enter and try again.`
+	MsgTypeInvalid     = `The "%value" value's type is invalid. The "%type" type was expected. Verify and try again.`
+)
+
 // Messages of the account lifecycle (SPEC §4).
 const (
 	MsgResetSpecifyEmail    = `You must specify an email address.`

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -118,4 +119,359 @@ func TestTOTPParallelUse(t *testing.T) {
 			t.Fatalf("round %d: %v", round, got)
 		}
 	}
+}
+
+// TestAdminLockoutWindow: admin/security/lockout_failures wrong passwords lock the admin
+// only when they fall within admin/security/lockout_threshold minutes; the lock lasts that long.
+func TestAdminLockoutWindow(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathTwoFactorEnable, "0")
+	e.set(auth.PathThrottleMaxFailures, "0") // the admin lock alone
+	e.set(auth.PathSignInRateLimit, "0")
+	a := e.admin("admin", "admin123")
+	const path = "/rest/V1/integration/admin/token"
+	wrong := func(n int) {
+		t.Helper()
+		for i := 0; i < n; i++ {
+			expect(t, e.rest(path, `{"username":"admin","password":"wrong"}`, ""), 401, signInIncorrectREST)
+		}
+	}
+	// Five failures, then the window passes: the sixth starts a new count.
+	wrong(5)
+	e.clock.Add(30*time.Minute + time.Second)
+	wrong(1)
+	e.adminToken("admin", "admin123") // also resets the count
+	// Six within the window lock the admin, even with the right password, for 30 minutes.
+	wrong(6)
+	expect(t, e.rest(path, `{"username":"admin","password":"admin123"}`, ""), 401, signInIncorrectREST)
+	e.clock.Add(29 * time.Minute)
+	expect(t, e.rest(path, `{"username":"admin","password":"admin123"}`, ""), 401, signInIncorrectREST)
+	e.clock.Add(time.Minute + time.Second)
+	e.adminToken("admin", "admin123")
+	if ev, _ := e.db.AuditList(context.Background(), auth.AuditFilter{AdminID: a.ID, Event: "admin.locked"}); len(ev) != 1 {
+		t.Errorf("admin.locked events: %+v", ev)
+	}
+	// The setting is read live: three now lock.
+	e.set(auth.PathAdminLockoutFailures, "3")
+	wrong(3)
+	expect(t, e.rest(path, `{"username":"admin","password":"admin123"}`, ""), 401, signInIncorrectREST)
+}
+
+// TestAdminThrottle: the per-username throttle counts admin REST
+// failures for any username string, unknown ones too, and is separate from customers'.
+func TestAdminThrottle(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathTwoFactorEnable, "0")
+	e.set(auth.PathSignInRateLimit, "0")
+	e.admin("admin", "admin123")
+	e.customer("admin@example.com", "password")
+	const path = "/rest/V1/integration/admin/token"
+	for i := 0; i < 6; i++ {
+		expect(t, e.rest(path, `{"username":"ghost","password":"x"}`, ""), 401, signInIncorrectREST)
+		expect(t, e.rest(path, `{"username":"ADMIN ","password":"x"}`, ""), 401, signInIncorrectREST)
+	}
+	// "ADMIN " counts for "admin": the right password is refused now.
+	expect(t, e.rest(path, `{"username":"admin","password":"admin123"}`, ""), 401, signInIncorrectREST)
+	// A customer of the same name is another user type: not throttled.
+	e.token("admin@example.com", "password")
+	e.clock.Add(1801 * time.Second)
+	e.adminToken("admin", "admin123")
+}
+
+// TestGenerateCustomerTokenAsAdminOrder checks each pair of neighbouring checks of
+// SPEC §6, so the order (not only each message) is proven.
+func TestGenerateCustomerTokenAsAdminOrder(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathTwoFactorEnable, "0")
+	e.admin("admin", "admin123")
+	e.customer("plain@example.com", "password")
+	helped := e.customer("customer1@mail.com", "password")
+	allowAssistance(t, e, helped.ID, true)
+	adminTok := e.adminToken("admin", "admin123")
+	customerTok := e.token("plain@example.com", "password")
+	q := func(email string) string {
+		b, _ := json.Marshal(email)
+		return `mutation{generateCustomerTokenAsAdmin(input:{customer_email:` + string(b) + `}){customer_token}}`
+	}
+	gerr := func(msg, cat string) string { return gqlErr(msg, cat, 10, "generateCustomerTokenAsAdmin") }
+	var (
+		specify     = gerr(`Specify the "customer email" value.`, "graphql-input")
+		notAuth     = gerr("The current customer isn't authorized.", "graphql-authorization")
+		disabled    = gerr("Login as Customer is disabled.", "graphql-authorization")
+		noSuchEmail = gerr("Customer email provided does not exist", "graphql-input")
+		notOptedIn  = gerr("Allow remote shopping assistance is disabled for this customer.", "graphql-authorization")
+	)
+	// A customer token made for an admin is still a customer token.
+	impersonation := tokenFrom(t, e.gql(adminTok, q("customer1@mail.com"), nil))
+
+	e.set(auth.PathLoginAsCustomerEnabled, "0")
+	// 1 before 2 and 3: a blank email is an input error for a guest, a customer, with the feature off.
+	for _, tok := range []string{"", customerTok, impersonation, adminTok} {
+		expect(t, e.gql(tok, q(""), nil), 200, specify)
+		expect(t, e.gql(tok, q(" \t "), nil), 200, specify)
+	}
+	// 2 before 3: not an admin while the feature is off.
+	for _, tok := range []string{"", customerTok, impersonation} {
+		expect(t, e.gql(tok, q("customer1@mail.com"), nil), 403, notAuth)
+	}
+	// 3 before 4 and 5.
+	expect(t, e.gql(adminTok, q("nobody@example.com"), nil), 403, disabled)
+	expect(t, e.gql(adminTok, q("plain@example.com"), nil), 403, disabled)
+	expect(t, e.gql(adminTok, q("customer1@mail.com"), nil), 403, disabled)
+	e.set(auth.PathLoginAsCustomerEnabled, "1")
+	// 2 before 4: a customer asking about an unknown email is not told it is unknown.
+	expect(t, e.gql(customerTok, q("nobody@example.com"), nil), 403, notAuth)
+	expect(t, e.gql(adminTok, q("nobody@example.com"), nil), 200, noSuchEmail)
+	expect(t, e.gql(adminTok, q("plain@example.com"), nil), 403, notOptedIn)
+	// Emails match without case or surrounding blanks; the token carries admin_id.
+	tok := tokenFrom(t, e.gql(adminTok, q("  Customer1@Mail.com "), nil))
+	if c := claimsOf(t, tok); c["uid"] != float64(helped.ID) || c["utypid"] != float64(3) || c["admin_id"] == nil {
+		t.Errorf("claims %v", c)
+	}
+	// An expired admin token fails the whole request before any check.
+	e.clock.Add(4*time.Hour + time.Second)
+	expect(t, e.gql(adminTok, q(""), nil), 401, `{"errors":[{"message":"Consumer key has expired","extensions":{"category":"graphql-authentication"}}]}`)
+}
+
+func allowAssistance(t *testing.T, e *env, customerID int64, allow bool) {
+	t.Helper()
+	ctx := auth.WithPrincipal(context.Background(), &auth.Principal{Claims: auth.Claims{UserID: customerID, UserType: auth.UserTypeCustomer}})
+	if _, err := e.svc.UpdateCustomer(ctx, auth.CustomerInput{AllowAssistance: ptr(allow)}, false); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// tokenFrom reads the one token of a successful GraphQL token mutation.
+func tokenFrom(t *testing.T, r response) string {
+	t.Helper()
+	var out struct {
+		Data map[string]map[string]string
+	}
+	if r.status != 200 || json.Unmarshal([]byte(r.body), &out) != nil {
+		t.Fatalf("no token: %s", r)
+	}
+	for _, v := range out.Data {
+		for _, tok := range v {
+			if tok != "" {
+				return tok
+			}
+		}
+	}
+	t.Fatalf("no token: %s", r)
+	return ""
+}
+
+// TestAdminTokenIsNoCustomer: an admin token is refused wherever a customer is needed.
+func TestAdminTokenIsNoCustomer(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathTwoFactorEnable, "0")
+	e.admin("admin", "admin123")
+	tok := e.adminToken("admin", "admin123")
+	for field, q := range map[string]string{
+		"customer":               `{customer{email}}`,
+		"revokeCustomerToken":    `mutation{revokeCustomerToken{result}}`,
+		"updateCustomerV2":       `mutation{updateCustomerV2(input:{firstname:"X"}){customer{email}}}`,
+		"changeCustomerPassword": `mutation{changeCustomerPassword(currentPassword:"admin123",newPassword:"N3w-Passw0rd"){email}}`,
+	} {
+		col := 10
+		if field == "customer" {
+			col = 2
+		}
+		expect(t, e.gql(tok, q, nil), 403, gqlErr("The current customer isn't authorized.", "graphql-authorization", col, field))
+	}
+	// The admin token is still good afterwards (refusals revoke nothing).
+	if r := e.rest("/rest/V1/customer/1/otp", `{"reason":"check"}`, tok); r.status != 200 {
+		t.Errorf("admin token after refusals: %s", r)
+	}
+}
+
+// otcEnv has an admin (token), a customer who allows assistance and one who does not.
+type otcEnv struct {
+	*env
+	admin         *auth.Admin
+	adminTok      string
+	helped, plain *auth.Customer
+}
+
+func newOTCEnv(t *testing.T) *otcEnv {
+	e := newEnv(t)
+	e.set(auth.PathTwoFactorEnable, "0")
+	e.set(auth.PathSignInRateLimit, "0")
+	o := &otcEnv{env: e, admin: e.admin("admin", "admin123")}
+	o.helped = e.customer("customer1@mail.com", "password")
+	o.plain = e.customer("customer@example.com", "password")
+	allowAssistance(t, e, o.helped.ID, true)
+	o.adminTok = e.adminToken("admin", "admin123")
+	return o
+}
+
+// otc asks for a code for customer id and returns it (status 200 and 32 hex chars checked).
+func (o *otcEnv) otc(t *testing.T, id int64, reason string) string {
+	t.Helper()
+	b, _ := json.Marshal(map[string]string{"reason": reason})
+	r := o.rest("/rest/V1/customer/"+itoa(int(id))+"/otp", string(b), o.adminTok)
+	var out map[string]string
+	if r.status != 200 || json.Unmarshal([]byte(r.body), &out) != nil || len(out) != 1 || !isHex32(out["otp"]) {
+		t.Fatalf("otp for %d: %s", id, r)
+	}
+	return out["otp"]
+}
+
+func isHex32(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+func (o *otcEnv) exchange(email, code string) response {
+	return o.gql("", `mutation($e:String!,$o:String!){exchangeOtpForCustomerToken(email:$e,otp:$o){token}}`, map[string]any{"e": email, "o": code})
+}
+
+func (o *otcEnv) signIn(email, password string) response {
+	return o.gql("", `mutation($e:String!,$p:String!){generateCustomerToken(email:$e,password:$p){token}}`, map[string]any{"e": email, "p": password})
+}
+
+var (
+	exchangeRefused = gqlErr(auth.MsgSignInIncorrect, "graphql-authentication", 33, "exchangeOtpForCustomerToken")
+	signInRefused   = gqlErr(auth.MsgSignInIncorrect, "graphql-authentication", 33, "generateCustomerToken")
+)
+
+// TestOTCRouteInput: the OTC route's bad input, each with its status and exact body.
+func TestOTCRouteInput(t *testing.T) {
+	o := newOTCEnv(t)
+	path := "/rest/V1/customer/" + itoa(int(o.helped.ID)) + "/otp"
+	for _, tc := range []struct{ body, want string }{
+		{`{}`, required("reason")},
+		{`{"reason":null}`, required("reason")},
+		{`{"reason":""}`, required("reason")},
+		{`{"reason":" \t "}`, required("reason")},
+		{`{"reason":42}`, `{"message":"The \"%value\" value's type is invalid. The \"%type\" type was expected. Verify and try again.","parameters":{"type":"string","value":"42"}}`},
+		{`{"reason":`, `{"message":"Decoding error: the request body is not a JSON object."}`},
+		{`"reason"`, `{"message":"Decoding error: the request body is not a JSON object."}`},
+		{``, `{"message":"Decoding error: the request body is not a JSON object."}`},
+	} {
+		expect(t, o.rest(path, tc.body, o.adminTok), 400, tc.want)
+	}
+	expect(t, o.do("POST", path, "text/plain", `{"reason":"x"}`, map[string]string{"Authorization": "Bearer " + o.adminTok}), 400,
+		`{"message":"Server cannot understand Content-Type HTTP header media type text/plain"}`)
+	expect(t, o.do("POST", path, "", `{"reason":"x"}`, map[string]string{"Authorization": "Bearer " + o.adminTok}), 400,
+		`{"message":"Server cannot understand Content-Type HTTP header media type (none)"}`)
+	if r := o.do("POST", path, "application/json; charset=UTF-8", `{"reason":"x"}`, map[string]string{"Authorization": "Bearer " + o.adminTok}); r.status != 200 {
+		t.Errorf("charset parameter: %s", r)
+	}
+	// With a store code too.
+	if r := o.rest("/rest/default/V1/customer/"+itoa(int(o.helped.ID))+"/otp", `{"reason":"x"}`, o.adminTok); r.status != 200 {
+		t.Errorf("store code: %s", r)
+	}
+	// Who asks is checked before what is asked.
+	expect(t, o.rest("/rest/V1/customer/abc/otp", `{`, ""), 401, consumerNotAuth)
+	expect(t, o.rest("/rest/V1/customer/abc/otp", `{}`, o.adminTok), 400,
+		`{"message":"The \"%value\" value's type is invalid. The \"%type\" type was expected. Verify and try again.","parameters":{"type":"int","value":"abc"}}`)
+	// A customer token, also one made for this admin, is not an admin.
+	customerTok := o.token("customer1@mail.com", "password")
+	expect(t, o.rest(path, `{"reason":"x"}`, customerTok), 401, consumerNotAuth)
+	impersonation := tokenFrom(t, o.gql(o.adminTok, `mutation{generateCustomerTokenAsAdmin(input:{customer_email:"customer1@mail.com"}){customer_token}}`, nil))
+	expect(t, o.rest(path, `{"reason":"x"}`, impersonation), 401, consumerNotAuth)
+	// Any integer id gets the same answer shape, and no code that works.
+	for _, id := range []string{"0", "-1", "999999"} {
+		r := o.rest("/rest/V1/customer/"+id+"/otp", `{"reason":"x"}`, o.adminTok)
+		var out map[string]string
+		if r.status != 200 || json.Unmarshal([]byte(r.body), &out) != nil || !isHex32(out["otp"]) {
+			t.Errorf("id %s: %s", id, r)
+		}
+	}
+	// An expired admin token.
+	o.clock.Add(4*time.Hour + time.Second)
+	expect(t, o.rest(path, `{"reason":"x"}`, o.adminTok), 401, `{"message":"Consumer key has expired"}`)
+}
+
+// TestOTCLifetime: a code works before login_as_customer/otc/lifetime seconds have
+// passed and not at that moment; the setting is read when the code is made.
+func TestOTCLifetime(t *testing.T) {
+	o := newOTCEnv(t)
+	code := o.otc(t, o.helped.ID, "lifetime")
+	o.clock.Add(29 * time.Second)
+	if r := o.exchange("customer1@mail.com", code); r.status != 200 {
+		t.Fatalf("at 29 s: %s", r)
+	}
+	code = o.otc(t, o.helped.ID, "lifetime")
+	o.clock.Add(30 * time.Second)
+	expect(t, o.exchange("customer1@mail.com", code), 401, exchangeRefused)
+	o.set(auth.PathOTCLifetime, "5")
+	code = o.otc(t, o.helped.ID, "lifetime")
+	o.set(auth.PathOTCLifetime, "300")
+	o.clock.Add(5 * time.Second)
+	expect(t, o.signIn("customer1@mail.com", code), 401, signInRefused)
+}
+
+// TestOTCUse: who may use a code and how (SPEC §6).
+func TestOTCUse(t *testing.T) {
+	o := newOTCEnv(t)
+	other := o.customer("other@example.com", "password")
+	allowAssistance(t, o.env, other.ID, true)
+
+	// Another customer's code is refused and stays usable for its own customer.
+	code := o.otc(t, o.helped.ID, "order 42")
+	expect(t, o.exchange("other@example.com", code), 401, exchangeRefused)
+	expect(t, o.signIn("other@example.com", code), 401, signInRefused)
+	tok := tokenFrom(t, o.exchange("CUSTOMER1@mail.com", strings.ToUpper(code)))
+	if c := claimsOf(t, tok); c["uid"] != float64(o.helped.ID) || c["admin_id"] != float64(o.admin.ID) {
+		t.Errorf("claims %v", c)
+	}
+	expect(t, o.gql(tok, `{customer{email}}`, nil), 200, `{"data":{"customer":{"email":"customer1@mail.com"}}}`)
+	// Used by one route, refused by the other.
+	expect(t, o.signIn("customer1@mail.com", code), 401, signInRefused)
+	code = o.otc(t, o.helped.ID, "order 42")
+	tokenFrom(t, o.signIn("customer1@mail.com", code))
+	expect(t, o.exchange("customer1@mail.com", code), 401, exchangeRefused)
+
+	// exchangeOtpForCustomerToken takes only a code: not the password, not a reset token.
+	expect(t, o.exchange("customer1@mail.com", "password"), 401, exchangeRefused)
+	o.gql("", `mutation{requestPasswordResetEmail(email:"customer1@mail.com")}`, nil)
+	reset := o.lastMailVar("password_reset", "token")
+	expect(t, o.exchange("customer1@mail.com", reset), 401, exchangeRefused)
+	// generateCustomerToken takes the reset token once, without admin_id.
+	if c := claimsOf(t, tokenFrom(t, o.signIn("customer1@mail.com", reset))); c["admin_id"] != nil {
+		t.Errorf("reset-token sign-in carries admin_id: %v", c)
+	}
+	expect(t, o.signIn("customer1@mail.com", reset), 401, signInRefused)
+
+	// Codes stop working when login as customer is turned off, and work again when on.
+	code = o.otc(t, o.helped.ID, "order 42")
+	o.set(auth.PathLoginAsCustomerEnabled, "0")
+	expect(t, o.exchange("customer1@mail.com", code), 401, exchangeRefused)
+	o.set(auth.PathLoginAsCustomerEnabled, "1")
+	tokenFrom(t, o.exchange("customer1@mail.com", code))
+	// A code made while the feature was off never works.
+	o.set(auth.PathLoginAsCustomerEnabled, "0")
+	code = o.otc(t, o.helped.ID, "order 42")
+	o.set(auth.PathLoginAsCustomerEnabled, "1")
+	expect(t, o.exchange("customer1@mail.com", code), 401, exchangeRefused)
+	// A locked customer cannot use a code.
+	code = o.otc(t, o.helped.ID, "order 42")
+	o.set(auth.PathThrottleMaxFailures, "0")
+	for i := 0; i < 10; i++ {
+		o.signIn("customer1@mail.com", "wrong-password")
+	}
+	expect(t, o.exchange("customer1@mail.com", code), 401, exchangeRefused)
+
+	// Bad input on exchangeOtpForCustomerToken.
+	expect(t, o.exchange(" ", code), 200, gqlErr(`Specify the "email" value.`, "graphql-input", 33, "exchangeOtpForCustomerToken"))
+	expect(t, o.exchange("customer1@mail.com", " "), 200, gqlErr(`Specify the "otp" value.`, "graphql-input", 33, "exchangeOtpForCustomerToken"))
+}
+
+// TestOTCCodesAreUnusableWithoutAssistance: a code asked for a customer who does not
+// allow assistance never works, even after the customer opts in.
+func TestOTCCodesAreUnusableWithoutAssistance(t *testing.T) {
+	o := newOTCEnv(t)
+	code := o.otc(t, o.plain.ID, "no opt-in")
+	allowAssistance(t, o.env, o.plain.ID, true)
+	expect(t, o.exchange("customer@example.com", code), 401, exchangeRefused)
+	expect(t, o.signIn("customer@example.com", code), 401, signInRefused)
 }
