@@ -162,5 +162,10 @@ func (s *Service) ExchangeOtpForCustomerToken(ctx context.Context, email, otp st
 	if s.Settings().Bool(PathConfirmRequired) && c.Confirmation != "" {
 		return "", ErrNotConfirmed
 	}
+	// A success ends the name's failed-request count, as a password sign-in does.
+	if err := s.clearThrottle(ctx, name, UserTypeCustomer); err != nil {
+		return "", err
+	}
+	s.audit(ctx, AuditEvent{Event: "customer.signin", CustomerID: c.ID, Username: name, AdminID: adminID, Detail: "exchangeOtpForCustomerToken"})
 	return s.IssueCustomerToken(ctx, c.ID, adminID)
 }

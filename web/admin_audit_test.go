@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -474,4 +475,198 @@ func TestOTCCodesAreUnusableWithoutAssistance(t *testing.T) {
 	allowAssistance(t, o.env, o.plain.ID, true)
 	expect(t, o.exchange("customer@example.com", code), 401, exchangeRefused)
 	expect(t, o.signIn("customer@example.com", code), 401, signInRefused)
+}
+
+// TestGoogleAuthenticateInput: bad input on the google route, each with its exact body.
+func TestGoogleAuthenticateInput(t *testing.T) {
+	e := newEnv(t)
+	a := totpAdmin(t, e)
+	typeErr := func(v string) string {
+		b, _ := json.Marshal(v)
+		return `{"message":"The \"%value\" value's type is invalid. The \"%type\" type was expected. Verify and try again.","parameters":{"type":"string","value":` + string(b) + `}}`
+	}
+	for _, tc := range []struct {
+		body   string
+		status int
+		want   string
+	}{
+		{`{}`, 400, required("username", "password", "otp")},
+		{`{"username":null,"password":null,"otp":null}`, 400, required("username", "password", "otp")},
+		{`{"username":"","password":"","otp":""}`, 400, required("username", "password", "otp")},
+		{`{"username":"admin","password":"admin123","otp":null}`, 400, required("otp")},
+		{`{"username":"admin","password":"admin123","otp":123456}`, 400, typeErr("123456")},
+		{`{"username":"admin","password":["admin123"],"otp":"123456"}`, 400, typeErr(`["admin123"]`)},
+		{`{"username":"admin","password":"admin123","otp":"12345"}`, 401, invalidCode},
+		{`{"username":"admin","password":"admin123","otp":"abcdef"}`, 401, invalidCode},
+		{`{"username":"admin","password":"admin123","otp":"1234567"}`, 401, invalidCode},
+		{`{"username":"admin","password":"admin123"`, 400, `{"message":"Decoding error: the request body is not a JSON object."}`},
+		{`{"username":"nobody","password":"admin123","otp":"123456"}`, 401, signInIncorrectREST},
+	} {
+		expect(t, e.rest(googlePath, tc.body, ""), tc.status, tc.want)
+	}
+	expect(t, e.do("POST", googlePath, "application/x-www-form-urlencoded", "username=admin&password=admin123&otp=1", nil), 400,
+		`{"message":"Server cannot understand Content-Type HTTP header media type application/x-www-form-urlencoded"}`)
+	expect(t, e.do("GET", googlePath, "", "", nil), 404, `{"message":"Request does not match any route."}`)
+	// The store-code form of the route, and surrounding blanks in the code are forgiven.
+	e.clock.Add(time.Hour) // past the throttle built up above
+	body := `{"username":"admin","password":"admin123","otp":" ` + code(t, a.TOTPSecret, e.clock.Now()) + ` "}`
+	r := e.rest("/rest/default/V1/tfa/provider/google/authenticate", body, "")
+	var tok string
+	if r.status != 200 || json.Unmarshal([]byte(r.body), &tok) != nil {
+		t.Fatalf("store code route: %s", r)
+	}
+	// Its token works where an admin is needed.
+	if r := e.rest("/rest/V1/customer/1/otp", `{"reason":"x"}`, tok); r.status != 200 {
+		t.Errorf("google token on the OTC route: %s", r)
+	}
+}
+
+// TestTwoFactorSwitch: twofactorauth/general/enable both ways, and the setup mail.
+func TestTwoFactorSwitch(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathSignInRateLimit, "0")
+	a := e.admin("admin", "admin123")
+	const path = "/rest/V1/integration/admin/token"
+	creds := `{"username":"admin","password":"admin123"}`
+	configure := `{"message":"You are required to configure personal Two-Factor Authorization in order to login. Please check your email.","parameters":{"active_providers":[],"providers":["google"]}}`
+	expect(t, e.rest(path, creds, ""), 400, configure)
+	mails := e.outbox()
+	if len(mails) != 1 || mails[0].To != "admin@example.com" || mails[0].Template != "tfa_setup" || mails[0].Vars["username"] != "admin" {
+		t.Fatalf("setup mail: %+v", mails)
+	}
+	// Wrong credentials: no hint and no mail.
+	expect(t, e.rest(path, `{"username":"admin","password":"nope"}`, ""), 401, signInIncorrectREST)
+	if n := len(e.outbox()); n != 1 {
+		t.Errorf("%d mails after a wrong password", n)
+	}
+	// Off: a token at once; on again: no token.
+	e.set(auth.PathTwoFactorEnable, "0")
+	if c := claimsOf(t, e.adminToken("admin", "admin123")); c["uid"] != float64(a.ID) || c["utypid"] != float64(2) {
+		t.Errorf("claims %v", c)
+	}
+	e.set(auth.PathTwoFactorEnable, "1")
+	expect(t, e.rest(path, creds, ""), 400, configure)
+	if _, err := e.svc.SetupTOTP(context.Background(), "admin"); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, e.rest("/rest/all/V1/integration/admin/token", creds, ""), 400,
+		`{"message":"Please use the 2fa provider-specific endpoints to obtain a token.","parameters":{"active_providers":["google"]}}`)
+	// With 2FA off, the google route still needs a right code (it is the TOTP route).
+	e.set(auth.PathTwoFactorEnable, "0")
+	expect(t, e.google("admin123", "000000"), 401, invalidCode)
+}
+
+// TestAuditLog: sign-ins, failures, locks, admin tokens and every impersonation are
+// recorded with who, which customer, the reason and the (fake) time; no password,
+// code, token or TOTP secret ever is.
+func TestAuditLog(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathSignInRateLimit, "0")
+	e.set(auth.PathTwoFactorEnable, "0")
+	const adminPw, customerPw, wrongPw = "Adm1n-Pa55-q7", "Cust-Pa55-q7", "Wr0ng-Pa55-q7"
+	a := e.admin("boss", adminPw)
+	c := e.customer("customer1@mail.com", customerPw)
+	allowAssistance(t, e, c.ID, true)
+	start := e.clock.Now()
+	secrets := []string{adminPw, customerPw, wrongPw}
+
+	e.rest("/rest/V1/integration/admin/token", `{"username":"boss","password":"`+wrongPw+`"}`, "")
+	e.rest("/rest/V1/integration/customer/token", `{"username":"customer1@mail.com","password":"`+wrongPw+`"}`, "")
+	e.gql("", `mutation{generateCustomerToken(email:"customer1@mail.com",password:"`+wrongPw+`"){token}}`, nil)
+	e.clock.Add(time.Minute)
+	adminTok := e.adminToken("boss", adminPw)
+	customerTok := e.token("customer1@mail.com", customerPw)
+	secrets = append(secrets, adminTok, customerTok)
+	e.clock.Add(time.Minute)
+	asAdmin := tokenFrom(t, e.gql(adminTok, `mutation{generateCustomerTokenAsAdmin(input:{customer_email:"customer1@mail.com"}){customer_token}}`, nil))
+	r := e.rest("/rest/V1/customer/"+itoa(int(c.ID))+"/otp", `{"reason":"Ticket #7: cart help"}`, adminTok)
+	var out struct{ Otp string }
+	json.Unmarshal([]byte(r.body), &out)
+	e.clock.Add(10 * time.Second)
+	used := e.clock.Now()
+	tokenFrom(t, e.gql("", `mutation{exchangeOtpForCustomerToken(email:"customer1@mail.com",otp:"`+out.Otp+`"){token}}`, nil))
+	e.gql("", `mutation{exchangeOtpForCustomerToken(email:"customer1@mail.com",otp:"`+out.Otp+`"){token}}`, nil)
+	secrets = append(secrets, asAdmin, out.Otp)
+	e.set(auth.PathTwoFactorEnable, "1")
+	adm, _ := e.svc.SetupTOTP(context.Background(), "boss")
+	secrets = append(secrets, adm.TOTPSecret)
+	e.google(adminPw, "000000") // wrong username in e.google is "admin": an unknown admin
+	b, _ := json.Marshal(map[string]string{"username": "boss", "password": adminPw, "otp": code(t, adm.TOTPSecret, e.clock.Now())})
+	if r := e.rest(googlePath, string(b), ""); r.status != 200 {
+		t.Fatalf("google: %s", r)
+	}
+
+	events, err := e.db.AuditList(context.Background(), auth.AuditFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byEvent := map[string][]auth.AuditEvent{}
+	for _, ev := range events {
+		byEvent[ev.Event] = append(byEvent[ev.Event], ev)
+		row := fmt.Sprintf("%+v", ev)
+		for _, s := range secrets {
+			if strings.Contains(row, s) {
+				t.Errorf("audit row holds a secret %q: %s", s, row)
+			}
+		}
+		if ev.RemoteAddr != "127.0.0.1" && !strings.HasSuffix(ev.Event, "created") && ev.Event != "admin.tfa_setup" {
+			t.Errorf("no client address: %+v", ev)
+		}
+	}
+	one := func(event string) auth.AuditEvent {
+		t.Helper()
+		if len(byEvent[event]) != 1 {
+			t.Fatalf("%d %s events: %+v", len(byEvent[event]), event, events)
+		}
+		return byEvent[event][0]
+	}
+	if ev := byEvent["admin.signin_failed"]; len(ev) != 2 || ev[1].AdminID != a.ID || ev[1].Username != "boss" || !ev[1].Time.Equal(start) {
+		t.Errorf("admin failures: %+v", ev) // newest first: [0] is the google try for "admin"
+	}
+	if ev := byEvent["customer.signin_failed"]; len(ev) != 2 || ev[0].CustomerID != c.ID || ev[0].Username != "customer1@mail.com" {
+		t.Errorf("customer failures: %+v", ev)
+	}
+	if ev := byEvent["admin.signin"]; len(ev) != 2 || ev[1].Detail != "password" || ev[0].Detail != "google" || ev[0].AdminID != a.ID {
+		t.Errorf("admin tokens: %+v", ev)
+	}
+	if ev := one("admin.login_as_customer"); ev.AdminID != a.ID || ev.CustomerID != c.ID || !ev.Time.Equal(start.Add(2*time.Minute)) {
+		t.Errorf("login as customer: %+v", ev)
+	}
+	if ev := one("admin.otc_created"); ev.AdminID != a.ID || ev.CustomerID != c.ID || ev.Detail != "Ticket #7: cart help" || !ev.Time.Equal(start.Add(2*time.Minute)) {
+		t.Errorf("otc created: %+v", ev)
+	}
+	if ev := one("admin.otc_used"); ev.AdminID != a.ID || ev.CustomerID != c.ID || ev.Detail != "Ticket #7: cart help" || !ev.Time.Equal(used) {
+		t.Errorf("otc used: %+v", ev)
+	}
+	if ev := one("customer.otc_failed"); ev.Username != "customer1@mail.com" {
+		t.Errorf("otc failure: %+v", ev)
+	}
+	signins := byEvent["customer.signin"]
+	if len(signins) != 2 || signins[0].AdminID != a.ID || signins[0].Detail != "exchangeOtpForCustomerToken" || signins[1].AdminID != 0 {
+		t.Errorf("customer sign-ins (the OTC one names the admin): %+v", signins)
+	}
+}
+
+// TestOTCThrottle: wrong codes count towards the per-email throttle shared with
+// generateCustomerToken; a successful exchange clears it.
+func TestOTCThrottle(t *testing.T) {
+	o := newOTCEnv(t)
+	const bad = "00000000000000000000000000000000"
+	for i := 0; i < 3; i++ {
+		expect(t, o.exchange("customer1@mail.com", bad), 401, exchangeRefused)
+		expect(t, o.signIn("customer1@mail.com", "wrong"), 401, signInRefused)
+	}
+	code := o.otc(t, o.helped.ID, "throttle")
+	expect(t, o.exchange("customer1@mail.com", code), 401, exchangeRefused) // six failures: even a good code is refused
+	expect(t, o.signIn("customer1@mail.com", "password"), 401, signInRefused)
+	o.clock.Add(1801 * time.Second)
+	code = o.otc(t, o.helped.ID, "throttle")
+	for i := 0; i < 5; i++ {
+		expect(t, o.exchange("customer1@mail.com", bad), 401, exchangeRefused)
+	}
+	tokenFrom(t, o.exchange("customer1@mail.com", code))
+	for i := 0; i < 5; i++ {
+		expect(t, o.exchange("customer1@mail.com", bad), 401, exchangeRefused)
+	}
+	tokenFrom(t, o.signIn("customer1@mail.com", "password"))
 }
