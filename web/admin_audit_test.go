@@ -670,3 +670,18 @@ func TestOTCThrottle(t *testing.T) {
 	}
 	tokenFrom(t, o.signIn("customer1@mail.com", "password"))
 }
+
+// TestRESTUnknownRoutes: anything that is not one of the four routes is Magento's 404.
+func TestRESTUnknownRoutes(t *testing.T) {
+	e := newEnv(t)
+	noRoute := `{"message":"Request does not match any route."}`
+	for _, p := range []string{"/rest", "/rest/", "/rest/V1", "/rest/V1/", "/rest/V2/integration/admin/token",
+		"/rest/default/default/V1/integration/admin/token", "/rest/Bad-Code/V1/integration/admin/token",
+		"/rest/V1/integration/admin", "/rest/V1/integration/admin/token/extra", "/rest/V1/customer/1/otp/extra",
+		"/rest/V1/customer/otp", "/rest/V1/tfa/provider/duo/authenticate", "/rest/v1/integration/admin/token"} {
+		expect(t, e.rest(p, `{}`, ""), 404, noRoute)
+	}
+	for _, m := range []string{"GET", "PUT", "DELETE"} {
+		expect(t, e.do(m, "/rest/V1/integration/customer/token", "application/json", `{}`, nil), 404, noRoute)
+	}
+}

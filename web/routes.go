@@ -11,6 +11,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.Handle("GET /metrics", s.metrics.handler())
 	mux.HandleFunc("/rest/", s.handleREST)
+	mux.HandleFunc("/rest", s.handleREST) // no redirect to /rest/: Magento answers 404 here
 	mux.HandleFunc("GET /{$}", s.handleStart)
 	mux.HandleFunc("GET /walkthrough", s.handleWalkthrough)
 	mux.Handle("GET /static/", s.staticHandler())
