@@ -59,3 +59,13 @@ func TestAuditListFilters(t *testing.T) {
 		}
 	}
 }
+
+// TestBaseURL: links in mail point to the listen address, localhost for all interfaces.
+func TestBaseURL(t *testing.T) {
+	for addr, want := range map[string]string{"127.0.0.1:8080": "http://127.0.0.1:8080", "0.0.0.0:80": "http://localhost:80",
+		":9000": "http://localhost:9000", "[::]:8080": "http://localhost:8080", "[::1]:8080": "http://[::1]:8080", "shop.example:8443": "http://shop.example:8443"} {
+		if got := baseURL(addr); got != want {
+			t.Errorf("%s: got %s want %s", addr, got, want)
+		}
+	}
+}

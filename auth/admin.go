@@ -37,6 +37,8 @@ type AdminStore interface {
 	CreateAdmin(ctx context.Context, a *Admin) error
 	SetAdminPasswordHash(ctx context.Context, id int64, hash string) error
 	SetAdminTOTPSecret(ctx context.Context, id int64, secret string) error
+	// SetAdminTOTPSecretIfNone stores secret only when the admin has none; it reports whether it did.
+	SetAdminTOTPSecretIfNone(ctx context.Context, id int64, secret string) (bool, error)
 	UseTOTPStep(ctx context.Context, id, step int64) (bool, error)
 	RecordAdminLoginFailure(ctx context.Context, id int64, now time.Time, l Lockout) (FailureResult, error)
 	ResetAdminLoginFailures(ctx context.Context, id int64) error
@@ -195,7 +197,8 @@ func (s *Service) AdminToken(ctx context.Context, username, password string) (st
 	}
 	if s.Mailer != nil {
 		err := s.Mailer.Send(ctx, Mail{To: a.Email, Subject: "Set up two-factor authentication", Template: "tfa_setup",
-			Vars: map[string]string{"username": a.Username, "command": "shopauth admin:tfa:setup --admin-user " + a.Username}})
+			Vars: map[string]string{"username": a.Username, "url": s.TFASetupLink(a),
+				"command": "shopauth admin:tfa:setup --admin-user " + a.Username}})
 		if err != nil {
 			return "", fmt.Errorf("queue 2FA setup mail: %w", err)
 		}

@@ -66,6 +66,17 @@ func (d *DB) SetAdminTOTPSecret(ctx context.Context, id int64, secret string) er
 	return err
 }
 
+// SetAdminTOTPSecretIfNone stores a TOTP secret only if the admin has none, in one
+// statement, so two parallel setups cannot both succeed.
+func (d *DB) SetAdminTOTPSecretIfNone(ctx context.Context, id int64, secret string) (bool, error) {
+	res, err := d.write.ExecContext(ctx, `UPDATE admin_user SET totp_secret = ?, totp_last_step = 0 WHERE id = ? AND totp_secret = ''`, secret, id)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
 // UseTOTPStep records step as used, only if it is later than the last used one; it
 // reports false when the code of that step (or a later one) was already used.
 func (d *DB) UseTOTPStep(ctx context.Context, id, step int64) (bool, error) {

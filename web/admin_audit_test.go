@@ -685,3 +685,95 @@ func TestRESTUnknownRoutes(t *testing.T) {
 		expect(t, e.do(m, "/rest/V1/integration/customer/token", "application/json", `{}`, nil), 404, noRoute)
 	}
 }
+
+// TestTFASetupLink: the mail of the 2FA switch links to a page that creates the admin's
+// TOTP secret once; the secret then gives tokens on the google route.
+func TestTFASetupLink(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathSignInRateLimit, "0")
+	e.admin("admin", "admin123")
+	e.admin("other", "other123")
+	const tokenPath = "/rest/V1/integration/admin/token"
+	link := func(user string) string {
+		t.Helper()
+		e.rest(tokenPath, `{"username":"`+user+`","password":"`+user+`123"}`, "")
+		mails := e.outbox()
+		m := mails[len(mails)-1]
+		if m.Template != "tfa_setup" || m.To != user+"@example.com" || !strings.HasPrefix(m.Vars["url"], "/admin/tfa/setup?token=") {
+			t.Fatalf("setup mail: %+v", m)
+		}
+		if body := auth.RenderMail(m); !strings.Contains(body, m.Vars["url"]) {
+			t.Errorf("mail body without the link: %q", body)
+		}
+		return m.Vars["url"]
+	}
+	get := func(url string) response { return e.do("GET", url, "", "", nil) }
+	post := func(token string) response {
+		return e.do("POST", "/admin/tfa/setup", "application/x-www-form-urlencoded", "token="+token, nil)
+	}
+	tokenOf := func(url string) string { return strings.TrimPrefix(url, "/admin/tfa/setup?token=") }
+	invalid := "This two-factor setup link is invalid or has expired."
+
+	url := link("admin")
+	if r := get(url); r.status != 200 || !strings.Contains(r.body, `id="setup-account">admin<`) || strings.Contains(r.body, "setup-secret") {
+		t.Fatalf("setup page: %s", r)
+	}
+	// Two parallel uses of one link: exactly one sees a secret.
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	var secrets []string
+	fails := 0
+	for i := 0; i < 2; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := post(tokenOf(url))
+			mu.Lock()
+			defer mu.Unlock()
+			if i := strings.Index(r.body, `id="setup-secret">`); r.status == 200 && i >= 0 {
+				secrets = append(secrets, r.body[i+len(`id="setup-secret">`):][:32])
+			} else if r.status == 400 && strings.Contains(r.body, invalid) {
+				fails++
+			}
+		}()
+	}
+	wg.Wait()
+	if len(secrets) != 1 || fails != 1 {
+		t.Fatalf("parallel setup: secrets %v, failures %d", secrets, fails)
+	}
+	// The shown secret is the stored one: its codes give a token.
+	if r := e.google("admin123", code(t, secrets[0], e.clock.Now())); r.status != 200 {
+		t.Fatalf("google with the new secret: %s", r)
+	}
+	// Used: the link is dead, and the token route now points to the google route.
+	if r := get(url); r.status != 400 || !strings.Contains(r.body, invalid) {
+		t.Errorf("used link: %s", r)
+	}
+	expect(t, e.rest(tokenPath, `{"username":"admin","password":"admin123"}`, ""), 400,
+		`{"message":"Please use the 2fa provider-specific endpoints to obtain a token.","parameters":{"active_providers":["google"]}}`)
+
+	// Expired, tampered, another admin's signature, empty: refused.
+	url = link("other")
+	tok := tokenOf(url)
+	flipped := tok[:len(tok)-1] + "0"
+	if strings.HasSuffix(tok, "0") {
+		flipped = tok[:len(tok)-1] + "1"
+	}
+	for _, bad := range []string{"", "x", flipped, strings.Replace(tok, ".", "x.", 1), tok + "a"} {
+		if r := post(bad); r.status != 400 || !strings.Contains(r.body, invalid) {
+			t.Errorf("token %q: %s", bad, r)
+		}
+	}
+	e.clock.Add(24 * time.Hour)
+	if r := post(tok); r.status != 400 || !strings.Contains(r.body, invalid) {
+		t.Errorf("expired link: %s", r)
+	}
+	// A fresh link works; set up meanwhile by the CLI, it is dead.
+	tok = tokenOf(link("other"))
+	if _, err := e.svc.SetupTOTP(context.Background(), "other"); err != nil {
+		t.Fatal(err)
+	}
+	if r := post(tok); r.status != 400 || !strings.Contains(r.body, invalid) {
+		t.Errorf("link after CLI setup: %s", r)
+	}
+}

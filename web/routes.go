@@ -18,6 +18,8 @@ func (s *Server) routes() http.Handler {
 
 	mux.HandleFunc("GET /admin", s.handleAdminHome)
 	mux.HandleFunc("POST /admin/login", s.handleAdminLogin)
+	mux.HandleFunc("GET /admin/tfa/setup", s.handleTFASetup)
+	mux.HandleFunc("POST /admin/tfa/setup", s.handleTFASetup)
 	mux.HandleFunc("POST /admin/logout", s.requireAdmin(s.handleAdminLogout))
 	mux.HandleFunc("GET /admin/settings", s.requireAdmin(s.handleAdminSettings))
 	mux.HandleFunc("POST /admin/settings", s.requireAdmin(s.handleAdminSettings))
