@@ -777,3 +777,38 @@ func TestTFASetupLink(t *testing.T) {
 		t.Errorf("link after CLI setup: %s", r)
 	}
 }
+
+// TestCustomerTokenRESTInput: the REST customer token route's bad input and refusals.
+func TestCustomerTokenRESTInput(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathSignInRateLimit, "0")
+	c := e.customer("customer@example.com", "password")
+	const path = "/rest/V1/integration/customer/token"
+	expect(t, e.rest(path, `{"username":null,"password":""}`, ""), 400, required("username", "password"))
+	expect(t, e.rest(path, `{"username":"customer@example.com","password":false}`, ""), 400,
+		`{"message":"The \"%value\" value's type is invalid. The \"%type\" type was expected. Verify and try again.","parameters":{"type":"string","value":"false"}}`)
+	expect(t, e.rest(path, `{"username":"customer@example.com"`, ""), 400, `{"message":"Decoding error: the request body is not a JSON object."}`)
+	expect(t, e.do("POST", path, "text/json", `{}`, nil), 400, `{"message":"Server cannot understand Content-Type HTTP header media type text/json"}`)
+	// Unconfirmed: Magento's own message, 401.
+	e.set(auth.PathConfirmRequired, "1")
+	e.gql("", `mutation{createCustomerV2(input:{email:"new@example.com",firstname:"A",lastname:"B",password:"Passw0rd-1"}){customer{email}}}`, nil)
+	expect(t, e.rest(path, `{"username":"new@example.com","password":"Passw0rd-1"}`, ""), 401, `{"message":"This account isn't confirmed. Verify and try again."}`)
+	// Locked: the generic message, even with the right password.
+	e.set(auth.PathThrottleMaxFailures, "0")
+	for i := 0; i < 10; i++ {
+		e.rest(path, `{"username":"customer@example.com","password":"wrong"}`, "")
+	}
+	expect(t, e.rest(path, `{"username":"customer@example.com","password":"password"}`, ""), 401, signInIncorrectREST)
+	// A REST customer token is a customer token (no admin_id) and not an admin's.
+	e.clock.Add(11 * time.Minute)
+	r := e.rest("/rest/default/V1/integration/customer/token", `{"username":"customer@example.com","password":"password"}`, "")
+	var tok string
+	if r.status != 200 || json.Unmarshal([]byte(r.body), &tok) != nil {
+		t.Fatal(r)
+	}
+	if cl := claimsOf(t, tok); cl["uid"] != float64(c.ID) || cl["utypid"] != float64(3) || cl["admin_id"] != nil {
+		t.Errorf("claims %v", cl)
+	}
+	expect(t, e.gql(tok, `mutation{generateCustomerTokenAsAdmin(input:{customer_email:"customer@example.com"}){customer_token}}`, nil), 403,
+		gqlErr("The current customer isn't authorized.", "graphql-authorization", 10, "generateCustomerTokenAsAdmin"))
+}
