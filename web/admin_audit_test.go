@@ -812,3 +812,24 @@ func TestCustomerTokenRESTInput(t *testing.T) {
 	expect(t, e.gql(tok, `mutation{generateCustomerTokenAsAdmin(input:{customer_email:"customer@example.com"}){customer_token}}`, nil), 403,
 		gqlErr("The current customer isn't authorized.", "graphql-authorization", 10, "generateCustomerTokenAsAdmin"))
 }
+
+// TestAdminPageTOTPGuessingIsThrottled: the admin page's sign-in shares the throttle:
+// with the right password, six wrong codes stop even the right code, across the
+// page and the REST route, until the timeout.
+func TestAdminPageTOTPGuessingIsThrottled(t *testing.T) {
+	e := newEnv(t)
+	a := totpAdmin(t, e)
+	for i := 0; i < 3; i++ {
+		if _, _, status := adminHTTP(t, e, "admin", "admin123", "000000"); status != 401 {
+			t.Fatalf("wrong code %d: %d", i, status)
+		}
+		expect(t, e.google("admin123", "000000"), 401, invalidCode)
+	}
+	if _, _, status := adminHTTP(t, e, "admin", "admin123", code(t, a.TOTPSecret, e.clock.Now())); status != 401 {
+		t.Errorf("throttled page sign-in: %d", status)
+	}
+	e.clock.Add(1801 * time.Second)
+	if _, csrf, status := adminHTTP(t, e, "admin", "admin123", code(t, a.TOTPSecret, e.clock.Now())); status != 303 || csrf == "" {
+		t.Errorf("after the timeout: %d", status)
+	}
+}
