@@ -554,6 +554,8 @@ func TestTwoFactorSwitch(t *testing.T) {
 	// With 2FA off, the google route still needs a right code (it is the TOTP route).
 	e.set(auth.PathTwoFactorEnable, "0")
 	expect(t, e.google("admin123", "000000"), 401, invalidCode)
+	// And with TOTP set up and 2FA off, the password alone gives a token again.
+	e.adminToken("admin", "admin123")
 }
 
 // TestAuditLog: sign-ins, failures, locks, admin tokens and every impersonation are
