@@ -81,11 +81,18 @@ func (s *Service) CreateOneTimeCode(ctx context.Context, customerID int64, reaso
 	if utf8.RuneCountInString(reason) > 1000 || !utf8.ValidString(reason) {
 		return "", inputError(`"reason" is longer than 1000 characters.`)
 	}
+	st := s.Settings()
+	// The switch is no secret about any customer, so the admin is told plainly
+	// instead of getting a code that can never work.
+	if !st.Bool(PathLoginAsCustomerEnabled) {
+		s.audit(ctx, AuditEvent{Event: "admin.otc_refused", AdminID: a.ID, CustomerID: customerID, Username: strings.ToLower(a.Username),
+			Detail: "login as customer disabled; reason: " + reason})
+		return "", &Error{Category: CategoryAuthorization, Message: MsgLoginAsCustomerOff}
+	}
 	code, err := s.randomHex(16)
 	if err != nil {
 		return "", err
 	}
-	st := s.Settings()
 	now := s.Now()
 	c, err := s.Customers.CustomerByID(ctx, customerID)
 	if err != nil && !errors.Is(err, ErrNotFound) {
@@ -96,7 +103,7 @@ func (s *Service) CreateOneTimeCode(ctx context.Context, customerID int64, reaso
 	case c == nil:
 		ev.Event = "admin.otc_refused"
 		ev.Detail = "no such customer; reason: " + reason
-	case !c.AllowAssistance || !st.Bool(PathLoginAsCustomerEnabled):
+	case !c.AllowAssistance:
 		ev.Event = "admin.otc_refused"
 		ev.Detail = "assistance not allowed; reason: " + reason
 	default:

@@ -449,11 +449,12 @@ func TestOTCUse(t *testing.T) {
 	expect(t, o.exchange("customer1@mail.com", code), 401, exchangeRefused)
 	o.set(auth.PathLoginAsCustomerEnabled, "1")
 	tokenFrom(t, o.exchange("customer1@mail.com", code))
-	// A code made while the feature was off never works.
+	// While the feature is off no code is made, for any customer id: the admin is told.
 	o.set(auth.PathLoginAsCustomerEnabled, "0")
-	code = o.otc(t, o.helped.ID, "order 42")
+	for _, id := range []int64{o.helped.ID, o.plain.ID, 999} {
+		expect(t, o.rest("/rest/V1/customer/"+itoa(int(id))+"/otp", `{"reason":"order 42"}`, o.adminTok), 401, `{"message":"Login as Customer is disabled."}`)
+	}
 	o.set(auth.PathLoginAsCustomerEnabled, "1")
-	expect(t, o.exchange("customer1@mail.com", code), 401, exchangeRefused)
 	// A locked customer cannot use a code.
 	code = o.otc(t, o.helped.ID, "order 42")
 	o.set(auth.PathThrottleMaxFailures, "0")
