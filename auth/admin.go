@@ -48,7 +48,7 @@ type AdminStore interface {
 func (s *Service) CreateAdmin(ctx context.Context, a *Admin, password string, skipPolicy bool) error {
 	a.Username = strings.TrimSpace(a.Username)
 	if a.Username == "" || len(a.Username) > 40 || strings.ContainsAny(a.Username, " \t\r\n") {
-		return inputError(`"%s" is not a valid user name.`, a.Username)
+		return inputError(MsgAdminUsernameInvalidFmt, a.Username)
 	}
 	h, err := s.newAccountHash(ctx, a.Email, a.Firstname, a.Lastname, password, skipPolicy)
 	if err != nil {
@@ -60,7 +60,7 @@ func (s *Service) CreateAdmin(ctx context.Context, a *Admin, password string, sk
 	}
 	if err := s.Admins.CreateAdmin(ctx, a); err != nil {
 		if errors.Is(err, ErrDuplicate) {
-			return inputError(`A user with the same user name or email already exists.`)
+			return inputError(MsgAdminExists)
 		}
 		return fmt.Errorf("create admin: %w", err)
 	}
@@ -72,7 +72,7 @@ func (s *Service) CreateAdmin(ctx context.Context, a *Admin, password string, sk
 func (s *Service) SetupTOTP(ctx context.Context, username string) (*Admin, error) {
 	a, err := s.Admins.AdminByUsername(ctx, strings.TrimSpace(username))
 	if errors.Is(err, ErrNotFound) {
-		return nil, inputError(`The admin user "%s" does not exist.`, username)
+		return nil, inputError(MsgAdminNotExistFmt, username)
 	}
 	if err != nil {
 		return nil, err

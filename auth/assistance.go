@@ -79,7 +79,7 @@ func (s *Service) CreateOneTimeCode(ctx context.Context, customerID int64, reaso
 		return "", inputError(MsgReasonRequired)
 	}
 	if utf8.RuneCountInString(reason) > 1000 || !utf8.ValidString(reason) {
-		return "", inputError(`"reason" is longer than 1000 characters.`)
+		return "", inputError(MsgReasonTooLong)
 	}
 	st := s.Settings()
 	// The switch is no secret about any customer, so the admin is told plainly

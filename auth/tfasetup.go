@@ -25,9 +25,6 @@ const TFASetupLinkLifetime = 24 * time.Hour
 // TFASetupPath is the admin page that a setup link opens (web serves it).
 const TFASetupPath = "/admin/tfa/setup"
 
-// MsgTFALinkInvalid is shown for a bad, expired or already used setup link.
-const MsgTFALinkInvalid = `This two-factor setup link is invalid or has expired. Ask for a new one by requesting an admin token.`
-
 func (s *Service) tfaSetupMAC(a *Admin, payload string) string {
 	key := sha256.Sum256([]byte("shopauth tfa setup link\x00" + s.Settings().Get(PathCryptKey)))
 	mac := hmac.New(sha256.New, key[:])

@@ -836,3 +836,11 @@ func TestAdminPageTOTPGuessingIsThrottled(t *testing.T) {
 		t.Errorf("after the timeout: %d", status)
 	}
 }
+
+// TestOTCReasonTooLong: a reason is at most 1000 characters (the audit log keeps it whole).
+func TestOTCReasonTooLong(t *testing.T) {
+	o := newOTCEnv(t)
+	path := "/rest/V1/customer/" + itoa(int(o.helped.ID)) + "/otp"
+	expect(t, o.rest(path, `{"reason":"`+strings.Repeat("é", 1001)+`"}`, o.adminTok), 400, `{"message":"\"reason\" is longer than 1000 characters."}`)
+	o.otc(t, o.helped.ID, strings.Repeat("é", 1000))
+}
