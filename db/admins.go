@@ -107,10 +107,12 @@ func (d *DB) CreateOneTimeCode(ctx context.Context, c auth.OneTimeCode) error {
 }
 
 // ConsumeOneTimeCode marks the code used if it belongs to the customer, is unused and
-// unexpired, in one statement, so of two parallel uses exactly one wins.
+// unexpired, and the customer allows assistance in the database right now (whatever a
+// cache saw), in one statement, so of two parallel uses exactly one wins.
 func (d *DB) ConsumeOneTimeCode(ctx context.Context, hash string, customerID int64, now time.Time) (adminID int64, reason string, ok bool, err error) {
 	err = d.write.QueryRowContext(ctx, `UPDATE one_time_code SET used_at = ?1
-		WHERE code_hash = ?2 AND customer_id = ?3 AND used_at = 0 AND expires_at > ?1 RETURNING admin_id, reason`,
+		WHERE code_hash = ?2 AND customer_id = ?3 AND used_at = 0 AND expires_at > ?1
+		AND EXISTS (SELECT 1 FROM customer WHERE id = ?3 AND allow_assistance = 1) RETURNING admin_id, reason`,
 		now.Unix(), hash, customerID).Scan(&adminID, &reason)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, "", false, nil

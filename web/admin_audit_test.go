@@ -844,3 +844,14 @@ func TestOTCReasonTooLong(t *testing.T) {
 	expect(t, o.rest(path, `{"reason":"`+strings.Repeat("é", 1001)+`"}`, o.adminTok), 400, `{"message":"\"reason\" is longer than 1000 characters."}`)
 	o.otc(t, o.helped.ID, strings.Repeat("é", 1000))
 }
+
+// TestOTCFollowsTheDatabase: a customer who withdraws assistance in another process
+// ends their codes at once, even while this process still has the customer cached.
+func TestOTCFollowsTheDatabase(t *testing.T) {
+	o := newOTCEnv(t)
+	code := o.otc(t, o.helped.ID, "cache")
+	o.token("customer1@mail.com", "password") // the customer is now cached here
+	other := openEnv(t, o.path)
+	allowAssistance(t, other, o.helped.ID, false)
+	expect(t, o.exchange("customer1@mail.com", code), 401, exchangeRefused)
+}
