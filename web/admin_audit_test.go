@@ -855,3 +855,10 @@ func TestOTCFollowsTheDatabase(t *testing.T) {
 	allowAssistance(t, other, o.helped.ID, false)
 	expect(t, o.exchange("customer1@mail.com", code), 401, exchangeRefused)
 }
+
+// TestRESTBodyTooLarge: a REST body over 64 KiB is refused before it is decoded.
+func TestRESTBodyTooLarge(t *testing.T) {
+	e := newEnv(t)
+	big := `{"username":"` + strings.Repeat("a", 64<<10) + `","password":"x"}`
+	expect(t, e.rest("/rest/V1/integration/admin/token", big, ""), 413, `{"message":"Request body is too large."}`)
+}
