@@ -191,6 +191,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	defer d.Close()
 	svc.Log = log
+	svc.BaseURL = baseURL(*addr)
 	if *demo {
 		if err := seedDemo(ctx, d, svc); err != nil {
 			return fmt.Errorf("seed demo data: %w", err)
@@ -396,3 +397,13 @@ func seedDemo(ctx context.Context, d *db.DB, svc *auth.Service) error {
 
 // seedDemoAdmin creates the demo admin once admin users exist (admin issue).
 var seedDemoAdmin = func(ctx context.Context, d *db.DB, svc *auth.Service) error { return nil }
+
+// baseURL is the address links in mail point to: the listen address, with
+// "localhost" for an all-interfaces host (0.0.0.0, ::, or none).
+func baseURL(addr string) string {
+	host, port, _ := net.SplitHostPort(addr)
+	if ip, err := netip.ParseAddr(host); host == "" || (err == nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}

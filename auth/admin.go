@@ -37,6 +37,8 @@ type AdminStore interface {
 	CreateAdmin(ctx context.Context, a *Admin) error
 	SetAdminPasswordHash(ctx context.Context, id int64, hash string) error
 	SetAdminTOTPSecret(ctx context.Context, id int64, secret string) error
+	// SetAdminTOTPSecretIfNone stores secret only when the admin has none; it reports whether it did.
+	SetAdminTOTPSecretIfNone(ctx context.Context, id int64, secret string) (bool, error)
 	UseTOTPStep(ctx context.Context, id, step int64) (bool, error)
 	RecordAdminLoginFailure(ctx context.Context, id int64, now time.Time, l Lockout) (FailureResult, error)
 	ResetAdminLoginFailures(ctx context.Context, id int64) error
@@ -46,7 +48,7 @@ type AdminStore interface {
 func (s *Service) CreateAdmin(ctx context.Context, a *Admin, password string, skipPolicy bool) error {
 	a.Username = strings.TrimSpace(a.Username)
 	if a.Username == "" || len(a.Username) > 40 || strings.ContainsAny(a.Username, " \t\r\n") {
-		return inputError(`"%s" is not a valid user name.`, a.Username)
+		return inputError(MsgAdminUsernameInvalidFmt, a.Username)
 	}
 	h, err := s.newAccountHash(ctx, a.Email, a.Firstname, a.Lastname, password, skipPolicy)
 	if err != nil {
@@ -58,7 +60,7 @@ func (s *Service) CreateAdmin(ctx context.Context, a *Admin, password string, sk
 	}
 	if err := s.Admins.CreateAdmin(ctx, a); err != nil {
 		if errors.Is(err, ErrDuplicate) {
-			return inputError(`A user with the same user name or email already exists.`)
+			return inputError(MsgAdminExists)
 		}
 		return fmt.Errorf("create admin: %w", err)
 	}
@@ -70,7 +72,7 @@ func (s *Service) CreateAdmin(ctx context.Context, a *Admin, password string, sk
 func (s *Service) SetupTOTP(ctx context.Context, username string) (*Admin, error) {
 	a, err := s.Admins.AdminByUsername(ctx, strings.TrimSpace(username))
 	if errors.Is(err, ErrNotFound) {
-		return nil, inputError(`The admin user "%s" does not exist.`, username)
+		return nil, inputError(MsgAdminNotExistFmt, username)
 	}
 	if err != nil {
 		return nil, err
@@ -95,7 +97,8 @@ func (s *Service) adminLockout() Lockout {
 }
 
 // AuthenticateAdmin checks an admin's username and password with the per-username
-// throttle and the admin lock; every failure gives the same generic message.
+// throttle and the admin lock; every failure gives the same generic message. The
+// caller calls signedIn once every factor has passed.
 func (s *Service) AuthenticateAdmin(ctx context.Context, username, password string) (*Admin, error) {
 	now := s.Now()
 	name := throttleName(username)
@@ -141,9 +144,9 @@ func (s *Service) AuthenticateAdmin(ctx context.Context, username, password stri
 			return nil, err
 		}
 	}
-	if err := s.clearThrottle(ctx, name, UserTypeAdmin); err != nil {
-		return nil, err
-	}
+	// The token-request throttle is cleared only when a token or session is actually
+	// issued (signedIn): clearing it on the right password alone would let whoever
+	// knows the password guess TOTP codes without limit, one reset per request.
 	if rehash {
 		if h, err := s.Hasher.Hash(ctx, password); err == nil {
 			s.Admins.SetAdminPasswordHash(ctx, a.ID, h)
@@ -161,7 +164,15 @@ func (s *Service) adminFailed(ctx context.Context, name string, adminID int64, e
 	return ErrSignInIncorrect
 }
 
-func (s *Service) issueAdminToken(ctx context.Context, a *Admin, via string) (string, error) {
+// signedIn forgets the failed token requests of an admin who passed every factor.
+func (s *Service) signedIn(ctx context.Context, username string) error {
+	return s.clearThrottle(ctx, throttleName(username), UserTypeAdmin)
+}
+
+func (s *Service) issueAdminToken(ctx context.Context, a *Admin, username, via string) (string, error) {
+	if err := s.signedIn(ctx, username); err != nil {
+		return "", err
+	}
 	tok, _, err := s.Tokens.Issue(UserTypeAdmin, a.ID, 0, s.Settings().AdminTokenLifetime())
 	if err != nil {
 		return "", fmt.Errorf("issue admin token: %w", err)
@@ -178,7 +189,7 @@ func (s *Service) AdminToken(ctx context.Context, username, password string) (st
 		return "", err
 	}
 	if !s.Settings().Bool(PathTwoFactorEnable) {
-		return s.issueAdminToken(ctx, a, "password")
+		return s.issueAdminToken(ctx, a, username, "password")
 	}
 	if a.TOTPSecret != "" {
 		return "", &Error{Category: CategoryInput, Message: MsgUse2FAEndpoints,
@@ -186,7 +197,8 @@ func (s *Service) AdminToken(ctx context.Context, username, password string) (st
 	}
 	if s.Mailer != nil {
 		err := s.Mailer.Send(ctx, Mail{To: a.Email, Subject: "Set up two-factor authentication", Template: "tfa_setup",
-			Vars: map[string]string{"username": a.Username, "command": "shopauth admin:tfa:setup --admin-user " + a.Username}})
+			Vars: map[string]string{"username": a.Username, "url": s.TFASetupLink(a),
+				"command": "shopauth admin:tfa:setup --admin-user " + a.Username}})
 		if err != nil {
 			return "", fmt.Errorf("queue 2FA setup mail: %w", err)
 		}
@@ -208,7 +220,7 @@ func (s *Service) GoogleAuthenticate(ctx context.Context, username, password, ot
 	if err := s.checkTOTP(ctx, a, username, otp); err != nil {
 		return "", err
 	}
-	return s.issueAdminToken(ctx, a, "google")
+	return s.issueAdminToken(ctx, a, username, "google")
 }
 
 // CurrentAdmin returns the admin of the request's admin token; anything else is not authorized.

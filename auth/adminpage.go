@@ -67,6 +67,9 @@ func (s *Service) StartAdminSession(ctx context.Context, username, password, otp
 			return "", nil, err
 		}
 	}
+	if err := s.signedIn(ctx, username); err != nil {
+		return "", nil, err
+	}
 	id, err := s.randomHex(32)
 	if err != nil {
 		return "", nil, err

@@ -24,9 +24,9 @@ type OneTimeCode struct {
 // OneTimeCodeStore keeps one-time codes. Implemented by db.
 type OneTimeCodeStore interface {
 	CreateOneTimeCode(ctx context.Context, c OneTimeCode) error
-	// ConsumeOneTimeCode marks the code used, atomically; ok is false when it is
-	// unknown, used, expired or another customer's.
-	ConsumeOneTimeCode(ctx context.Context, hash string, customerID int64, now time.Time) (adminID int64, ok bool, err error)
+	// ConsumeOneTimeCode marks the code used, atomically, and returns who made it and
+	// why; ok is false when it is unknown, used, expired or another customer's.
+	ConsumeOneTimeCode(ctx context.Context, hash string, customerID int64, now time.Time) (adminID int64, reason string, ok bool, err error)
 }
 
 func hashSecret(s string) string {
@@ -79,13 +79,20 @@ func (s *Service) CreateOneTimeCode(ctx context.Context, customerID int64, reaso
 		return "", inputError(MsgReasonRequired)
 	}
 	if utf8.RuneCountInString(reason) > 1000 || !utf8.ValidString(reason) {
-		return "", inputError(`"reason" is longer than 1000 characters.`)
+		return "", inputError(MsgReasonTooLong)
+	}
+	st := s.Settings()
+	// The switch is no secret about any customer, so the admin is told plainly
+	// instead of getting a code that can never work.
+	if !st.Bool(PathLoginAsCustomerEnabled) {
+		s.audit(ctx, AuditEvent{Event: "admin.otc_refused", AdminID: a.ID, CustomerID: customerID, Username: strings.ToLower(a.Username),
+			Detail: "login as customer disabled; reason: " + reason})
+		return "", &Error{Category: CategoryAuthorization, Message: MsgLoginAsCustomerOff}
 	}
 	code, err := s.randomHex(16)
 	if err != nil {
 		return "", err
 	}
-	st := s.Settings()
 	now := s.Now()
 	c, err := s.Customers.CustomerByID(ctx, customerID)
 	if err != nil && !errors.Is(err, ErrNotFound) {
@@ -96,7 +103,7 @@ func (s *Service) CreateOneTimeCode(ctx context.Context, customerID int64, reaso
 	case c == nil:
 		ev.Event = "admin.otc_refused"
 		ev.Detail = "no such customer; reason: " + reason
-	case !c.AllowAssistance || !st.Bool(PathLoginAsCustomerEnabled):
+	case !c.AllowAssistance:
 		ev.Event = "admin.otc_refused"
 		ev.Detail = "assistance not allowed; reason: " + reason
 	default:
@@ -115,11 +122,12 @@ func (s *Service) useOneTimeCode(ctx context.Context, c *Customer, secret string
 	if len(secret) != 32 || !c.AllowAssistance || !s.Settings().Bool(PathLoginAsCustomerEnabled) {
 		return 0, false, nil
 	}
-	adminID, ok, err := s.OneTimeCodes.ConsumeOneTimeCode(ctx, hashSecret(strings.ToLower(secret)), c.ID, s.Now())
+	adminID, reason, ok, err := s.OneTimeCodes.ConsumeOneTimeCode(ctx, hashSecret(strings.ToLower(secret)), c.ID, s.Now())
 	if err != nil || !ok {
 		return 0, false, err
 	}
-	s.audit(ctx, AuditEvent{Event: "admin.otc_used", AdminID: adminID, CustomerID: c.ID, Username: strings.ToLower(c.Email)})
+	// The impersonation itself is audited with the admin's reason (SPEC §6), not only the code's creation.
+	s.audit(ctx, AuditEvent{Event: "admin.otc_used", AdminID: adminID, CustomerID: c.ID, Username: strings.ToLower(c.Email), Detail: reason})
 	return adminID, true, nil
 }
 
@@ -161,5 +169,10 @@ func (s *Service) ExchangeOtpForCustomerToken(ctx context.Context, email, otp st
 	if s.Settings().Bool(PathConfirmRequired) && c.Confirmation != "" {
 		return "", ErrNotConfirmed
 	}
+	// A success ends the name's failed-request count, as a password sign-in does.
+	if err := s.clearThrottle(ctx, name, UserTypeCustomer); err != nil {
+		return "", err
+	}
+	s.audit(ctx, AuditEvent{Event: "customer.signin", CustomerID: c.ID, Username: name, AdminID: adminID, Detail: "exchangeOtpForCustomerToken"})
 	return s.IssueCustomerToken(ctx, c.ID, adminID)
 }

@@ -91,6 +91,28 @@ const (
 	MsgReasonRequired        = `"reason" is required. Enter and try again.`
 )
 
+// Messages of admin users, one-time code reasons and the 2FA setup link (shopauth's own).
+const (
+	MsgReasonTooLong           = `"reason" is longer than 1000 characters.`
+	MsgAdminUsernameInvalidFmt = `"%s" is not a valid user name.`
+	MsgAdminExists             = `A user with the same user name or email already exists.`
+	MsgAdminNotExistFmt        = `The admin user "%s" does not exist.`
+	// MsgTFALinkInvalid is shown for a bad, expired or already used 2FA setup link.
+	MsgTFALinkInvalid = `This two-factor setup link is invalid or has expired. Ask for a new one by requesting an admin token.`
+)
+
+// Magento's REST framework messages (SPEC §5); %-placeholders are filled by clients
+// from "parameters", as Magento sends them.
+const (
+	MsgNoRoute         = `Request does not match any route.`
+	MsgBadContentType  = `Server cannot understand Content-Type HTTP header media type `
+	MsgBodyTooLarge    = `Request body is too large.`
+	MsgNotJSONObject   = `Decoding error: the request body is not a JSON object.`
+	MsgInputExceptions = `One or more input exceptions have occurred.`
+	MsgFieldRequired   = `"%fieldName" is required. Enter and try again.`
+	MsgTypeInvalid     = `The "%value" value's type is invalid. The "%type" type was expected. Verify and try again.`
+)
+
 // Messages of the account lifecycle (SPEC §4).
 const (
 	MsgResetSpecifyEmail    = `You must specify an email address.`

@@ -132,6 +132,10 @@ func RenderMail(m OutboxMail) string {
 			"Use it with the resetPassword mutation. If you did not ask for this, ignore this message.\r\n", m.Vars["email"], m.Vars["token"])
 	case "account_confirmation":
 		fmt.Fprintf(&b, "Welcome! Confirm %s with this key: %s\r\n\r\nUse it with the confirmEmail mutation.\r\n", m.Vars["email"], m.Vars["confirmation_key"])
+	case "tfa_setup":
+		fmt.Fprintf(&b, "The admin user %s must set up two-factor authentication before getting admin tokens.\r\n\r\n"+
+			"Open this link (it works once, for 24 hours) to create your authenticator secret:\r\n%s\r\n\r\n"+
+			"Or ask an operator to run: %s\r\n", m.Vars["username"], m.Vars["url"], m.Vars["command"])
 	default:
 		keys := make([]string, 0, len(m.Vars))
 		for k := range m.Vars {

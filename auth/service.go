@@ -79,6 +79,9 @@ type Service struct {
 	Now          func() time.Time
 	Rand         io.Reader
 	Log          *slog.Logger
+	// BaseURL is where this shop is served (scheme://host:port), for links in mail;
+	// "" leaves links as paths. serve sets it from --addr.
+	BaseURL string
 	// AltPasswords are tried, in order, when the password does not match (SPEC §6).
 	AltPasswords []AltPassword
 	// OnEvent, when set, sees every audit event name (for metrics).

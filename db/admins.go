@@ -66,6 +66,17 @@ func (d *DB) SetAdminTOTPSecret(ctx context.Context, id int64, secret string) er
 	return err
 }
 
+// SetAdminTOTPSecretIfNone stores a TOTP secret only if the admin has none, in one
+// statement, so two parallel setups cannot both succeed.
+func (d *DB) SetAdminTOTPSecretIfNone(ctx context.Context, id int64, secret string) (bool, error) {
+	res, err := d.write.ExecContext(ctx, `UPDATE admin_user SET totp_secret = ?, totp_last_step = 0 WHERE id = ? AND totp_secret = ''`, secret, id)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
 // UseTOTPStep records step as used, only if it is later than the last used one; it
 // reports false when the code of that step (or a later one) was already used.
 func (d *DB) UseTOTPStep(ctx context.Context, id, step int64) (bool, error) {
@@ -96,16 +107,18 @@ func (d *DB) CreateOneTimeCode(ctx context.Context, c auth.OneTimeCode) error {
 }
 
 // ConsumeOneTimeCode marks the code used if it belongs to the customer, is unused and
-// unexpired, in one statement, so of two parallel uses exactly one wins.
-func (d *DB) ConsumeOneTimeCode(ctx context.Context, hash string, customerID int64, now time.Time) (adminID int64, ok bool, err error) {
+// unexpired, and the customer allows assistance in the database right now (whatever a
+// cache saw), in one statement, so of two parallel uses exactly one wins.
+func (d *DB) ConsumeOneTimeCode(ctx context.Context, hash string, customerID int64, now time.Time) (adminID int64, reason string, ok bool, err error) {
 	err = d.write.QueryRowContext(ctx, `UPDATE one_time_code SET used_at = ?1
-		WHERE code_hash = ?2 AND customer_id = ?3 AND used_at = 0 AND expires_at > ?1 RETURNING admin_id`,
-		now.Unix(), hash, customerID).Scan(&adminID)
+		WHERE code_hash = ?2 AND customer_id = ?3 AND used_at = 0 AND expires_at > ?1
+		AND EXISTS (SELECT 1 FROM customer WHERE id = ?3 AND allow_assistance = 1) RETURNING admin_id, reason`,
+		now.Unix(), hash, customerID).Scan(&adminID, &reason)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, false, nil
+		return 0, "", false, nil
 	}
 	if err != nil {
-		return 0, false, fmt.Errorf("consume one-time code: %w", err)
+		return 0, "", false, fmt.Errorf("consume one-time code: %w", err)
 	}
-	return adminID, true, nil
+	return adminID, reason, true, nil
 }

@@ -393,3 +393,42 @@ func (s *Server) handleAdminAudit(w http.ResponseWriter, r *http.Request, ar *ad
 	data["Filter"] = map[string]string{"Customer": q.Get("customer"), "Admin": q.Get("admin"), "Event": q.Get("event")}
 	s.render(w, r, http.StatusOK, "admin_audit", data)
 }
+
+// handleTFASetup is the page a two-factor setup mail links to (SPEC §5): GET shows
+// whose secret the link makes, POST makes it and shows it once. The link's token is
+// the credential; a form without it, or with a used or expired one, gets a 400 page.
+func (s *Server) handleTFASetup(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
+	token := r.URL.Query().Get("token")
+	if r.Method == http.MethodPost {
+		token = r.PostFormValue("token")
+	}
+	data := map[string]any{"Title": "Set up two-factor authentication"}
+	fail := func(err error) {
+		var ae *auth.Error
+		if !errors.As(err, &ae) {
+			s.log.ErrorContext(r.Context(), "tfa setup", "request_id", requestID(r.Context()), "err", err)
+			http.Error(w, auth.MsgInternal, http.StatusInternalServerError)
+			return
+		}
+		data["Error"] = ae.Message
+		s.render(w, r, http.StatusBadRequest, "admin_tfa_setup", data)
+	}
+	if r.Method != http.MethodPost {
+		a, err := s.svc.AdminForTFASetup(r.Context(), token)
+		if err != nil {
+			fail(err)
+			return
+		}
+		data["Token"], data["Username"] = token, a.Username
+		s.render(w, r, http.StatusOK, "admin_tfa_setup", data)
+		return
+	}
+	a, err := s.svc.SetupTOTPFromLink(r.Context(), token)
+	if err != nil {
+		fail(err)
+		return
+	}
+	data["Username"], data["Secret"], data["URI"] = a.Username, a.TOTPSecret, auth.TOTPURI("shopauth", a.Username, a.TOTPSecret)
+	s.render(w, r, http.StatusOK, "admin_tfa_setup", data)
+}

@@ -68,7 +68,7 @@ func (s *Server) handleREST(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) restNotFound(w http.ResponseWriter) {
-	writeREST(w, http.StatusNotFound, "Request does not match any route.", nil)
+	writeREST(w, http.StatusNotFound, auth.MsgNoRoute, nil)
 }
 
 // restBody decodes a JSON object body; on failure it has answered already.
@@ -79,18 +79,18 @@ func (s *Server) restBody(w http.ResponseWriter, r *http.Request) (map[string]js
 		if shown == "" {
 			shown = "(none)"
 		}
-		writeREST(w, http.StatusBadRequest, "Server cannot understand Content-Type HTTP header media type "+shown, nil)
+		writeREST(w, http.StatusBadRequest, auth.MsgBadContentType+shown, nil)
 		return nil, false
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRESTBody))
 	if err != nil {
-		writeREST(w, http.StatusRequestEntityTooLarge, "Request body is too large.", nil)
+		writeREST(w, http.StatusRequestEntityTooLarge, auth.MsgBodyTooLarge, nil)
 		return nil, false
 	}
 	var m map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&m); err != nil || dec.More() || m == nil {
-		writeREST(w, http.StatusBadRequest, "Decoding error: the request body is not a JSON object.", nil)
+		writeREST(w, http.StatusBadRequest, auth.MsgNotJSONObject, nil)
 		return nil, false
 	}
 	return m, true
@@ -104,20 +104,20 @@ func restStrings(w http.ResponseWriter, m map[string]json.RawMessage, names ...s
 	for i, n := range names {
 		raw, ok := m[n]
 		if !ok || string(raw) == "null" {
-			missing = append(missing, restFieldErr{`"%fieldName" is required. Enter and try again.`, map[string]string{"fieldName": n}})
+			missing = append(missing, restFieldErr{auth.MsgFieldRequired, map[string]string{"fieldName": n}})
 			continue
 		}
 		if err := json.Unmarshal(raw, &out[i]); err != nil {
-			writeREST(w, http.StatusBadRequest, `The "%value" value's type is invalid. The "%type" type was expected. Verify and try again.`,
+			writeREST(w, http.StatusBadRequest, auth.MsgTypeInvalid,
 				map[string]string{"value": string(raw), "type": "string"})
 			return nil, false
 		}
 		if out[i] == "" {
-			missing = append(missing, restFieldErr{`"%fieldName" is required. Enter and try again.`, map[string]string{"fieldName": n}})
+			missing = append(missing, restFieldErr{auth.MsgFieldRequired, map[string]string{"fieldName": n}})
 		}
 	}
 	if len(missing) > 0 {
-		writeJSON(w, http.StatusBadRequest, restError{Message: "One or more input exceptions have occurred.", Errors: missing})
+		writeJSON(w, http.StatusBadRequest, restError{Message: auth.MsgInputExceptions, Errors: missing})
 		return nil, false
 	}
 	return out, true
@@ -193,9 +193,11 @@ func (s *Server) restCreateOTC(w http.ResponseWriter, r *http.Request, idText st
 		writeREST(w, http.StatusUnauthorized, auth.MsgConsumerNotAuthorized, map[string]string{"resources": "Magento_LoginAsCustomer::login"})
 		return
 	}
+	// Any integer is a customer id here: 0 or -1 get the same answer as another
+	// unknown customer (no enumeration), only a non-integer is a type error.
 	id, err := strconv.ParseInt(idText, 10, 64)
-	if err != nil || id <= 0 {
-		writeREST(w, http.StatusBadRequest, `The "%value" value's type is invalid. The "%type" type was expected. Verify and try again.`,
+	if err != nil {
+		writeREST(w, http.StatusBadRequest, auth.MsgTypeInvalid,
 			map[string]string{"value": idText, "type": "int"})
 		return
 	}
@@ -205,6 +207,12 @@ func (s *Server) restCreateOTC(w http.ResponseWriter, r *http.Request, idText st
 	}
 	v, ok := restStrings(w, m, "reason")
 	if !ok {
+		return
+	}
+	if strings.TrimSpace(v[0]) == "" {
+		// A blank reason is as good as none: the same input-exception body as "".
+		writeJSON(w, http.StatusBadRequest, restError{Message: auth.MsgInputExceptions,
+			Errors: []restFieldErr{{auth.MsgFieldRequired, map[string]string{"fieldName": "reason"}}}})
 		return
 	}
 	code, err := s.svc.CreateOneTimeCode(r.Context(), id, v[0])

@@ -11,12 +11,15 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.Handle("GET /metrics", s.metrics.handler())
 	mux.HandleFunc("/rest/", s.handleREST)
+	mux.HandleFunc("/rest", s.handleREST) // no redirect to /rest/: Magento answers 404 here
 	mux.HandleFunc("GET /{$}", s.handleStart)
 	mux.HandleFunc("GET /walkthrough", s.handleWalkthrough)
 	mux.Handle("GET /static/", s.staticHandler())
 
 	mux.HandleFunc("GET /admin", s.handleAdminHome)
 	mux.HandleFunc("POST /admin/login", s.handleAdminLogin)
+	mux.HandleFunc("GET /admin/tfa/setup", s.handleTFASetup)
+	mux.HandleFunc("POST /admin/tfa/setup", s.handleTFASetup)
 	mux.HandleFunc("POST /admin/logout", s.requireAdmin(s.handleAdminLogout))
 	mux.HandleFunc("GET /admin/settings", s.requireAdmin(s.handleAdminSettings))
 	mux.HandleFunc("POST /admin/settings", s.requireAdmin(s.handleAdminSettings))
