@@ -6,12 +6,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"shopauth/auth"
 )
 
 var (
@@ -39,6 +42,30 @@ func browser(t *testing.T) context.Context {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v\n%s", err, out.String())
 	}
+	// A script error or anything the CSP blocked fails the test: the pages must work
+	// under their own policy.
+	var mu sync.Mutex
+	var bad []string
+	msgs := chromedp.Console(ctx)
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			if m.IsException() || strings.Contains(m.Text, "Content Security Policy") || strings.Contains(m.Text, "Refused to") {
+				mu.Lock()
+				bad = append(bad, m.String())
+				mu.Unlock()
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, m := range bad {
+			t.Errorf("browser console: %s", m)
+		}
+	})
 	return ctx
 }
 
@@ -81,56 +108,112 @@ func quoteJS(s string) string {
 	return "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", `\'`) + "'"
 }
 
-func TestWalkthroughCustomerPath(t *testing.T) {
+// TestWalkthrough runs the workshop walk-through from start to end as a participant
+// would, with the default values of every field (the demo data): sign in, the decoded
+// token and its live countdown, the customer query, revoke, the same request failing,
+// then the admin path. Each shown curl command is run too, and must answer what the
+// page showed.
+func TestWalkthrough(t *testing.T) {
 	e := newEnv(t)
+	e.set(auth.PathTwoFactorEnable, "0")
+	e.admin("admin", "admin123")
 	e.customer("customer@example.com", "password")
+	helped := e.customer("customer1@mail.com", "password")
+	if helped.ID != 2 {
+		t.Fatalf("the page's default customer id is 2 (the demo data), got %d", helped.ID)
+	}
+	e.svc.UpdateCustomer(auth.WithPrincipal(context.Background(), &auth.Principal{Claims: auth.Claims{UserID: helped.ID, UserType: auth.UserTypeCustomer}}),
+		auth.CustomerInput{AllowAssistance: ptr(true)}, false)
 	ctx := browser(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/walkthrough"), chromedp.WaitVisible(chromedp.ID("signin-go"))); err != nil {
-		t.Fatal(err)
+	run := func(actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("signin-go"))); err != nil {
-		t.Fatal(err)
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("%s: %v", sel, err)
+		}
+		return s
 	}
-	if err := waitText(ctx, "signin-out", "HTTP 200"); err != nil {
-		t.Fatal(err)
+	step := func(button, out, want string) {
+		t.Helper()
+		run(chromedp.WaitEnabled(chromedp.ID(button)), chromedp.Click(chromedp.ID(button)))
+		if err := waitText(ctx, out, want); err != nil {
+			t.Fatalf("%s: %v\n%s", out, err, text("#"+out))
+		}
 	}
-	claims, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("token-claims")))
-	if err != nil || !strings.Contains(claims, `"utypid":3`) {
-		t.Fatalf("claims %q %v", claims, err)
+	// replay runs the curl command a step shows and compares its answer with the page's.
+	replay := func(out string) {
+		t.Helper()
+		cmd := text("#" + out + " pre.request")
+		got, err := exec.Command("sh", "-c", cmd).Output()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", out, err, cmd)
+		}
+		if want := text("#" + out + " pre.response"); compact(t, string(got)) != compact(t, want) {
+			t.Errorf("%s: curl answered %s\nthe page showed %s", out, got, want)
+		}
 	}
-	header, _ := chromedp.Run(ctx, chromedp.Text(chromedp.ID("token-header")))
-	if header != `{"kid":"1","alg":"HS256"}` {
-		t.Errorf("header %q", header)
+
+	run(chromedp.Navigate(e.srv.URL+"/walkthrough"), chromedp.WaitVisible(chromedp.ID("signin-go")))
+	screenshot(t, ctx, "walkthrough-start")
+	step("signin-go", "signin-out", "HTTP 200")
+	claims := text("#token-claims")
+	if !strings.Contains(claims, `"uid":1,"utypid":3,`) {
+		t.Fatalf("claims %q", claims)
 	}
-	if err := waitText(ctx, "countdown", "min"); err != nil {
-		t.Fatal(err)
+	if h := text("#token-header"); h != `{"kid":"1","alg":"HS256"}` {
+		t.Errorf("header %q", h)
 	}
-	curl, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#signin-out pre")))
-	if !strings.HasPrefix(curl, "curl -s -X POST "+e.srv.URL+"/graphql") || !strings.Contains(curl, "generateCustomerToken") {
+	if curl := text("#signin-out pre.request"); !strings.HasPrefix(curl, "curl -s -X POST "+e.srv.URL+"/graphql \\\n  -H 'Content-Type: application/json' \\\n  -d '") {
 		t.Errorf("request shown: %q", curl)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("query-go"))); err != nil {
-		t.Fatal(err)
+	// The countdown is live: it shows 59 min something, and then changes.
+	first := text("#countdown")
+	if !regexp.MustCompile(`^(59|60) min \d+ s$`).MatchString(first) {
+		t.Errorf("countdown %q", first)
 	}
-	if err := waitText(ctx, "query-out", `"email": "customer@example.com"`); err != nil {
-		t.Fatal(err)
+	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`document.getElementById("countdown").textContent !== `+quoteJS(first),
+		chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		t.Errorf("the countdown does not move: %v", err)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("revoke-go"))); err != nil {
-		t.Fatal(err)
+	step("query-go", "query-out", `"email": "customer@example.com"`)
+	replay("query-out")
+	step("revoke-go", "revoke-out", `"result": true`)
+	if err := waitText(ctx, "countdown", "(but revoked)"); err != nil {
+		t.Error(err)
 	}
-	if err := waitText(ctx, "revoke-out", `"result": true`); err != nil {
-		t.Fatal(err)
+	step("again-go", "again-out", "HTTP 401")
+	if got := text("#again-out pre.response"); compact(t, got) != `{"errors":[{"message":"User token has been revoked","extensions":{"category":"graphql-authentication"}}]}` {
+		t.Errorf("after revoke: %s", got)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("again-go"))); err != nil {
-		t.Fatal(err)
-	}
-	if err := waitText(ctx, "again-out", "HTTP 401"); err != nil {
-		t.Fatal(err)
-	}
-	if err := waitText(ctx, "again-out", "User token has been revoked"); err != nil {
-		t.Fatal(err)
-	}
+	replay("again-out")
 	screenshot(t, ctx, "walkthrough")
+
+	// The admin path, with the fields as they are.
+	step("admin-go", "admin-out", "HTTP 200")
+	step("lac-go", "lac-out", `"customer_token"`)
+	if c := text("#token-claims"); !strings.Contains(c, `"uid":2,`) || !strings.Contains(c, `"admin_id":1`) {
+		t.Errorf("claims after login as customer: %s", c)
+	}
+	step("otc-go", "otc-out", `"otp"`)
+	if !strings.Contains(text("#otc-out pre.request"), "/rest/V1/customer/2/otp") {
+		t.Errorf("one-time code for the wrong customer: %s", text("#otc-out pre.request"))
+	}
+	step("exchange-go", "exchange-out", `"token"`)
+	if c := text("#token-claims"); !strings.Contains(c, `"uid":2,`) || !strings.Contains(c, `"admin_id":1`) {
+		t.Errorf("claims after the exchange: %s", c)
+	}
+	step("query-go", "query-out", `"email": "customer1@mail.com"`)
+	replay("query-out")
+	screenshot(t, ctx, "walkthrough-admin")
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("button.copy").length`)); n != 8 {
+		t.Errorf("copy buttons: %d", n)
+	}
 }
 
 func TestStartPage(t *testing.T) {
