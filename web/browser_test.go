@@ -230,6 +230,29 @@ func TestStartPage(t *testing.T) {
 	if csp := r.header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") {
 		t.Errorf("CSP %q", csp)
 	}
+	// The settings that matter, as they are now.
+	e.set(auth.PathCustomerTokenLifetime, "0.25")
+	e.set(auth.PathLoginAsCustomerEnabled, "0")
+	e.set(auth.PathSMTPHost, "mail.example.com")
+	r = e.do("GET", "/", "", "", nil)
+	for _, want := range []string{"<dt>Version</dt><dd>test</dd>", "<dt>Database</dt><dd><code>" + e.path + "</code></dd>",
+		"<dt>GraphQL endpoint</dt><dd><code>" + e.srv.URL + "/graphql</code>", "<dt>Customer token lifetime</dt><dd>0.25 h</dd>",
+		"<dt>Admin token lifetime</dt><dd>4 h</dd>", "<dt>Session cookies</dt><dd>on</dd>", "<dt>Login as customer</dt><dd>off</dd>",
+		"<dt>Email confirmation</dt><dd>not required</dd>", "<dt>Customer lockout</dt><dd>after 10 wrong passwords, for 10 min</dd>",
+		"<dt>Admin two-factor authentication</dt><dd>required</dd>", "<dt>Admin page idle timeout</dt><dd>900 s</dd>",
+		"<dt>Mail</dt><dd>sent through <code>mail.example.com</code>, copies in the outbox</dd>",
+		`<a href="/walkthrough">Walk-through</a>`, `<a href="/admin">Admin page</a>`} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("start page lacks %s", want)
+		}
+	}
+	// Its GraphQL link answers in a browser.
+	link := regexp.MustCompile(`<a href="(/graphql\?query=[^"]+)">try one</a>`).FindStringSubmatch(r.body)
+	if link == nil {
+		t.Fatal("no GraphQL link")
+	}
+	expect(t, e.do("GET", link[1], "", "", nil), 200,
+		`{"data":{"storeConfig":{"store_name":"Default Store View","customer_access_token_lifetime":0.25,"minimum_password_length":"8"}}}`)
 	ctx := browser(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/")); err != nil {
 		t.Fatal(err)

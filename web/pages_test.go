@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"regexp"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"shopauth/auth"
+	"shopauth/web"
 )
 
 const msgFormToken = "Invalid or missing form token. Reload the page and try again."
@@ -575,5 +577,21 @@ func TestAdminPageAuditEventsListed(t *testing.T) {
 	}
 	if seen < 25 {
 		t.Fatalf("found only %d events in auth/", seen)
+	}
+}
+
+// TestAdminPageCookiesBehindTLS: behind a trusted TLS-terminating proxy the admin
+// cookies are Secure too.
+func TestAdminPageCookiesBehindTLS(t *testing.T) {
+	e := newEnvWith(t, func(c *web.Config) { c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")} })
+	r := e.do("GET", "/admin", "", "", map[string]string{"X-Forwarded-Proto": "https"})
+	if got := r.header.Get("Set-Cookie"); !strings.HasSuffix(got, "; HttpOnly; Secure; SameSite=Strict") {
+		t.Errorf("behind TLS: %q", got)
+	}
+	// From a peer that is not a trusted proxy the header means nothing.
+	e2 := newEnv(t)
+	r = e2.do("GET", "/admin", "", "", map[string]string{"X-Forwarded-Proto": "https"})
+	if got := r.header.Get("Set-Cookie"); strings.Contains(got, "Secure") {
+		t.Errorf("untrusted X-Forwarded-Proto: %q", got)
 	}
 }
