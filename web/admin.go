@@ -305,9 +305,8 @@ type otcResult struct {
 }
 
 func (s *Server) customersPage(w http.ResponseWriter, r *http.Request, ar *adminRequest, status int, q string, page int, flash, errMsg string, otc *otcResult) {
-	if page < 1 {
-		page = 1
-	}
+	page = min(max(page, 1), 1<<20) // no offset overflow from a hand-made URL
+
 	list, total, err := s.svc.AdminPages.ListCustomers(r.Context(), q, (page-1)*customersPerPage, customersPerPage)
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "list customers", "err", err)

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"shopauth/auth"
@@ -87,6 +89,18 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(vp.w, vp.h, opts...)); err != nil {
 			t.Fatal(err)
 		}
+		// Nothing wider than the screen, and every control has a label.
+		overflow, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("body *")]
+			.filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+			.map(e => e.tagName + "#" + e.id + "." + e.className)`))
+		if err != nil || len(overflow) > 0 {
+			t.Errorf("%s at %s width: wider than the screen: %v %v", name, vp.label, overflow, err)
+		}
+		unlabeled, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("input:not([type=hidden]), select, textarea")]
+			.filter(e => !e.labels || e.labels.length === 0).map(e => e.id || e.name)`))
+		if err != nil || len(unlabeled) > 0 {
+			t.Errorf("%s: controls without a label: %v %v", name, unlabeled, err)
+		}
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		if err != nil {
 			t.Fatal(err)
@@ -161,6 +175,16 @@ func TestWalkthrough(t *testing.T) {
 
 	run(chromedp.Navigate(e.srv.URL+"/walkthrough"), chromedp.WaitVisible(chromedp.ID("signin-go")))
 	screenshot(t, ctx, "walkthrough-start")
+	// Keyboard focus is visible: a dark outline plus a yellow ring. (Headless Chromium
+	// draws focus only when told that its window has focus.)
+	run(func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, tg, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})
+		return chromedp.Void{}, err
+	}, chromedp.Focus(chromedp.ID("email")))
+	if ring, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(s => s.outlineStyle + " " + s.outlineWidth + " " + s.boxShadow)(getComputedStyle(document.activeElement))`)); err != nil ||
+		ring != "solid 3px rgb(244, 180, 0) 0px 0px 0px 6px" {
+		t.Errorf("focus style: %q %v", ring, err)
+	}
 	step("signin-go", "signin-out", "HTTP 200")
 	claims := text("#token-claims")
 	if !strings.Contains(claims, `"uid":1,"utypid":3,`) {
