@@ -152,6 +152,18 @@ func TestAdminPageTwoFactor(t *testing.T) {
 	if _, csrf, status := adminHTTP(t, e, "admin", "admin123", code); status != http.StatusSeeOther || csrf == "" {
 		t.Errorf("right code: %d", status)
 	}
+	// A code works once.
+	if _, _, status := adminHTTP(t, e, "admin", "admin123", code); status != http.StatusUnauthorized {
+		t.Errorf("the same code again: %d", status)
+	}
+	// The sign-in form asks for the code only while 2FA is on.
+	if r := e.do("GET", "/admin", "", "", nil); !strings.Contains(r.body, `<input id="otp" name="otp"`) {
+		t.Error("2FA on: no code field")
+	}
+	e.set(auth.PathTwoFactorEnable, "0")
+	if r := e.do("GET", "/admin", "", "", nil); strings.Contains(r.body, `id="otp"`) {
+		t.Error("2FA off: a code field")
+	}
 }
 
 func TestAdminPageBrowser(t *testing.T) {

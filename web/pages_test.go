@@ -595,3 +595,28 @@ func TestAdminPageCookiesBehindTLS(t *testing.T) {
 		t.Errorf("untrusted X-Forwarded-Proto: %q", got)
 	}
 }
+
+// TestAdminPageEscapes: what customers and admins type is shown as text.
+func TestAdminPageEscapes(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathTwoFactorEnable, "0")
+	e.admin("admin", "admin123")
+	c := &auth.Customer{Email: "x@example.com", Firstname: `<img src=x onerror=alert(1)>`, Lastname: `"><script>alert(2)</script>`, AllowAssistance: true}
+	if err := e.svc.CreateCustomerDirect(context.Background(), c, "password", true); err != nil {
+		t.Fatal(err)
+	}
+	client, csrf, _ := adminHTTP(t, e, "admin", "admin123", "")
+	p := postPage(t, client, e.srv.URL+fmt.Sprintf("/admin/customers/%d/otc", c.ID), url.Values{"csrf": {csrf}, "reason": {`<b onmouseover=alert(3)>hi</b>`}})
+	for _, page := range []string{p.body, getPage(t, client, e.srv.URL+"/admin/customers").body, getPage(t, client, e.srv.URL+"/admin/audit").body,
+		getPage(t, client, e.srv.URL+"/admin/customers?q=%3Cscript%3E").body} {
+		if strings.Contains(page, "<img src=x") || strings.Contains(page, "<script>alert") || strings.Contains(page, "<b onmouseover") {
+			t.Errorf("unescaped input:\n%s", page)
+		}
+	}
+	if !strings.Contains(p.body, "&lt;img src=x onerror=alert(1)&gt;") {
+		t.Errorf("the name is not shown: %s", p.body)
+	}
+	if p := getPage(t, noRedirect(), e.srv.URL+"/admin/login"); p.status != http.StatusSeeOther || p.location != "/admin" {
+		t.Errorf("GET /admin/login: %d %s", p.status, p.location)
+	}
+}

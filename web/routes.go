@@ -17,6 +17,7 @@ func (s *Server) routes() http.Handler {
 
 	mux.HandleFunc("GET /admin", s.handleAdminHome)
 	mux.HandleFunc("POST /admin/login", s.handleAdminLogin)
+	mux.Handle("GET /admin/login", http.RedirectHandler("/admin", http.StatusSeeOther)) // a reload or bookmark of the sign-in answer
 	mux.HandleFunc("POST /admin/logout", s.requireAdmin(s.handleAdminLogout))
 	mux.HandleFunc("GET /admin/settings", s.requireAdmin(s.handleAdminSettings))
 	mux.HandleFunc("POST /admin/settings", s.requireAdmin(s.handleAdminSettings))
