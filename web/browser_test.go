@@ -109,13 +109,18 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 		os.WriteFile(file, png, 0o644)
 		t.Logf("screenshot: %s", file)
 	}
-	chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900))
+	// Back to the desktop size, and wait until the page is laid out again, so that a
+	// click that follows lands where the button now is.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900),
+		chromedp.Evaluate[chromedp.Void](`new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r())))`, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func waitText(ctx context.Context, id, contains string) error {
 	return chromedp.Do(ctx, chromedp.Poll[chromedp.Void](
 		`(document.getElementById(`+quoteJS(id)+`)||{}).textContent && document.getElementById(`+quoteJS(id)+`).textContent.includes(`+quoteJS(contains)+`)`,
-		chromedp.WithPollingTimeout(10*time.Second)))
+		chromedp.WithPollingTimeout(30*time.Second)))
 }
 
 func quoteJS(s string) string {
