@@ -292,3 +292,37 @@ func TestStartPage(t *testing.T) {
 	}
 	screenshot(t, ctx, "start")
 }
+
+// TestWalkthroughTwoFactor: with 2FA on, the admin step sends the code to the TOTP
+// endpoint, and the token it gets drives the next step.
+func TestWalkthroughTwoFactor(t *testing.T) {
+	e := newEnv(t)
+	e.admin("admin", "admin123")
+	helped := e.customer("customer1@mail.com", "password")
+	e.svc.UpdateCustomer(auth.WithPrincipal(context.Background(), &auth.Principal{Claims: auth.Claims{UserID: helped.ID, UserType: auth.UserTypeCustomer}}),
+		auth.CustomerInput{AllowAssistance: ptr(true)}, false)
+	a, err := e.svc.SetupTOTP(context.Background(), "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _ := auth.TOTPCode(a.TOTPSecret, e.clock.Now())
+	ctx := browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/walkthrough"), chromedp.WaitVisible(chromedp.ID("admin-go")),
+		chromedp.SendKeys(chromedp.ID("admin-otp"), code), chromedp.Click(chromedp.ID("admin-go"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitText(ctx, "admin-out", "HTTP 200"); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#admin-out pre.request")))
+	if want := "curl -s -X POST " + e.srv.URL + "/rest/V1/tfa/provider/google/authenticate \\\n  -H 'Content-Type: application/json' \\\n" +
+		`  -d '{"username":"admin","password":"admin123","otp":"` + code + `"}'`; req != want {
+		t.Errorf("request shown:\n%s\nwant\n%s", req, want)
+	}
+	if err := chromedp.Do(ctx, chromedp.WaitEnabled(chromedp.ID("lac-go")), chromedp.Click(chromedp.ID("lac-go"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitText(ctx, "lac-out", `"customer_token"`); err != nil {
+		t.Fatal(err)
+	}
+}
