@@ -70,6 +70,17 @@ func (s *Service) GenerateCustomerTokenAsAdmin(ctx context.Context, customerEmai
 // unknown customer, or one who does not allow assistance, it answers the same way but
 // stores nothing, so the answer does not tell which customers exist.
 func (s *Service) CreateOneTimeCode(ctx context.Context, customerID int64, reason string) (string, error) {
+	return s.createOneTimeCode(ctx, customerID, reason, false)
+}
+
+// CreateOneTimeCodeShown is CreateOneTimeCode for the admin page, which lists every
+// customer anyway: a refused code is an error the admin sees, never a decoy code that
+// would be shown as if it worked.
+func (s *Service) CreateOneTimeCodeShown(ctx context.Context, customerID int64, reason string) (string, error) {
+	return s.createOneTimeCode(ctx, customerID, reason, true)
+}
+
+func (s *Service) createOneTimeCode(ctx context.Context, customerID int64, reason string, tell bool) (string, error) {
 	a, err := s.CurrentAdmin(ctx)
 	if err != nil {
 		return "", err
@@ -114,6 +125,16 @@ func (s *Service) CreateOneTimeCode(ctx context.Context, customerID int64, reaso
 		}
 	}
 	s.audit(ctx, ev)
+	if tell && ev.Event == "admin.otc_refused" {
+		switch {
+		case c == nil:
+			return "", ErrNotFound
+		case !st.Bool(PathLoginAsCustomerEnabled):
+			return "", &Error{Category: CategoryAuthorization, Message: MsgLoginAsCustomerOff}
+		default:
+			return "", &Error{Category: CategoryAuthorization, Message: MsgAssistanceDisabled}
+		}
+	}
 	return code, nil
 }
 

@@ -6,12 +6,17 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"shopauth/auth"
 )
 
 var (
@@ -39,6 +44,30 @@ func browser(t *testing.T) context.Context {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v\n%s", err, out.String())
 	}
+	// A script error or anything the CSP blocked fails the test: the pages must work
+	// under their own policy.
+	var mu sync.Mutex
+	var bad []string
+	msgs := chromedp.Console(ctx)
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			if m.IsException() || strings.Contains(m.Text, "Content Security Policy") || strings.Contains(m.Text, "Refused to") {
+				mu.Lock()
+				bad = append(bad, m.String())
+				mu.Unlock()
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, m := range bad {
+			t.Errorf("browser console: %s", m)
+		}
+	})
 	return ctx
 }
 
@@ -60,6 +89,18 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(vp.w, vp.h, opts...)); err != nil {
 			t.Fatal(err)
 		}
+		// Nothing wider than the screen, and every control has a label.
+		overflow, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("body *")]
+			.filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+			.map(e => e.tagName + "#" + e.id + "." + e.className)`))
+		if err != nil || len(overflow) > 0 {
+			t.Errorf("%s at %s width: wider than the screen: %v %v", name, vp.label, overflow, err)
+		}
+		unlabeled, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("input:not([type=hidden]), select, textarea")]
+			.filter(e => !e.labels || e.labels.length === 0).map(e => e.id || e.name)`))
+		if err != nil || len(unlabeled) > 0 {
+			t.Errorf("%s: controls without a label: %v %v", name, unlabeled, err)
+		}
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		if err != nil {
 			t.Fatal(err)
@@ -68,69 +109,140 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 		os.WriteFile(file, png, 0o644)
 		t.Logf("screenshot: %s", file)
 	}
-	chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900))
+	// Back to the desktop size, and wait until the page is laid out again, so that a
+	// click that follows lands where the button now is.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900),
+		chromedp.Evaluate[chromedp.Void](`new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r())))`, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func waitText(ctx context.Context, id, contains string) error {
 	return chromedp.Do(ctx, chromedp.Poll[chromedp.Void](
 		`(document.getElementById(`+quoteJS(id)+`)||{}).textContent && document.getElementById(`+quoteJS(id)+`).textContent.includes(`+quoteJS(contains)+`)`,
-		chromedp.WithPollingTimeout(10*time.Second)))
+		chromedp.WithPollingTimeout(30*time.Second)))
 }
 
 func quoteJS(s string) string {
 	return "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", `\'`) + "'"
 }
 
-func TestWalkthroughCustomerPath(t *testing.T) {
+// TestWalkthrough runs the workshop walk-through from start to end as a participant
+// would, with the default values of every field (the demo data): sign in, the decoded
+// token and its live countdown, the customer query, revoke, the same request failing,
+// then the admin path. Each shown curl command is run too, and must answer what the
+// page showed.
+func TestWalkthrough(t *testing.T) {
 	e := newEnv(t)
+	e.set(auth.PathTwoFactorEnable, "0")
+	e.admin("admin", "admin123")
 	e.customer("customer@example.com", "password")
+	helped := e.customer("customer1@mail.com", "password")
+	if helped.ID != 2 {
+		t.Fatalf("the page's default customer id is 2 (the demo data), got %d", helped.ID)
+	}
+	e.svc.UpdateCustomer(auth.WithPrincipal(context.Background(), &auth.Principal{Claims: auth.Claims{UserID: helped.ID, UserType: auth.UserTypeCustomer}}),
+		auth.CustomerInput{AllowAssistance: ptr(true)}, false)
 	ctx := browser(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/walkthrough"), chromedp.WaitVisible(chromedp.ID("signin-go"))); err != nil {
-		t.Fatal(err)
+	run := func(actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("signin-go"))); err != nil {
-		t.Fatal(err)
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("%s: %v", sel, err)
+		}
+		return s
 	}
-	if err := waitText(ctx, "signin-out", "HTTP 200"); err != nil {
-		t.Fatal(err)
+	step := func(button, out, want string) {
+		t.Helper()
+		run(chromedp.WaitEnabled(chromedp.ID(button)), chromedp.Click(chromedp.ID(button)))
+		if err := waitText(ctx, out, want); err != nil {
+			t.Fatalf("%s: %v\n%s", out, err, text("#"+out))
+		}
 	}
-	claims, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("token-claims")))
-	if err != nil || !strings.Contains(claims, `"utypid":3`) {
-		t.Fatalf("claims %q %v", claims, err)
+	// replay runs the curl command a step shows and compares its answer with the page's.
+	replay := func(out string) {
+		t.Helper()
+		cmd := text("#" + out + " pre.request")
+		got, err := exec.Command("sh", "-c", cmd).Output()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", out, err, cmd)
+		}
+		if want := text("#" + out + " pre.response"); compact(t, string(got)) != compact(t, want) {
+			t.Errorf("%s: curl answered %s\nthe page showed %s", out, got, want)
+		}
 	}
-	header, _ := chromedp.Run(ctx, chromedp.Text(chromedp.ID("token-header")))
-	if header != `{"kid":"1","alg":"HS256"}` {
-		t.Errorf("header %q", header)
+
+	run(chromedp.Navigate(e.srv.URL+"/walkthrough"), chromedp.WaitVisible(chromedp.ID("signin-go")))
+	screenshot(t, ctx, "walkthrough-start")
+	// Keyboard focus is visible: a dark outline plus a yellow ring. (Headless Chromium
+	// draws focus only when told that its window has focus.)
+	run(func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, tg, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})
+		return chromedp.Void{}, err
+	}, chromedp.Focus(chromedp.ID("email")))
+	if ring, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(s => s.outlineStyle + " " + s.outlineWidth + " " + s.boxShadow)(getComputedStyle(document.activeElement))`)); err != nil ||
+		ring != "solid 3px rgb(244, 180, 0) 0px 0px 0px 6px" {
+		t.Errorf("focus style: %q %v", ring, err)
 	}
-	if err := waitText(ctx, "countdown", "min"); err != nil {
-		t.Fatal(err)
+	step("signin-go", "signin-out", "HTTP 200")
+	claims := text("#token-claims")
+	if !strings.Contains(claims, `"uid":1,"utypid":3,`) {
+		t.Fatalf("claims %q", claims)
 	}
-	curl, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#signin-out pre")))
-	if !strings.HasPrefix(curl, "curl -s -X POST "+e.srv.URL+"/graphql") || !strings.Contains(curl, "generateCustomerToken") {
+	if h := text("#token-header"); h != `{"kid":"1","alg":"HS256"}` {
+		t.Errorf("header %q", h)
+	}
+	if curl := text("#signin-out pre.request"); !strings.HasPrefix(curl, "curl -s -X POST "+e.srv.URL+"/graphql \\\n  -H 'Content-Type: application/json' \\\n  -d '") {
 		t.Errorf("request shown: %q", curl)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("query-go"))); err != nil {
-		t.Fatal(err)
+	// The countdown is live: it shows 59 min something, and then changes.
+	first := text("#countdown")
+	if !regexp.MustCompile(`^(59|60) min \d+ s$`).MatchString(first) {
+		t.Errorf("countdown %q", first)
 	}
-	if err := waitText(ctx, "query-out", `"email": "customer@example.com"`); err != nil {
-		t.Fatal(err)
+	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`document.getElementById("countdown").textContent !== `+quoteJS(first),
+		chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		t.Errorf("the countdown does not move: %v", err)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("revoke-go"))); err != nil {
-		t.Fatal(err)
+	step("query-go", "query-out", `"email": "customer@example.com"`)
+	replay("query-out")
+	step("revoke-go", "revoke-out", `"result": true`)
+	if err := waitText(ctx, "countdown", "(but revoked)"); err != nil {
+		t.Error(err)
 	}
-	if err := waitText(ctx, "revoke-out", `"result": true`); err != nil {
-		t.Fatal(err)
+	step("again-go", "again-out", "HTTP 401")
+	if got := text("#again-out pre.response"); compact(t, got) != `{"errors":[{"message":"User token has been revoked","extensions":{"category":"graphql-authentication"}}]}` {
+		t.Errorf("after revoke: %s", got)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("again-go"))); err != nil {
-		t.Fatal(err)
-	}
-	if err := waitText(ctx, "again-out", "HTTP 401"); err != nil {
-		t.Fatal(err)
-	}
-	if err := waitText(ctx, "again-out", "User token has been revoked"); err != nil {
-		t.Fatal(err)
-	}
+	replay("again-out")
 	screenshot(t, ctx, "walkthrough")
+
+	// The admin path, with the fields as they are.
+	step("admin-go", "admin-out", "HTTP 200")
+	step("lac-go", "lac-out", `"customer_token"`)
+	if c := text("#token-claims"); !strings.Contains(c, `"uid":2,`) || !strings.Contains(c, `"admin_id":1`) {
+		t.Errorf("claims after login as customer: %s", c)
+	}
+	step("otc-go", "otc-out", `"otp"`)
+	if !strings.Contains(text("#otc-out pre.request"), "/rest/V1/customer/2/otp") {
+		t.Errorf("one-time code for the wrong customer: %s", text("#otc-out pre.request"))
+	}
+	step("exchange-go", "exchange-out", `"token"`)
+	if c := text("#token-claims"); !strings.Contains(c, `"uid":2,`) || !strings.Contains(c, `"admin_id":1`) {
+		t.Errorf("claims after the exchange: %s", c)
+	}
+	step("query-go", "query-out", `"email": "customer1@mail.com"`)
+	replay("query-out")
+	screenshot(t, ctx, "walkthrough-admin")
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("button.copy").length`)); n != 8 {
+		t.Errorf("copy buttons: %d", n)
+	}
 }
 
 func TestStartPage(t *testing.T) {
@@ -147,6 +259,29 @@ func TestStartPage(t *testing.T) {
 	if csp := r.header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") {
 		t.Errorf("CSP %q", csp)
 	}
+	// The settings that matter, as they are now.
+	e.set(auth.PathCustomerTokenLifetime, "0.25")
+	e.set(auth.PathLoginAsCustomerEnabled, "0")
+	e.set(auth.PathSMTPHost, "mail.example.com")
+	r = e.do("GET", "/", "", "", nil)
+	for _, want := range []string{"<dt>Version</dt><dd>test</dd>", "<dt>Database</dt><dd><code>" + e.path + "</code></dd>",
+		"<dt>GraphQL endpoint</dt><dd><code>" + e.srv.URL + "/graphql</code>", "<dt>Customer token lifetime</dt><dd>0.25 h</dd>",
+		"<dt>Admin token lifetime</dt><dd>4 h</dd>", "<dt>Session cookies</dt><dd>on</dd>", "<dt>Login as customer</dt><dd>off</dd>",
+		"<dt>Email confirmation</dt><dd>not required</dd>", "<dt>Customer lockout</dt><dd>after 10 wrong passwords, for 10 min</dd>",
+		"<dt>Admin two-factor authentication</dt><dd>required</dd>", "<dt>Admin page idle timeout</dt><dd>900 s</dd>",
+		"<dt>Mail</dt><dd>sent through <code>mail.example.com</code>, copies in the outbox</dd>",
+		`<a href="/walkthrough">Walk-through</a>`, `<a href="/admin">Admin page</a>`} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("start page lacks %s", want)
+		}
+	}
+	// Its GraphQL link answers in a browser.
+	link := regexp.MustCompile(`<a href="(/graphql\?query=[^"]+)">try one</a>`).FindStringSubmatch(r.body)
+	if link == nil {
+		t.Fatal("no GraphQL link")
+	}
+	expect(t, e.do("GET", link[1], "", "", nil), 200,
+		`{"data":{"storeConfig":{"store_name":"Default Store View","customer_access_token_lifetime":0.25,"minimum_password_length":"8"}}}`)
 	ctx := browser(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/")); err != nil {
 		t.Fatal(err)
@@ -156,4 +291,38 @@ func TestStartPage(t *testing.T) {
 		t.Errorf("h1 %q", title)
 	}
 	screenshot(t, ctx, "start")
+}
+
+// TestWalkthroughTwoFactor: with 2FA on, the admin step sends the code to the TOTP
+// endpoint, and the token it gets drives the next step.
+func TestWalkthroughTwoFactor(t *testing.T) {
+	e := newEnv(t)
+	e.admin("admin", "admin123")
+	helped := e.customer("customer1@mail.com", "password")
+	e.svc.UpdateCustomer(auth.WithPrincipal(context.Background(), &auth.Principal{Claims: auth.Claims{UserID: helped.ID, UserType: auth.UserTypeCustomer}}),
+		auth.CustomerInput{AllowAssistance: ptr(true)}, false)
+	a, err := e.svc.SetupTOTP(context.Background(), "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _ := auth.TOTPCode(a.TOTPSecret, e.clock.Now())
+	ctx := browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/walkthrough"), chromedp.WaitVisible(chromedp.ID("admin-go")),
+		chromedp.SendKeys(chromedp.ID("admin-otp"), code), chromedp.Click(chromedp.ID("admin-go"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitText(ctx, "admin-out", "HTTP 200"); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#admin-out pre.request")))
+	if want := "curl -s -X POST " + e.srv.URL + "/rest/V1/tfa/provider/google/authenticate \\\n  -H 'Content-Type: application/json' \\\n" +
+		`  -d '{"username":"admin","password":"admin123","otp":"` + code + `"}'`; req != want {
+		t.Errorf("request shown:\n%s\nwant\n%s", req, want)
+	}
+	if err := chromedp.Do(ctx, chromedp.WaitEnabled(chromedp.ID("lac-go")), chromedp.Click(chromedp.ID("lac-go"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitText(ctx, "lac-out", `"customer_token"`); err != nil {
+		t.Fatal(err)
+	}
 }

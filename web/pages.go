@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"shopauth/auth"
@@ -21,6 +22,10 @@ func setSecurityHeaders(h http.Header) {
 		"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'")
 }
 
+// graphqlExample is where the pages' "GraphQL" links go: a GET query that answers in a
+// browser (a bare GET /graphql is a 400 "Unable to parse the request.").
+var graphqlExample = "/graphql?query=" + url.PathEscape("{ storeConfig { store_name customer_access_token_lifetime minimum_password_length } }")
+
 // loadPages parses the embedded templates; each page is layout + its own file.
 func loadPages(assets fs.FS) (map[string]*template.Template, error) {
 	if assets == nil {
@@ -35,7 +40,7 @@ func loadPages(assets fs.FS) (map[string]*template.Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	funcs := template.FuncMap{"join": strings.Join}
+	funcs := template.FuncMap{"join": strings.Join, "graphqlExample": func() string { return graphqlExample }}
 	for _, n := range names {
 		name := strings.TrimSuffix(strings.TrimPrefix(n, "web/templates/"), ".html")
 		if name == "layout" {
@@ -93,7 +98,10 @@ func (s *Server) handleStart(w http.ResponseWriter, r *http.Request) {
 		"Title": "Start", "DB": s.cfg.DBPath, "Base": scheme + "://" + r.Host,
 		"CustomerLifetime": st.Get(auth.PathCustomerTokenLifetime), "AdminLifetime": st.Get(auth.PathAdminTokenLifetime),
 		"SessionsOff": st.Bool(auth.PathSessionDisable), "LoginAsCustomer": st.Bool(auth.PathLoginAsCustomerEnabled),
-		"TwoFactor": st.Bool(auth.PathTwoFactorEnable),
+		"TwoFactor": st.Bool(auth.PathTwoFactorEnable), "OTCLifetime": st.Get(auth.PathOTCLifetime),
+		"Confirm": st.Bool(auth.PathConfirmRequired), "LockoutFailures": st.Int(auth.PathLockoutFailures),
+		"LockoutMinutes": st.Get(auth.PathLockoutThreshold), "AdminIdle": st.Get(auth.PathAdminSessionLifetime),
+		"SMTPHost": st.Get(auth.PathSMTPHost), "GraphQLExample": graphqlExample,
 	})
 }
 

@@ -20,6 +20,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/login", s.handleAdminLogin)
 	mux.HandleFunc("GET /admin/tfa/setup", s.handleTFASetup)
 	mux.HandleFunc("POST /admin/tfa/setup", s.handleTFASetup)
+	mux.Handle("GET /admin/login", http.RedirectHandler("/admin", http.StatusSeeOther)) // a reload or bookmark of the sign-in answer
 	mux.HandleFunc("POST /admin/logout", s.requireAdmin(s.handleAdminLogout))
 	mux.HandleFunc("GET /admin/settings", s.requireAdmin(s.handleAdminSettings))
 	mux.HandleFunc("POST /admin/settings", s.requireAdmin(s.handleAdminSettings))

@@ -3,7 +3,7 @@
 (function () {
   const $ = (id) => document.getElementById(id);
   const base = window.location.origin;
-  let token = "", adminToken = "", otc = "", otcEmail = "", countdownTimer = 0;
+  let token = "", adminToken = "", countdownTimer = 0, revoked = false;
 
   function shellQuote(s) { return "'" + s.replace(/'/g, "'\\''") + "'"; }
 
@@ -16,11 +16,32 @@
     return c;
   }
 
+  // copy puts text on the clipboard; without the Clipboard API (plain http on another
+  // host than localhost) it selects the text so Ctrl+C copies it.
+  function copy(button, pre) {
+    const done = () => { button.textContent = "Copied"; setTimeout(() => { button.textContent = "Copy"; }, 2000); };
+    const select = () => {
+      const range = document.createRange(); range.selectNodeContents(pre);
+      const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+      button.textContent = "Selected: press Ctrl+C";
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(pre.textContent).then(done, select);
+    } else {
+      select();
+    }
+  }
+
   function show(outId, request, status, text) {
     const out = $(outId);
     out.textContent = "";
-    const h = document.createElement("h3"); h.textContent = "Request"; out.append(h);
-    const pre = document.createElement("pre"); pre.textContent = request; out.append(pre);
+    const h = document.createElement("h3"); h.textContent = "Request";
+    const pre = document.createElement("pre"); pre.textContent = request; pre.className = "request";
+    const btn = document.createElement("button");
+    btn.type = "button"; btn.className = "secondary copy"; btn.textContent = "Copy";
+    btn.setAttribute("aria-label", "Copy the curl command");
+    btn.addEventListener("click", () => copy(btn, pre));
+    h.append(btn); out.append(h, pre);
     const h2 = document.createElement("h3"); h2.textContent = "Response ";
     const st = document.createElement("span");
     st.textContent = "HTTP " + status;
@@ -63,12 +84,16 @@
     $("token-claims").textContent = JSON.stringify(claims);
     $("token-none").hidden = true; $("token-view").hidden = false;
     clearInterval(countdownTimer);
+    revoked = false;
     const tick = () => {
       const left = claims.exp - Math.floor(Date.now() / 1000);
-      $("countdown").textContent = left > 0 ? Math.floor(left / 60) + " min " + (left % 60) + " s" : "expired";
+      const text = left > 0 ? Math.floor(left / 60) + " min " + (left % 60) + " s" : "expired";
+      $("countdown").textContent = revoked && left > 0 ? text + " (but revoked)" : text;
     };
     tick(); countdownTimer = setInterval(tick, 1000);
-    if (claims.uid && claims.utypid === 3) $("otc-id").value = claims.uid;
+    // A token made for an admin names the customer the one-time code step is for.
+    if (claims.admin_id && claims.uid) $("otc-id").value = claims.uid;
+    $("again-go").disabled = true;
   }
 
   $("signin").addEventListener("submit", async (ev) => {
@@ -84,7 +109,7 @@
   $("query-go").addEventListener("click", () => graphql("query-out", customerQuery, null, token));
   $("revoke-go").addEventListener("click", async () => {
     const r = await graphql("revoke-out", "mutation { revokeCustomerToken { result } }", null, token);
-    if (r.status === 200) $("again-go").disabled = false;
+    if (r.status === 200) { revoked = true; $("again-go").disabled = false; }
   });
   $("again-go").addEventListener("click", () => graphql("again-out", customerQuery, null, token));
 
@@ -105,21 +130,23 @@
       "mutation AsAdmin($email: String!) { generateCustomerTokenAsAdmin(input: { customer_email: $email }) { customer_token } }",
       { email: $("lac-email").value }, adminToken);
     const t = r.json && r.json.data && r.json.data.generateCustomerTokenAsAdmin && r.json.data.generateCustomerTokenAsAdmin.customer_token;
-    if (t) { token = t; showToken(t); $("query-go").disabled = false; $("revoke-go").disabled = false; }
+    if (t) { token = t; showToken(t); $("query-go").disabled = false; $("revoke-go").disabled = false; $("token-moved").hidden = false; }
+    $("exchange-email").value = $("lac-email").value;
   });
 
   $("otc").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const id = encodeURIComponent($("otc-id").value.trim());
     const r = await send("otc-out", "POST", "/rest/V1/customer/" + id + "/otp", { Authorization: "Bearer " + adminToken }, { reason: $("otc-reason").value });
-    if (r.status === 200 && r.json && r.json.otp) { otc = r.json.otp; otcEmail = $("lac-email").value; $("exchange-go").disabled = false; }
+    if (r.status === 200 && r.json && r.json.otp) { $("exchange-otp").value = r.json.otp; $("exchange-go").disabled = false; }
   });
 
-  $("exchange-go").addEventListener("click", async () => {
+  $("exchange").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
     const r = await graphql("exchange-out",
       "mutation Exchange($email: String!, $otp: String!) { exchangeOtpForCustomerToken(email: $email, otp: $otp) { token } }",
-      { email: otcEmail, otp: otc });
+      { email: $("exchange-email").value, otp: $("exchange-otp").value.trim() });
     const t = r.json && r.json.data && r.json.data.exchangeOtpForCustomerToken && r.json.data.exchangeOtpForCustomerToken.token;
-    if (t) { token = t; showToken(t); $("query-go").disabled = false; $("revoke-go").disabled = false; }
+    if (t) { token = t; showToken(t); $("query-go").disabled = false; $("revoke-go").disabled = false; $("token-moved").hidden = false; }
   });
 })();
