@@ -412,6 +412,8 @@ func TestAdminPageOneTimeCodeRefused(t *testing.T) {
 		!strings.Contains(p.body, "No one-time code was made: Login as Customer is disabled.") {
 		t.Errorf("login as customer off: %d %s", p.status, p.body)
 	}
+	// On again: an unknown customer is told apart (the page lists them all anyway).
+	e.set(auth.PathLoginAsCustomerEnabled, "1")
 	if p := otc(c.ID + 100); p.status != http.StatusNotFound || p.body != "No such customer.\n" {
 		t.Errorf("unknown customer: %d %q", p.status, p.body)
 	}
@@ -419,8 +421,7 @@ func TestAdminPageOneTimeCodeRefused(t *testing.T) {
 	if len(ev) != 3 {
 		t.Errorf("refusals audited: %d", len(ev))
 	}
-	// On again: the code is shown once, for the customer, and works.
-	e.set(auth.PathLoginAsCustomerEnabled, "1")
+	// The code is shown once, for the customer, and works.
 	p = otc(c.ID)
 	m := regexp.MustCompile(`<code class="once" id="otc-code">([0-9a-f]{32})</code>`).FindStringSubmatch(p.body)
 	if p.status != 200 || m == nil || !strings.Contains(p.body, "One-time code for customer #"+fmt.Sprint(c.ID)+" (customer1@mail.com), valid 30 s, shown only now:") {
