@@ -20,20 +20,27 @@ type queryInfo struct {
 
 // selects reports whether the operation that will run selects any of the root fields.
 func (q *queryInfo) selects(opName string, fields ...string) bool {
+	return q.count(opName, fields...) > 0
+}
+
+// count is how many times the operation that will run selects any of the root fields:
+// with aliases one request can run the same mutation several times, and each run costs.
+func (q *queryInfo) count(opName string, fields ...string) int {
 	if !q.ok {
-		return false
+		return 0
 	}
 	if opName == "" && len(q.doc.Operations) == 1 {
 		opName = q.doc.Operations[0].Name
 	}
+	n := 0
 	for _, f := range q.rootFields[opName] {
 		for _, want := range fields {
 			if f == want {
-				return true
+				n++
 			}
 		}
 	}
-	return false
+	return n
 }
 
 // rootFieldNames lists the root fields, expanding each fragment at most once so a

@@ -23,16 +23,18 @@ const (
 )
 
 // allowGraphQL applies the per-address limits to sign-in and password-reset mutations.
+// Every selection counts: ten aliased generateCustomerToken fields are ten password
+// guesses, so they take ten tokens, not one.
 func (s *Server) allowGraphQL(r *http.Request, info *queryInfo, opName string) bool {
 	st := s.svc.Settings()
 	now := s.svc.Now()
 	addr := s.limits.clientAddr(r)
-	if info.selects(opName, "generateCustomerToken", "exchangeOtpForCustomerToken") &&
-		!s.limits.allow("signin", addr, st.Int(auth.PathSignInRateLimit), now) {
+	if n := info.count(opName, "generateCustomerToken", "exchangeOtpForCustomerToken"); n > 0 &&
+		!s.limits.allow("signin", addr, st.Int(auth.PathSignInRateLimit), n, now) {
 		return false
 	}
-	if info.selects(opName, "requestPasswordResetEmail", "resetPassword") &&
-		!s.limits.allow("reset", addr, st.Int(auth.PathResetRateLimit), now) {
+	if n := info.count(opName, "requestPasswordResetEmail", "resetPassword"); n > 0 &&
+		!s.limits.allow("reset", addr, st.Int(auth.PathResetRateLimit), n, now) {
 		return false
 	}
 	return true

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -179,3 +180,40 @@ func TestBackupWhileServing(t *testing.T) {
 }
 
 var _ = httptest.NewRecorder
+
+// Aliases cannot multiply guesses: each aliased generateCustomerToken takes its own
+// token from the address's bucket, so ten guesses in one request cost ten.
+func TestSignInRateLimitCountsAliases(t *testing.T) {
+	e := newEnv(t)
+	e.customer("customer@example.com", "password")
+	e.set(auth.PathSignInRateLimit, "5")
+	guesses := func(n int) string {
+		var b strings.Builder
+		b.WriteString("mutation{")
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, `g%d:generateCustomerToken(email:"customer@example.com",password:"guess%d"){token} `, i, i)
+		}
+		return b.String() + "}"
+	}
+	// More guesses than a minute's allowance are refused whole, taking nothing.
+	expect(t, e.gql("", guesses(6), nil), 429, tooMany)
+	if r := e.gql("", guesses(3), nil); r.status == 429 {
+		t.Fatalf("3 of 5: %s", r)
+	}
+	// 2 left: three more guesses are refused, two pass.
+	expect(t, e.gql("", guesses(3), nil), 429, tooMany)
+	// A fragment spread counts too.
+	expect(t, e.gql("", `mutation{...F a:generateCustomerToken(email:"customer@example.com",password:"x"){token}}
+		fragment F on Mutation{b:generateCustomerToken(email:"customer@example.com",password:"y"){token} c:generateCustomerToken(email:"customer@example.com",password:"z"){token}}`, nil), 429, tooMany)
+	if r := e.gql("", guesses(2), nil); r.status == 429 {
+		t.Fatalf("last 2 of 5: %s", r)
+	}
+	expect(t, signInFrom(e, ""), 429, tooMany)
+	// Reset mutations are counted the same way.
+	e.set(auth.PathResetRateLimit, "2")
+	expect(t, e.gql("", `mutation{a:requestPasswordResetEmail(email:"customer@example.com") b:requestPasswordResetEmail(email:"x@example.com") c:requestPasswordResetEmail(email:"y@example.com")}`, nil), 429, tooMany)
+	if r := e.gql("", `mutation{a:requestPasswordResetEmail(email:"customer@example.com") b:requestPasswordResetEmail(email:"x@example.com")}`, nil); r.status == 429 {
+		t.Fatalf("2 of 2 resets: %s", r)
+	}
+	expect(t, e.gql("", `mutation{requestPasswordResetEmail(email:"customer@example.com")}`, nil), 429, tooMany)
+}

@@ -79,8 +79,9 @@ func (l *rateLimits) clientAddr(r *http.Request) netip.Addr {
 	return addr
 }
 
-// allow takes one token from the bucket of kind for addr; perMinute <= 0 means no limit.
-func (l *rateLimits) allow(kind string, addr netip.Addr, perMinute int, now time.Time) bool {
+// allow takes n tokens from the bucket of kind for addr; perMinute <= 0 means no limit.
+// A request asking for more than a minute's worth is refused whole.
+func (l *rateLimits) allow(kind string, addr netip.Addr, perMinute, n int, now time.Time) bool {
 	if perMinute <= 0 {
 		return true
 	}
@@ -101,5 +102,5 @@ func (l *rateLimits) allow(kind string, addr netip.Addr, perMinute int, now time
 		l.buckets[k] = b
 	}
 	b.lastSeen = now
-	return b.lim.AllowN(now, 1)
+	return b.lim.AllowN(now, n)
 }
