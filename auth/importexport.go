@@ -20,7 +20,9 @@ var ImportColumns = []string{"email", "firstname", "lastname", "middlename", "pr
 type ImportStore interface {
 	// ImportBatch stores customers in one transaction; for each it says whether it was
 	// inserted, updated (update true and the email existed) or skipped (it existed).
-	ImportBatch(ctx context.Context, cs []*Customer, update bool) ([]ImportOutcome, error)
+	// An update writes only the columns in update (names of ImportColumns) and never
+	// replaces a stored password hash with an empty one.
+	ImportBatch(ctx context.Context, cs []*Customer, update map[string]bool) ([]ImportOutcome, error)
 	// EachCustomer calls fn for every customer in id order, streaming.
 	EachCustomer(ctx context.Context, fn func(*Customer) error) error
 }
@@ -183,6 +185,15 @@ func (s *Service) ImportCustomers(ctx context.Context, r io.Reader, opt ImportOp
 			return rep, fmt.Errorf("the header has no %q column (it needs at least email, firstname, lastname)", need)
 		}
 	}
+	// An update touches only the columns the file has: a file of names must not wipe
+	// passwords, birth dates or confirmation states it does not mention.
+	var updateCols map[string]bool
+	if opt.UpdateExisting {
+		updateCols = map[string]bool{}
+		for name := range col {
+			updateCols[name] = true
+		}
+	}
 	seen := map[string]int{} // lower-case email → line, for duplicates inside the file
 	var batch []*Customer
 	var lines []int
@@ -190,7 +201,7 @@ func (s *Service) ImportCustomers(ctx context.Context, r io.Reader, opt ImportOp
 		if len(batch) == 0 {
 			return nil
 		}
-		out, err := s.Importer.ImportBatch(ctx, batch, opt.UpdateExisting)
+		out, err := s.Importer.ImportBatch(ctx, batch, updateCols)
 		if err != nil {
 			return fmt.Errorf("import rows %d-%d: %w", lines[0], lines[len(lines)-1], err)
 		}
