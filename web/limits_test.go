@@ -82,20 +82,36 @@ func TestMetrics(t *testing.T) {
 	e.gql("", `mutation{generateCustomerToken(email:"customer@example.com",password:"bad"){token}}`, nil)
 	e.gql(tok, `{customer{email}}`, nil)
 	e.gql("garbage", `{customer{email}}`, nil)
+	// A lockout: two wrong passwords lock, the third attempt meets the lock.
+	e.set(auth.PathLockoutFailures, "2")
+	e.customer("lock@example.com", "password")
+	for i := 0; i < 3; i++ {
+		e.gql("", `mutation{generateCustomerToken(email:"lock@example.com",password:"bad"){token}}`, nil)
+	}
 	r := e.do("GET", "/metrics", "", "", nil)
 	for _, want := range []string{
 		`shopauth_signins_total{result="success",user_type="customer"} 1`,
-		`shopauth_signins_total{result="failed",user_type="customer"} 1`,
+		`shopauth_signins_total{result="failed",user_type="customer"} 3`,
+		`shopauth_signins_total{result="locked",user_type="customer"} 1`,
+		`shopauth_lockouts_total 1`,
 		`shopauth_token_verifications_total{result="ok"} 1`,
 		`shopauth_token_verifications_total{result="unreadable"} 1`,
 		`shopauth_http_requests_total{route="/graphql",status="200"} 2`,
-		`shopauth_http_requests_total{route="/graphql",status="401"} 2`,
+		`shopauth_http_requests_total{route="/graphql",status="401"} 5`,
 		`shopauth_hash_queue_length 0`,
 	} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("metrics lack %q", want)
 		}
 	}
+}
+
+// /healthz says so when the database cannot be reached.
+func TestHealthzDatabaseDown(t *testing.T) {
+	e := newEnv(t)
+	expect(t, e.do("GET", "/healthz", "", "", nil), 200, `{"status":"ok"}`)
+	e.db.Close()
+	expect(t, e.do("GET", "/healthz", "", "", nil), 503, `{"status":"unavailable"}`)
 }
 
 func TestHeaderTooLarge(t *testing.T) {
