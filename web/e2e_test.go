@@ -369,10 +369,14 @@ func TestRequestShapes(t *testing.T) {
 		`{"errors":[{"message":"Request body is too large.","extensions":{"category":"graphql-input"}}]}`)
 	// Depth limit.
 	deep := "{customer{" + strings.Repeat("group{", 25) + "uid" + strings.Repeat("}", 25) + "}}"
-	r := e.gql("", deep, nil)
-	if r.status != 200 || !strings.Contains(r.body, "exceeds max depth") {
-		t.Errorf("depth: %d %s", r.status, r.body)
-	}
+	expect(t, e.gql("", deep, nil), 200,
+		`{"errors":[{"message":"Field \"group\" has depth 21 that exceeds max depth 20","locations":[{"line":1,"column":125}],"extensions":{"category":"graphql"}}]}`)
+	// Complexity: a query that expands to more than 2000 selections.
+	expect(t, e.gql("", "{storeConfig{"+strings.Repeat("store_code ", 2001)+"}}", nil), 200,
+		`{"errors":[{"message":"query expands to too many selections (limit 2000)","extensions":{"category":"graphql"}}],"data":null}`)
+	// Query text over 64 KiB (the body limit is 1 MiB).
+	expect(t, e.gql("", "{storeConfig{store_code}}"+strings.Repeat(" ", 64<<10), nil), 200,
+		`{"errors":[{"message":"Query is too long.","extensions":{"category":"graphql-input"}}]}`)
 	// Alias limit (Magento allows 10).
 	var aliases []string
 	for i := 0; i < 11; i++ {
