@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -162,14 +163,17 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 	e.gql(tok, `{customer{email}}`, nil)
 	e.gql(tok+"x", `{customer{email}}`, nil)
 	e.gql("", `mutation{generateCustomerToken(email:"customer@example.com",password:"Wr0ng-Secret!"){token}}`, nil)
+	// A password in a GET query string and in a REST body.
+	e.do("GET", "/graphql?query="+url.QueryEscape(`{customer{email}}`)+"&password=Qu3ry-Secret!", "", "", nil)
+	e.rest("/rest/V1/integration/customer/token", `{"username":"customer@example.com","password":"R3st-Secret!"}`, "")
 	out := buf.String()
-	for _, secret := range []string{"Sup3r-Secret!", "Wr0ng-Secret!", tok, strings.Split(tok, ".")[2]} {
+	for _, secret := range []string{"Sup3r-Secret!", "Wr0ng-Secret!", "Qu3ry-Secret!", "R3st-Secret!", tok, strings.Split(tok, ".")[2]} {
 		if strings.Contains(out, secret) {
 			t.Errorf("log holds a secret: %q", secret)
 		}
 	}
-	if n := strings.Count(out, `"msg":"request"`); n != 4 {
-		t.Errorf("%d request lines, want 4:\n%s", n, out)
+	if n := strings.Count(out, `"msg":"request"`); n != 6 {
+		t.Errorf("%d request lines, want 6:\n%s", n, out)
 	}
 	if !strings.Contains(out, `"request_id":"`) {
 		t.Error("no request id in the log")
