@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -236,4 +237,50 @@ func TestSignInRateLimitCountsAliases(t *testing.T) {
 		t.Fatalf("2 of 2 resets: %s", r)
 	}
 	expect(t, e.gql("", `mutation{requestPasswordResetEmail(email:"customer@example.com")}`, nil), 429, tooMany)
+}
+
+// A client that sends its headers but trickles the body is cut off after Read, and a
+// kept-alive connection left idle is closed after Idle: neither holds a connection.
+func TestSlowBodyAndIdleTimeouts(t *testing.T) {
+	e := newEnv(t)
+	hs := web.NewHTTPServer(e.srv.Config.Handler, web.Timeouts{ReadHeader: time.Second, Read: 300 * time.Millisecond,
+		Write: time.Second, Idle: 300 * time.Millisecond}, slog.New(slog.DiscardHandler))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go hs.Serve(ln)
+	defer hs.Close()
+	closedByServer := func(c net.Conn) {
+		t.Helper()
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		_, err := io.ReadAll(c)
+		if ne, ok := err.(net.Error); ok && ne.Timeout() {
+			t.Fatal("the server kept the connection open")
+		}
+	}
+	slow, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slow.Close()
+	slow.Write([]byte("POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"query\":"))
+	closedByServer(slow)
+
+	idle, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	idle.Write([]byte("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"))
+	br := bufio.NewReader(idle)
+	res, err := http.ReadResponse(br, nil)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("healthz: %v %v", res, err)
+	}
+	io.Copy(io.Discard, res.Body)
+	idle.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := br.ReadByte(); err != io.EOF {
+		t.Fatalf("idle keep-alive connection not closed: %v", err)
+	}
 }
