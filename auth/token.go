@@ -259,7 +259,9 @@ func (t *Tokens) read(token string, k *macKey) (Claims, error) {
 			return Claims{}, ErrTokenUnreadable
 		}
 	}
-	sig, err := base64.RawURLEncoding.DecodeString(sigPart)
+	// Strict: the padding bits of the last character must be zero, so one signature
+	// has one spelling and a token cannot be varied into look-alikes that all verify.
+	sig, err := base64.RawURLEncoding.Strict().DecodeString(sigPart)
 	if err != nil || len(sig) != sha256.Size {
 		return Claims{}, ErrTokenUnreadable
 	}

@@ -33,6 +33,14 @@ func handSignedRaw(key []byte, header, payload string) string {
 	return in + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }
 
+// flipPaddingBit changes the last character of an unpadded base64url HMAC-SHA256
+// signature in its lowest bit, which lenient decoders ignore (32 bytes leave 2 spare bits).
+func flipPaddingBit(sig string) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	i := strings.IndexByte(alphabet, sig[len(sig)-1])
+	return sig[:len(sig)-1] + string(alphabet[i^1])
+}
+
 // TestTokenAttackBattery sends forged and tampered tokens through the real handler.
 func TestTokenAttackBattery(t *testing.T) {
 	e := newEnv(t)
@@ -65,6 +73,7 @@ func TestTokenAttackBattery(t *testing.T) {
 		{"signed with an empty key", handSignedRaw([]byte{}, hdr, claims("")), unreadable},
 		{"signed with the unpadded key", handSignedRaw([]byte(strings.Fields(key)[0]), hdr, claims("")), unreadable},
 		{"two tokens joined", good + "." + parts[2], unreadable},
+		{"signature with non-zero padding bits", parts[0] + "." + parts[1] + "." + flipPaddingBit(parts[2]), unreadable},
 		{"stripped signature", parts[0] + "." + parts[1] + ".", unreadable},
 		{"altered signature", parts[0] + "." + parts[1] + "." + strings.ToUpper(parts[2]), unreadable},
 		{"altered uid", parts[0] + "." + b64(fmt.Sprintf(`{"uid":%d,"utypid":3,"iat":%d,"exp":%d}`, gone.ID, now, now+3600)) + "." + parts[2], unreadable},
