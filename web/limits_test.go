@@ -75,6 +75,14 @@ func TestTrustedProxy(t *testing.T) {
 		t.Fatal(r)
 	}
 	expect(t, signInFrom(e, "10.9.9.9, 198.51.100.2"), 429, tooMany)
+	// An IPv6 client is its /64: stepping through its own addresses gets no new bucket.
+	if r := signInFrom(e, "2001:db8:1:2::1"); r.status != 200 {
+		t.Fatal(r)
+	}
+	expect(t, signInFrom(e, "2001:db8:1:2::dead:beef"), 429, tooMany)
+	if r := signInFrom(e, "2001:db8:1:3::1"); r.status != 200 {
+		t.Fatalf("another /64: %s", r)
+	}
 }
 
 func TestMetrics(t *testing.T) {

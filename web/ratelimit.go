@@ -79,6 +79,17 @@ func (l *rateLimits) clientAddr(r *http.Request) netip.Addr {
 	return addr
 }
 
+// bucketAddr is the part of an address that identifies one client: an IPv6 host
+// usually owns a whole /64 and could step through it to get a fresh bucket per guess.
+func bucketAddr(a netip.Addr) netip.Addr {
+	if a.Is6() && !a.Is4In6() {
+		if p, err := a.Prefix(64); err == nil {
+			return p.Addr()
+		}
+	}
+	return a
+}
+
 // allow takes n tokens from the bucket of kind for addr; perMinute <= 0 means no limit.
 // A request asking for more than a minute's worth is refused whole.
 func (l *rateLimits) allow(kind string, addr netip.Addr, perMinute, n int, now time.Time) bool {
@@ -95,7 +106,7 @@ func (l *rateLimits) allow(kind string, addr netip.Addr, perMinute, n int, now t
 		}
 		l.swept = now
 	}
-	k := bucketKey{kind, addr}
+	k := bucketKey{kind, bucketAddr(addr)}
 	b := l.buckets[k]
 	if b == nil || b.perMin != perMinute {
 		b = &bucket{lim: rate.NewLimiter(rate.Limit(float64(perMinute)/60), perMinute), perMin: perMinute}
