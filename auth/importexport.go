@@ -23,7 +23,8 @@ type ImportStore interface {
 	// inserted, updated (update true and the email existed) or skipped (it existed).
 	// An update writes only the columns in update (names of ImportColumns) and never
 	// replaces a stored password hash with an empty one.
-	ImportBatch(ctx context.Context, cs []*Customer, update map[string]bool) ([]ImportOutcome, error)
+	// now is the rows' updated_at.
+	ImportBatch(ctx context.Context, cs []*Customer, update map[string]bool, now time.Time) ([]ImportOutcome, error)
 	// EachCustomer calls fn for every customer in id order, streaming.
 	EachCustomer(ctx context.Context, fn func(*Customer) error) error
 }
@@ -211,7 +212,7 @@ func (s *Service) ImportCustomers(ctx context.Context, r io.Reader, opt ImportOp
 		if len(batch) == 0 {
 			return nil
 		}
-		out, err := s.Importer.ImportBatch(ctx, batch, updateCols)
+		out, err := s.Importer.ImportBatch(ctx, batch, updateCols, s.Now())
 		if err != nil {
 			return fmt.Errorf("import rows %d-%d: %w", lines[0], lines[len(lines)-1], err)
 		}

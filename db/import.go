@@ -50,9 +50,9 @@ func importValue(c *auth.Customer, column string) any {
 
 // ImportBatch inserts customers in one transaction; with update non-nil, existing
 // emails get the listed columns updated instead of being skipped.
-func (d *DB) ImportBatch(ctx context.Context, cs []*auth.Customer, update map[string]bool) ([]auth.ImportOutcome, error) {
+func (d *DB) ImportBatch(ctx context.Context, cs []*auth.Customer, update map[string]bool, at time.Time) ([]auth.ImportOutcome, error) {
 	out := make([]auth.ImportOutcome, len(cs))
-	now := time.Now().Unix()
+	now := at.Unix()
 	var sets, cols []string
 	for _, u := range importUpdatable {
 		if update[u.column] {
