@@ -179,6 +179,10 @@ func (s *Server) handleGraphQL(w http.ResponseWriter, r *http.Request) {
 		writeGQLError(w, http.StatusOK, "Max Aliases in query should be 10 but got "+itoa(info.aliases)+".", "graphql-input")
 		return
 	}
+	if info.depth > maxDepth {
+		writeGQLError(w, http.StatusOK, "Max query depth should be "+itoa(maxDepth)+" but got "+itoa(info.depth)+".", "graphql")
+		return
+	}
 
 	resp := s.schema.Exec(ctx, req.Query, req.OperationName, req.Variables)
 	status := http.StatusOK
