@@ -39,15 +39,19 @@ func cmdCustomerImport(ctx context.Context, args []string, stdout io.Writer) err
 		return err
 	}
 	defer d.Close()
+	reported := 0
 	rep, err := svc.ImportCustomers(ctx, bufio.NewReaderSize(f, 1<<16), auth.ImportOptions{
 		UpdateExisting: *onExisting == "update",
 		Skipped: func(line int, email, reason string) {
 			fmt.Fprintf(importLog, "line %d (%s): skipped: %s\n", line, email, reason)
 		},
 		Progress: func(rows int) {
-			if rows%10000 < 1000 {
+			// A line each time another 10,000 rows were read, whatever the batch
+			// size or the skipped rows; short imports stay quiet.
+			if rows/10000 > reported/10000 {
 				fmt.Fprintf(importLog, "… %d rows read\n", rows)
 			}
+			reported = rows
 		},
 		Warn: func(msg string) { fmt.Fprintf(importLog, "warning: %s\n", msg) },
 	})

@@ -32,11 +32,15 @@ func legacyHashes() map[string]string {
 	argon := func(data string) string {
 		return hex.EncodeToString(argon2.IDKey([]byte(data), []byte(salt[:16]), 2, 65536, 1, 32))
 	}
+	mdsh := sha256.Sum256([]byte(salt + hex.EncodeToString(md[:])))
 	return map[string]string{
 		"md5@example.com":    hex.EncodeToString(md[:]) + ":" + salt + ":0",
 		"sha256@example.com": hex.EncodeToString(sh[:]) + ":" + salt + ":1",
+		// Version 2 is Magento 2.3's libsodium argon2id13 with the INTERACTIVE limits.
+		"argon2@example.com": argon(pw) + ":" + salt + ":2",
 		"argon@example.com":  argon(pw) + ":" + salt + ":3_32_2_67108864",
 		"chain@example.com":  argon(hex.EncodeToString(sh[:])) + ":" + salt + ":1:3_32_2_67108864",
+		"md5sha@example.com": hex.EncodeToString(mdsh[:]) + ":" + salt + ":0:1",
 	}
 }
 
@@ -52,14 +56,14 @@ func TestImportLegacyHashesSignIn(t *testing.T) {
 	dbf := filepath.Join(t.TempDir(), "s.db")
 	var csv strings.Builder
 	csv.WriteString("email,firstname,lastname,password_hash,created_at,website_id\n")
-	for _, email := range []string{"md5@example.com", "sha256@example.com", "argon@example.com", "chain@example.com"} {
-		fmt.Fprintf(&csv, "%s,Im,Ported,%s,2020-05-06 07:08:09,1\n", email, legacyHashes()[email])
+	for email, h := range legacyHashes() {
+		fmt.Fprintf(&csv, "%s,Im,Ported,%s,2020-05-06 07:08:09,1\n", email, h)
 	}
 	var log bytes.Buffer
 	importLog = &log
 	defer func() { importLog = os.Stderr }()
 	out, err := cli(t, "customer:import", writeFile(t, "c.csv", csv.String()), "--db", dbf)
-	if err != nil || out != "4 rows: 4 imported, 0 updated, 0 skipped (existing emails: skipped)\n" {
+	if err != nil || out != "6 rows: 6 imported, 0 updated, 0 skipped (existing emails: skipped)\n" {
 		t.Fatalf("%q %v", out, err)
 	}
 	if !strings.Contains(log.String(), `warning: column "website_id" is not imported`) {
@@ -90,8 +94,8 @@ func TestImportLegacyHashesSignIn(t *testing.T) {
 	for email := range legacyHashes() {
 		before, _ := d.CustomerByEmail(context.Background(), email)
 		// A wrong password still counts toward the lock.
-		if status, _ := signIn(email, "wrong"); status != 401 {
-			t.Errorf("%s wrong password: %d", email, status)
+		if status, body := signIn(email, "wrong"); status != 401 || body != incorrect {
+			t.Errorf("%s wrong password: %d %s", email, status, body)
 		}
 		if c, _ := d.CustomerByEmail(context.Background(), email); c.FailuresNum != 1 {
 			t.Errorf("%s failures %d", email, c.FailuresNum)
@@ -111,7 +115,31 @@ func TestImportLegacyHashesSignIn(t *testing.T) {
 			t.Errorf("%s after upgrade: %d", email, status)
 		}
 	}
+
+	// Wrong passwords against an imported hash lock the account like any other: then
+	// even the right password is refused, and the legacy hash stays as it was.
+	if err := svc.SetSetting(context.Background(), auth.PathLockoutFailures, "3"); err != nil {
+		t.Fatal(err)
+	}
+	locked := "locked@example.com"
+	if out, err := cli(t, "customer:import", writeFile(t, "l.csv", "email,firstname,lastname,password_hash\n"+
+		locked+",Lo,Cked,"+legacyHashes()["md5@example.com"]+"\n"), "--db", dbf); err != nil || !strings.HasPrefix(out, "1 rows: 1 imported") {
+		t.Fatalf("%q %v", out, err)
+	}
+	for i := 0; i < 3; i++ {
+		if status, body := signIn(locked, "wrong"); status != 401 || body != incorrect {
+			t.Fatalf("wrong %d: %d %s", i, status, body)
+		}
+	}
+	if status, body := signIn(locked, "Secret-123"); status != 401 || body != incorrect {
+		t.Errorf("locked account signed in: %d %s", status, body)
+	}
+	if c, _ := d.CustomerByEmail(context.Background(), locked); c.PasswordHash != legacyHashes()["md5@example.com"] || c.FailuresNum < 3 {
+		t.Errorf("locked: failures %d hash %s", c.FailuresNum, c.PasswordHash)
+	}
 }
+
+const incorrect = `{"errors":[{"message":"The account sign-in was incorrect or your account is disabled temporarily. Please wait and try again later.","locations":[{"line":1,"column":10}],"path":["generateCustomerToken"],"extensions":{"category":"graphql-authentication"}}],"data":{"generateCustomerToken":null}}` + "\n"
 
 func TestImportBadRowsAndRerun(t *testing.T) {
 	dbf := filepath.Join(t.TempDir(), "s.db")
@@ -178,7 +206,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	out1, out2 := filepath.Join(dir, "1.csv"), filepath.Join(dir, "2.csv")
-	if msg, err := cli(t, "customer:export", out1, "--db", src); err != nil || msg != "Exported 5 customers to "+out1+"\n" {
+	if msg, err := cli(t, "customer:export", out1, "--db", src); err != nil || msg != "Exported 7 customers to "+out1+"\n" {
 		t.Fatalf("%q %v", msg, err)
 	}
 	if _, err := cli(t, "customer:export", out1, "--db", src); !isUsage(err) {
@@ -235,5 +263,66 @@ func BenchmarkImport100k(b *testing.B) {
 				b.ReportMetric(kb/1024, "peakRSS-MiB")
 			}
 		}
+	}
+}
+
+// --on-existing update writes only the columns the file has, and an empty
+// password_hash cell never removes a stored password.
+func TestImportUpdateKeepsUnlistedColumns(t *testing.T) {
+	dbf := filepath.Join(t.TempDir(), "s.db")
+	hashes := legacyHashes()
+	first := "email,firstname,lastname,dob,password_hash,confirmation\n" +
+		"a@example.com,Ann,Old,1990-01-31," + hashes["md5@example.com"] + ",\n" +
+		"b@example.com,Bob,Old,1980-02-03," + hashes["sha256@example.com"] + ",0123456789abcdef0123456789abcdef\n"
+	if out, err := cli(t, "customer:import", writeFile(t, "1.csv", first), "--db", dbf); err != nil || !strings.HasPrefix(out, "2 rows: 2 imported") {
+		t.Fatalf("%q %v", out, err)
+	}
+	update := func(csv string) {
+		t.Helper()
+		if out, err := cli(t, "customer:import", writeFile(t, "u.csv", csv), "--on-existing", "update", "--db", dbf); err != nil || !strings.HasPrefix(out, "2 rows: 0 imported, 2 updated") {
+			t.Fatalf("%q %v", out, err)
+		}
+	}
+	check := func(email, last, dob, hash, confirmation string) {
+		t.Helper()
+		d, _, err := openService(context.Background(), dbf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		c, err := d.CustomerByEmail(context.Background(), email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Lastname != last || c.DateOfBirth != dob || c.PasswordHash != hash || c.Confirmation != confirmation {
+			t.Errorf("%s: lastname %q dob %q hash %q confirmation %q", email, c.Lastname, c.DateOfBirth, c.PasswordHash, c.Confirmation)
+		}
+	}
+	// A file of names only: the names change, everything else stays.
+	update("email,firstname,lastname\na@example.com,Ann,New\nb@example.com,Bob,New\n")
+	check("a@example.com", "New", "1990-01-31", hashes["md5@example.com"], "")
+	check("b@example.com", "New", "1980-02-03", hashes["sha256@example.com"], "0123456789abcdef0123456789abcdef")
+	// An empty hash cell keeps the password; a given one replaces it; confirmation is in the file, so it is written.
+	update("email,firstname,lastname,password_hash,confirmation\na@example.com,Ann,New,,\nb@example.com,Bob,New," + hashes["argon2@example.com"] + ",\n")
+	check("a@example.com", "New", "1990-01-31", hashes["md5@example.com"], "")
+	check("b@example.com", "New", "1980-02-03", hashes["argon2@example.com"], "")
+}
+
+// A long import reports progress on stderr every 10,000 rows.
+func TestImportProgress(t *testing.T) {
+	var csv strings.Builder
+	csv.WriteString("email,firstname,lastname\n")
+	for i := 0; i < 21000; i++ {
+		fmt.Fprintf(&csv, "p%d@example.com,P,Q\n", i)
+	}
+	var log bytes.Buffer
+	importLog = &log
+	defer func() { importLog = os.Stderr }()
+	out, err := cli(t, "customer:import", writeFile(t, "p.csv", csv.String()), "--db", filepath.Join(t.TempDir(), "s.db"))
+	if err != nil || out != "21000 rows: 21000 imported, 0 updated, 0 skipped (existing emails: skipped)\n" {
+		t.Fatalf("%q %v", out, err)
+	}
+	if got := log.String(); got != "… 10000 rows read\n… 20000 rows read\n" {
+		t.Errorf("progress %q", got)
 	}
 }

@@ -121,7 +121,7 @@ func (s *Service) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("load settings: %w", err)
 	}
-	if len(strings.Fields(stored[PathCryptKey])) == 0 {
+	if len(CryptKeys(stored[PathCryptKey])) == 0 {
 		key, err := NewCryptKey()
 		if err != nil {
 			return err

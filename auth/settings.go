@@ -164,10 +164,10 @@ func intRange(lo, hi int) func(string) error {
 // cryptKey accepts Magento's env.php form: keys separated by any whitespace,
 // newlines included (they are stored separated by single spaces).
 func cryptKey(v string) error {
-	if len(strings.Fields(v)) == 0 {
+	if len(CryptKeys(v)) == 0 {
 		return fmt.Errorf("want at least one key")
 	}
-	return anyLine(strings.Join(strings.Fields(v), " "))
+	return anyLine(strings.Join(CryptKeys(v), " "))
 }
 
 func anyLine(v string) error {

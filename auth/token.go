@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"strconv"
 	"strings"
@@ -44,7 +45,7 @@ type Claims struct {
 // SigningKey derives Magento's HMAC key from a crypt/key setting: the last
 // whitespace-separated key, padded to 2048 bytes with '&' on both sides.
 func SigningKey(cryptKey string) []byte {
-	keys := strings.Fields(cryptKey)
+	keys := CryptKeys(cryptKey)
 	if len(keys) == 0 {
 		return nil
 	}
@@ -55,6 +56,18 @@ func SigningKey(cryptKey string) []byte {
 	left := (2048 - len(k)) / 2
 	right := 2048 - len(k) - left
 	return []byte(strings.Repeat("&", left) + k + strings.Repeat("&", right))
+}
+
+// CryptKeys splits a crypt/key value as Magento does (preg_split('/\s+/', trim(...))):
+// on ASCII whitespace only, so a key holding a non-ASCII space is not cut in two.
+func CryptKeys(cryptKey string) []string {
+	return strings.FieldsFunc(cryptKey, func(r rune) bool {
+		switch r {
+		case ' ', '\t', '\n', '\v', '\f', '\r':
+			return true
+		}
+		return false
+	})
 }
 
 // macKey is a prepared HMAC key. HMAC hashes a key longer than the block size once;
@@ -91,10 +104,16 @@ func NewTokens(now func() time.Time, rand io.Reader, revoked *RevocationList) *T
 }
 
 // SetKey switches the signing key (crypt/key); tokens signed with the old key stop working.
+// An empty value leaves no key at all: every token is unreadable and none is issued,
+// rather than HMAC with an empty key, which anyone could forge.
 func (t *Tokens) SetKey(cryptKey string) {
-	k := prepareKey(SigningKey(cryptKey))
+	var kp *macKey
+	if raw := SigningKey(cryptKey); raw != nil {
+		k := prepareKey(raw)
+		kp = &k
+	}
 	t.verifiedMu.Lock()
-	t.key.Store(&k)
+	t.key.Store(kp)
 	t.verified = nil
 	t.verifiedMu.Unlock()
 }
@@ -152,11 +171,15 @@ func (t *Tokens) Issue(userType int, userID, adminID int64, lifetime time.Durati
 	buf = hex.AppendEncode(buf, nonce[:])
 	buf = append(buf, `"}`...)
 
+	key := t.key.Load()
+	if key == nil {
+		return "", Claims{}, errors.New("no signing key: crypt/key is empty")
+	}
 	out := make([]byte, 0, len(encodedHeader)+1+base64.RawURLEncoding.EncodedLen(len(buf))+1+43)
 	out = append(out, encodedHeader...)
 	out = append(out, '.')
 	out = base64.RawURLEncoding.AppendEncode(out, buf)
-	mac := hmac.New(sha256.New, *t.key.Load())
+	mac := hmac.New(sha256.New, *key)
 	mac.Write(out)
 	out = append(out, '.')
 	out = base64.RawURLEncoding.AppendEncode(out, mac.Sum(nil))
@@ -236,7 +259,9 @@ func (t *Tokens) read(token string, k *macKey) (Claims, error) {
 			return Claims{}, ErrTokenUnreadable
 		}
 	}
-	sig, err := base64.RawURLEncoding.DecodeString(sigPart)
+	// Strict: the padding bits of the last character must be zero, so one signature
+	// has one spelling and a token cannot be varied into look-alikes that all verify.
+	sig, err := base64.RawURLEncoding.Strict().DecodeString(sigPart)
 	if err != nil || len(sig) != sha256.Size {
 		return Claims{}, ErrTokenUnreadable
 	}

@@ -33,6 +33,30 @@ func TestSigningKeyDerivation(t *testing.T) {
 	if string(odd[1022:1025]) != "abc" { // floor((2048-3)/2) = 1022 on the left
 		t.Fatalf("odd-length padding: %q", odd[1018:1030])
 	}
+	// PHP's \s (no /u) is ASCII whitespace: \v and \f separate keys, a no-break space does not.
+	if k := SigningKey("one\vtwo\fthree"); !strings.Contains(string(k), "&three&") {
+		t.Errorf("\\v or \\f did not separate keys")
+	}
+	if k := SigningKey("old new\u00a0key"); !strings.Contains(string(k), "&new\u00a0key&") {
+		t.Errorf("a no-break space split the key")
+	}
+}
+
+// With no key (an empty crypt/key), nothing is issued and nothing verifies, not even a
+// token signed with the empty HMAC key.
+func TestEmptyKeyAcceptsNothing(t *testing.T) {
+	tk := newTestTokens(time.Unix(1_800_000_000, 0))
+	tk.SetKey(" \t\n")
+	if _, _, err := tk.Issue(UserTypeCustomer, 1, 0, time.Hour); err == nil {
+		t.Error("issued a token without a key")
+	}
+	in := base64.RawURLEncoding.EncodeToString([]byte(`{"kid":"1","alg":"HS256"}`)) + "." +
+		base64.RawURLEncoding.EncodeToString([]byte(`{"uid":1,"utypid":3,"iat":1800000000,"exp":1800003600}`))
+	mac := hmac.New(sha256.New, nil)
+	mac.Write([]byte(in))
+	if _, err := tk.Verify(in + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))); err != ErrTokenUnreadable {
+		t.Errorf("empty-key token: %v", err)
+	}
 }
 
 // Our tokens verify with an independent JWT library and Magento's key derivation.
@@ -147,6 +171,34 @@ func TestReadRejects(t *testing.T) {
 	if _, err := tk.Verify(tok); err != ErrTokenUnreadable {
 		t.Errorf("after key change: %v", err)
 	}
+}
+
+// FuzzTokenClaims signs any header and payload with the right key, so the fuzzer gets
+// past the signature (FuzzTokenRead almost never does) into header and claim parsing:
+// whatever is accepted must be HS256 with kid 1 (if any) and have sane claims.
+func FuzzTokenClaims(f *testing.F) {
+	f.Add(`{"kid":"1","alg":"HS256"}`, `{"uid":27,"utypid":3,"iat":1800000000,"exp":1800003600}`)
+	f.Add(`{"alg":"HS256","typ":"JWT"}`, `{"uid":1,"utypid":3,"iat":1800000000,"exp":1800003600,"admin_id":2,"iat_us":1800000000123456}`)
+	f.Add(`{"alg":"none"}`, `{"uid":1,"utypid":2,"iat":1,"exp":2}`)
+	f.Add(`{"kid":"1","alg":"HS256","alg":"none"}`, `{"uid":1e2,"utypid":3,"iat":1800000000,"exp":1800003600}`)
+	tk := newTestTokens(time.Unix(1_800_000_000, 0))
+	key := SigningKey(testCryptKey)
+	f.Fuzz(func(t *testing.T, header, payload string) {
+		in := base64.RawURLEncoding.EncodeToString([]byte(header)) + "." + base64.RawURLEncoding.EncodeToString([]byte(payload))
+		mac := hmac.New(sha256.New, key)
+		mac.Write([]byte(in))
+		c, err := tk.Read(in + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil)))
+		if err != nil {
+			return
+		}
+		if c.UserID <= 0 || (c.UserType != UserTypeAdmin && c.UserType != UserTypeCustomer) || c.IssuedAt <= 0 || c.ExpiresAt <= 0 ||
+			c.IssuedMicro/1e6 != c.IssuedAt || (c.AdminID != 0 && (c.AdminID < 0 || c.UserType != UserTypeCustomer)) {
+			t.Fatalf("accepted bad claims %+v from %q", c, payload)
+		}
+		if !strings.Contains(header, "HS256") {
+			t.Fatalf("accepted header %q", header)
+		}
+	})
 }
 
 func FuzzTokenRead(f *testing.F) {

@@ -3,15 +3,63 @@ package db
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"shopauth/auth"
 )
 
-// ImportBatch inserts (or updates) customers in one transaction.
-func (d *DB) ImportBatch(ctx context.Context, cs []*auth.Customer, update bool) ([]auth.ImportOutcome, error) {
+// importUpdatable maps the import columns an update may write to their SQL
+// expression; "?" is the new value.
+var importUpdatable = []struct{ column, set string }{
+	{"firstname", "firstname = ?"}, {"lastname", "lastname = ?"}, {"middlename", "middlename = ?"},
+	{"prefix", "prefix = ?"}, {"suffix", "suffix = ?"}, {"dob", "dob = ?"}, {"taxvat", "taxvat = ?"},
+	{"gender", "gender = ?"}, {"allow_remote_shopping_assistance", "allow_assistance = ?"},
+	// An empty hash in the file keeps the stored one: an import never removes a password.
+	{"password_hash", "password_hash = COALESCE(NULLIF(?, ''), password_hash)"},
+	{"confirmation", "confirmation = ?"},
+}
+
+func importValue(c *auth.Customer, column string) any {
+	switch column {
+	case "firstname":
+		return c.Firstname
+	case "lastname":
+		return c.Lastname
+	case "middlename":
+		return c.Middlename
+	case "prefix":
+		return c.Prefix
+	case "suffix":
+		return c.Suffix
+	case "dob":
+		return c.DateOfBirth
+	case "taxvat":
+		return c.Taxvat
+	case "gender":
+		return c.Gender
+	case "allow_remote_shopping_assistance":
+		return boolInt(c.AllowAssistance)
+	case "password_hash":
+		return c.PasswordHash
+	case "confirmation":
+		return c.Confirmation
+	}
+	return nil
+}
+
+// ImportBatch inserts customers in one transaction; with update non-nil, existing
+// emails get the listed columns updated instead of being skipped.
+func (d *DB) ImportBatch(ctx context.Context, cs []*auth.Customer, update map[string]bool, at time.Time) ([]auth.ImportOutcome, error) {
 	out := make([]auth.ImportOutcome, len(cs))
-	now := time.Now().Unix()
+	now := at.Unix()
+	var sets, cols []string
+	for _, u := range importUpdatable {
+		if update[u.column] {
+			sets = append(sets, u.set)
+			cols = append(cols, u.column)
+		}
+	}
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		ins, err := tx.PrepareContext(ctx, `INSERT INTO customer (email, firstname, lastname, middlename, prefix, suffix, dob, taxvat,
 			gender, allow_assistance, group_id, created_at, updated_at, password_hash, confirmation)
@@ -20,12 +68,15 @@ func (d *DB) ImportBatch(ctx context.Context, cs []*auth.Customer, update bool) 
 			return err
 		}
 		defer ins.Close()
-		upd, err := tx.PrepareContext(ctx, `UPDATE customer SET firstname = ?, lastname = ?, middlename = ?, prefix = ?, suffix = ?,
-			dob = ?, taxvat = ?, gender = ?, allow_assistance = ?, password_hash = ?, confirmation = ?, updated_at = ? WHERE email = ?`)
-		if err != nil {
-			return err
+		var upd *sql.Stmt
+		if update != nil {
+			// The SET list is built from importUpdatable only, never from the file.
+			upd, err = tx.PrepareContext(ctx, `UPDATE customer SET `+strings.Join(append(sets, "updated_at = ?"), ", ")+` WHERE email = ?`)
+			if err != nil {
+				return err
+			}
+			defer upd.Close()
 		}
-		defer upd.Close()
 		for i, c := range cs {
 			res, err := ins.ExecContext(ctx, c.Email, c.Firstname, c.Lastname, c.Middlename, c.Prefix, c.Suffix, c.DateOfBirth, c.Taxvat,
 				c.Gender, boolInt(c.AllowAssistance), c.GroupID, c.CreatedAt.Unix(), now, c.PasswordHash, c.Confirmation)
@@ -36,12 +87,15 @@ func (d *DB) ImportBatch(ctx context.Context, cs []*auth.Customer, update bool) 
 				out[i] = auth.Inserted
 				continue
 			}
-			if !update {
+			if upd == nil {
 				out[i] = auth.SkippedExisting
 				continue
 			}
-			if _, err := upd.ExecContext(ctx, c.Firstname, c.Lastname, c.Middlename, c.Prefix, c.Suffix, c.DateOfBirth, c.Taxvat,
-				c.Gender, boolInt(c.AllowAssistance), c.PasswordHash, c.Confirmation, now, c.Email); err != nil {
+			args := make([]any, 0, len(cols)+2)
+			for _, col := range cols {
+				args = append(args, importValue(c, col))
+			}
+			if _, err := upd.ExecContext(ctx, append(args, now, c.Email)...); err != nil {
 				return err
 			}
 			out[i] = auth.Updated

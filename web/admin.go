@@ -108,7 +108,7 @@ func (s *Server) handleAdminLogin(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Invalid or missing form token. Reload the page and try again.", http.StatusForbidden)
 		return
 	}
-	if !s.limits.allow("signin", s.limits.clientAddr(r), s.svc.Settings().Int(auth.PathSignInRateLimit), s.svc.Now()) {
+	if !s.limits.allow("signin", s.limits.clientAddr(r), s.svc.Settings().Int(auth.PathSignInRateLimit), 1, s.svc.Now()) {
 		s.renderLogin(w, r, http.StatusTooManyRequests, "", msgTooManyRequests, false)
 		return
 	}

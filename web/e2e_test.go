@@ -369,10 +369,28 @@ func TestRequestShapes(t *testing.T) {
 		`{"errors":[{"message":"Request body is too large.","extensions":{"category":"graphql-input"}}]}`)
 	// Depth limit.
 	deep := "{customer{" + strings.Repeat("group{", 25) + "uid" + strings.Repeat("}", 25) + "}}"
-	r := e.gql("", deep, nil)
-	if r.status != 200 || !strings.Contains(r.body, "exceeds max depth") {
-		t.Errorf("depth: %d %s", r.status, r.body)
+	expect(t, e.gql("", deep, nil), 200,
+		`{"errors":[{"message":"Max query depth should be 20 but got 25.","extensions":{"category":"graphql"}}]}`)
+	// Magento's measure (webonyx QueryDepth): root fields are depth 0, leaves do not
+	// count. Introspection's ofType nests as deep as asked: depth 20 runs, 21 does not.
+	nested := func(ofTypes int) string {
+		return "{__schema{types{fields{type{" + strings.Repeat("ofType{", ofTypes) + "name" + strings.Repeat("}", ofTypes) + "}}}}}"
 	}
+	if r := e.gql("", nested(17), nil); r.status != 200 || !strings.HasPrefix(r.body, `{"data":{"__schema":{"types":[`) || strings.Contains(r.body, `"errors"`) {
+		t.Errorf("depth 20: %.300s", r)
+	}
+	expect(t, e.gql("", nested(18), nil), 200,
+		`{"errors":[{"message":"Max query depth should be 20 but got 21.","extensions":{"category":"graphql"}}]}`)
+	// Through fragments, which are measured where they are spread.
+	expect(t, e.gql("", "query{__schema{...T}} fragment T on __Schema{types{...F}} fragment F on __Type{fields{type{"+
+		strings.Repeat("ofType{", 18)+"name"+strings.Repeat("}", 18)+"}}}", nil), 200,
+		`{"errors":[{"message":"Max query depth should be 20 but got 21.","extensions":{"category":"graphql"}}]}`)
+	// Complexity: a query that expands to more than 2000 selections.
+	expect(t, e.gql("", "{storeConfig{"+strings.Repeat("store_code ", 2001)+"}}", nil), 200,
+		`{"errors":[{"message":"query expands to too many selections (limit 2000)","extensions":{"category":"graphql"}}],"data":null}`)
+	// Query text over 64 KiB (the body limit is 1 MiB).
+	expect(t, e.gql("", "{storeConfig{store_code}}"+strings.Repeat(" ", 64<<10), nil), 200,
+		`{"errors":[{"message":"Query is too long.","extensions":{"category":"graphql-input"}}]}`)
 	// Alias limit (Magento allows 10).
 	var aliases []string
 	for i := 0; i < 11; i++ {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -67,4 +68,21 @@ func FuzzRESTBody(f *testing.F) {
 			t.Fatalf("field error with %d", w.Code)
 		}
 	})
+}
+
+// Fragments that spread the next one twice, 40 deep, would be 2^40 visits without the
+// per-fragment memo; a fragment cycle ends the walk (graphql-go reports it).
+func TestDepthFragmentFanOut(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("query{__schema{...F0}}\n")
+	for i := 0; i < 40; i++ {
+		fmt.Fprintf(&b, "fragment F%d on __Schema{...F%d ...F%d}\n", i, i+1, i+1)
+	}
+	b.WriteString("fragment F40 on __Schema{types{name}}\n")
+	if d := analyzeQuery(b.String()).depth; d != 1 {
+		t.Errorf("depth %d, want 1", d)
+	}
+	if d := analyzeQuery("query{a{...F}} fragment F on A{b{...F}}").depth; d != 1 {
+		t.Errorf("cycle: depth %d, want 1", d)
+	}
 }

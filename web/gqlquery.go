@@ -14,26 +14,34 @@ type queryInfo struct {
 	ok         bool // parsed; when false graphql-go reports the syntax error itself
 	doc        *ast.QueryDocument
 	aliases    int
+	depth      int                      // Magento's query depth, the largest over the document's operations
 	operations map[string]ast.Operation // by name ("" for an anonymous one)
 	rootFields map[string][]string      // field names selected at the root, by operation name
 }
 
 // selects reports whether the operation that will run selects any of the root fields.
 func (q *queryInfo) selects(opName string, fields ...string) bool {
+	return q.count(opName, fields...) > 0
+}
+
+// count is how many times the operation that will run selects any of the root fields:
+// with aliases one request can run the same mutation several times, and each run costs.
+func (q *queryInfo) count(opName string, fields ...string) int {
 	if !q.ok {
-		return false
+		return 0
 	}
 	if opName == "" && len(q.doc.Operations) == 1 {
 		opName = q.doc.Operations[0].Name
 	}
+	n := 0
 	for _, f := range q.rootFields[opName] {
 		for _, want := range fields {
 			if f == want {
-				return true
+				n++
 			}
 		}
 	}
-	return false
+	return n
 }
 
 // rootFieldNames lists the root fields, expanding each fragment at most once so a
@@ -81,7 +89,48 @@ func analyzeQuery(query string) *queryInfo {
 	for _, f := range doc.Fragments {
 		q.aliases += countAliases(f.SelectionSet)
 	}
+	m := depthMeter{doc: doc, frag: map[string]int{}}
+	for _, op := range doc.Operations {
+		q.depth = max(q.depth, m.rel(op.SelectionSet))
+	}
 	return q
+}
+
+// depthMeter measures depth as Magento does (webonyx's QueryDepth rule): a root field
+// is at depth 0 and only fields with a selection set count, so {customer{email}} has
+// depth 0 and {customer{addresses{region{code}}}} depth 2. Each fragment is measured
+// once (memo), so fragments spreading others many times cannot make it explode.
+type depthMeter struct {
+	doc  *ast.QueryDocument
+	frag map[string]int // fragment → relative depth; -1 none, -2 being measured (cycle)
+}
+
+// rel is the deepest field with a selection set in set, relative to set (-1: none).
+func (m *depthMeter) rel(set ast.SelectionSet) int {
+	d := -1
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.SelectionSet != nil {
+				d = max(d, 1+m.rel(s.SelectionSet), 0)
+			}
+		case *ast.InlineFragment:
+			d = max(d, m.rel(s.SelectionSet))
+		case *ast.FragmentSpread:
+			v, ok := m.frag[s.Name]
+			if !ok {
+				f := m.doc.Fragments.ForName(s.Name)
+				if f == nil {
+					continue
+				}
+				m.frag[s.Name] = -2 // a cycle is graphql-go's error to report
+				v = m.rel(f.SelectionSet)
+				m.frag[s.Name] = v
+			}
+			d = max(d, v)
+		}
+	}
+	return d
 }
 
 func countAliases(set ast.SelectionSet) int {

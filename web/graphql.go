@@ -23,19 +23,21 @@ const (
 	msgTooManyRequests = "Too many requests from this address. Please wait and try again later."
 )
 
-// allowGraphQL applies the per-address limits to sign-in, password-reset and mail-sending mutations.
+// allowGraphQL applies the per-address limits to sign-in, password-reset and mail-sending
+// mutations. Every selection counts: ten aliased generateCustomerToken fields are ten
+// password guesses, so they take ten tokens, not one.
 func (s *Server) allowGraphQL(r *http.Request, info *queryInfo, opName string) bool {
 	st := s.svc.Settings()
 	now := s.svc.Now()
 	addr := s.limits.clientAddr(r)
-	if info.selects(opName, "generateCustomerToken", "exchangeOtpForCustomerToken") &&
-		!s.limits.allow("signin", addr, st.Int(auth.PathSignInRateLimit), now) {
+	if n := info.count(opName, "generateCustomerToken", "exchangeOtpForCustomerToken"); n > 0 &&
+		!s.limits.allow("signin", addr, st.Int(auth.PathSignInRateLimit), n, now) {
 		return false
 	}
 	// Every mutation that mails someone or tries a reset token shares one bucket, so an
 	// address can neither mail-bomb a customer nor guess tokens quickly.
-	if info.selects(opName, "requestPasswordResetEmail", "resetPassword", "resendConfirmationEmail") &&
-		!s.limits.allow("reset", addr, st.Int(auth.PathResetRateLimit), now) {
+	if n := info.count(opName, "requestPasswordResetEmail", "resetPassword", "resendConfirmationEmail"); n > 0 &&
+		!s.limits.allow("reset", addr, st.Int(auth.PathResetRateLimit), n, now) {
 		return false
 	}
 	return true
@@ -178,6 +180,10 @@ func (s *Server) handleGraphQL(w http.ResponseWriter, r *http.Request) {
 	}
 	if info.aliases > maxAliases {
 		writeGQLError(w, http.StatusOK, "Max Aliases in query should be 10 but got "+itoa(info.aliases)+".", "graphql-input")
+		return
+	}
+	if info.depth > maxDepth {
+		writeGQLError(w, http.StatusOK, "Max query depth should be "+itoa(maxDepth)+" but got "+itoa(info.depth)+".", "graphql")
 		return
 	}
 

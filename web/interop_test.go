@@ -72,3 +72,26 @@ func TestPublishedMagentoTokenShape(t *testing.T) {
 	expect(t, e.gql(tok, `{customer{email}}`, nil), 401,
 		`{"errors":[{"message":"Consumer key has expired","extensions":{"category":"graphql-authentication"}}]}`)
 }
+
+// A known-answer vector computed outside Go (Python's hmac, PHP's str_pad STR_PAD_BOTH
+// rule: left floor(pad/2), right the rest) for a two-key env.php crypt/key, so the
+// test's own key derivation cannot share a mistake with ours:
+//
+//	k = key.split()[-1]; pad = 2048-len(k); key = '&'*(pad//2) + k + '&'*(pad-pad//2)
+//	hmac.new(key, b64(header)+'.'+b64(payload), sha256)
+func TestMagentoKnownAnswerToken(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathCryptKey, "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6\n7f1d2e3c4b5a69788796a5b4c3d2e1f0")
+	for i := 0; i < 27; i++ {
+		e.customer(fmt.Sprintf("c%d@example.com", i), "password")
+	}
+	e.clock.t = time.Unix(1747443400, 0)
+	const tok = "eyJraWQiOiIxIiwiYWxnIjoiSFMyNTYifQ.eyJ1aWQiOjI3LCJ1dHlwaWQiOjMsImlhdCI6MTc0NzQ0MzM1NCwiZXhwIjoxNzQ3NDQ2OTU0fQ.NUxJb9VNjdu2vik1r9NXWKRB8EI121qO10Gck8HmFq0"
+	expect(t, e.gql(tok, `{customer{email}}`, nil), 200, `{"data":{"customer":{"email":"c26@example.com"}}}`)
+	// A changed signature character, and the same signature spelled with non-zero
+	// padding bits (lenient base64 would decode it to the same bytes): both rejected.
+	expect(t, e.gql(tok[:len(tok)-5]+"A"+tok[len(tok)-4:], `{customer{email}}`, nil), 401,
+		`{"errors":[{"message":"Composite reader could not read a token","extensions":{"category":"graphql-authentication"}}]}`)
+	expect(t, e.gql(tok[:len(tok)-1]+"1", `{customer{email}}`, nil), 401,
+		`{"errors":[{"message":"Composite reader could not read a token","extensions":{"category":"graphql-authentication"}}]}`)
+}

@@ -79,8 +79,20 @@ func (l *rateLimits) clientAddr(r *http.Request) netip.Addr {
 	return addr
 }
 
-// allow takes one token from the bucket of kind for addr; perMinute <= 0 means no limit.
-func (l *rateLimits) allow(kind string, addr netip.Addr, perMinute int, now time.Time) bool {
+// bucketAddr is the part of an address that identifies one client: an IPv6 host
+// usually owns a whole /64 and could step through it to get a fresh bucket per guess.
+func bucketAddr(a netip.Addr) netip.Addr {
+	if a.Is6() && !a.Is4In6() {
+		if p, err := a.Prefix(64); err == nil {
+			return p.Addr()
+		}
+	}
+	return a
+}
+
+// allow takes n tokens from the bucket of kind for addr; perMinute <= 0 means no limit.
+// A request asking for more than a minute's worth is refused whole.
+func (l *rateLimits) allow(kind string, addr netip.Addr, perMinute, n int, now time.Time) bool {
 	if perMinute <= 0 {
 		return true
 	}
@@ -94,12 +106,12 @@ func (l *rateLimits) allow(kind string, addr netip.Addr, perMinute int, now time
 		}
 		l.swept = now
 	}
-	k := bucketKey{kind, addr}
+	k := bucketKey{kind, bucketAddr(addr)}
 	b := l.buckets[k]
 	if b == nil || b.perMin != perMinute {
 		b = &bucket{lim: rate.NewLimiter(rate.Limit(float64(perMinute)/60), perMinute), perMin: perMinute}
 		l.buckets[k] = b
 	}
 	b.lastSeen = now
-	return b.lim.AllowN(now, 1)
+	return b.lim.AllowN(now, n)
 }

@@ -146,7 +146,7 @@ func (s *Server) writeRESTError(w http.ResponseWriter, r *http.Request, err erro
 }
 
 func (s *Server) restToken(w http.ResponseWriter, r *http.Request, kind string) {
-	if !s.limits.allow("signin", s.limits.clientAddr(r), s.svc.Settings().Int(auth.PathSignInRateLimit), s.svc.Now()) {
+	if !s.limits.allow("signin", s.limits.clientAddr(r), s.svc.Settings().Int(auth.PathSignInRateLimit), 1, s.svc.Now()) {
 		s.metrics.rateLimited.WithLabelValues("rest").Inc()
 		writeREST(w, http.StatusTooManyRequests, msgTooManyRequests, nil)
 		return

@@ -61,7 +61,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	schema, err := graphql.ParseSchema(cfg.Schema, resolvers.New(cfg.Service),
 		graphql.UseFieldResolvers(),
-		graphql.MaxDepth(maxDepth),
+		// graphql-go counts the root field as 1 and leaves too: Magento's depth 20 is its
+		// 22. The handler checks Magento's measure first, with Magento's message.
+		graphql.MaxDepth(maxDepth+2),
 		graphql.MaxQueryLength(maxQueryBytes),
 		graphql.MaxSelections(maxSelections),
 		graphql.MaxParallelism(10),
