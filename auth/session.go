@@ -17,15 +17,20 @@ import (
 
 const sessionVersion = "s2"
 
+// deriveSessionKey gives cookies a key of their own, so a cookie can never be read as a
+// token or back.
+func deriveSessionKey(k macKey) []byte {
+	label := hmac.New(sha256.New, k)
+	label.Write([]byte("shopauth graphql session cookie"))
+	return label.Sum(nil)
+}
+
 func (t *Tokens) sessionMAC(payload string) []byte {
-	k := t.key.Load()
+	k := t.sessionKey.Load()
 	if k == nil {
 		return nil
 	}
-	// A separate key for cookies, so a cookie can never be read as a token or back.
-	label := hmac.New(sha256.New, *k)
-	label.Write([]byte("shopauth graphql session cookie"))
-	mac := hmac.New(sha256.New, label.Sum(nil))
+	mac := hmac.New(sha256.New, *k)
 	mac.Write([]byte(payload))
 	return mac.Sum(nil)
 }

@@ -84,11 +84,13 @@ func prepareKey(key []byte) macKey {
 
 // Tokens issues and verifies JWTs and keeps the in-memory revocation list.
 type Tokens struct {
-	now     func() time.Time
-	rand    io.Reader
-	key     atomic.Pointer[macKey]
-	lastUS  atomic.Int64
-	revoked *RevocationList
+	now  func() time.Time
+	rand io.Reader
+	key  atomic.Pointer[macKey]
+	// sessionKey signs GraphQL session cookies; derived from key once per key change.
+	sessionKey atomic.Pointer[[]byte]
+	lastUS     atomic.Int64
+	revoked    *RevocationList
 	// verified remembers tokens whose signature and claims were already checked, so a
 	// client sending the same token again costs a map lookup. Times and revocation are
 	// still checked on every use; a key change empties it.
@@ -108,11 +110,15 @@ func NewTokens(now func() time.Time, rand io.Reader, revoked *RevocationList) *T
 // rather than HMAC with an empty key, which anyone could forge.
 func (t *Tokens) SetKey(cryptKey string) {
 	var kp *macKey
+	var sk *[]byte
 	if raw := SigningKey(cryptKey); raw != nil {
 		k := prepareKey(raw)
 		kp = &k
+		d := deriveSessionKey(k)
+		sk = &d
 	}
 	t.verifiedMu.Lock()
+	t.sessionKey.Store(sk)
 	t.key.Store(kp)
 	t.verified = nil
 	t.verifiedMu.Unlock()
