@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -75,10 +76,17 @@ func (d *DB) Close() error {
 	return err2
 }
 
-// Ping checks that the database answers (for /healthz).
+// Ping checks that the database file can be read and is migrated (for /healthz);
+// SELECT 1 alone would answer without touching the file.
 func (d *DB) Ping(ctx context.Context) error {
 	var n int
-	return d.read.QueryRowContext(ctx, "SELECT 1").Scan(&n)
+	if err := d.read.QueryRowContext(ctx, "SELECT count(*) FROM schema_migration").Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return errors.New("database not migrated")
+	}
+	return nil
 }
 
 func (d *DB) migrate(ctx context.Context) error {

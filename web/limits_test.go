@@ -292,3 +292,24 @@ func TestSlowBodyAndIdleTimeouts(t *testing.T) {
 		t.Fatalf("idle keep-alive connection not closed: %v", err)
 	}
 }
+
+// Behind a trusted proxy the request log names the forwarded client; from an
+// untrusted peer a forged X-Forwarded-For is not logged as the client.
+func TestLogNamesForwardedClient(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(slog.NewJSONHandler(&buf, nil))
+	trusted := newEnvWith(t, func(c *web.Config) {
+		c.Log, c.LogRequests = log, true
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+	})
+	trusted.do("GET", "/healthz", "", "", map[string]string{"X-Forwarded-For": "198.51.100.7"})
+	if !strings.Contains(buf.String(), `"client":"198.51.100.7"`) {
+		t.Errorf("trusted proxy, no client in the log: %s", buf.String())
+	}
+	buf.Reset()
+	untrusted := newEnvWith(t, func(c *web.Config) { c.Log, c.LogRequests = log, true })
+	untrusted.do("GET", "/healthz", "", "", map[string]string{"X-Forwarded-For": "198.51.100.7"})
+	if out := buf.String(); strings.Contains(out, "198.51.100.7") || !strings.Contains(out, `"msg":"request"`) {
+		t.Errorf("untrusted peer's X-Forwarded-For logged: %s", out)
+	}
+}
