@@ -385,8 +385,19 @@ func TestRequestShapes(t *testing.T) {
 	expect(t, e.gql("", "query{__schema{...T}} fragment T on __Schema{types{...F}} fragment F on __Type{fields{type{"+
 		strings.Repeat("ofType{", 18)+"name"+strings.Repeat("}", 18)+"}}}", nil), 200,
 		`{"errors":[{"message":"Max query depth should be 20 but got 21.","extensions":{"category":"graphql"}}]}`)
-	// Complexity: a query that expands to more than 2000 selections.
-	expect(t, e.gql("", "{storeConfig{"+strings.Repeat("store_code ", 2001)+"}}", nil), 200,
+	// Complexity as Magento counts it: field nodes as written, at most 300.
+	if r := e.gql("", "{storeConfig{"+strings.Repeat("store_code ", 299)+"}}", nil); r.status != 200 || strings.Contains(r.body, `"errors"`) {
+		t.Errorf("300 fields: %.300s", r)
+	}
+	expect(t, e.gql("", "{storeConfig{"+strings.Repeat("store_code ", 300)+"}}", nil), 200,
+		`{"errors":[{"message":"Max query complexity should be 300 but got 301.","extensions":{"category":"graphql-input"}}]}`)
+	// Fragments are counted once where written, so a query under 300 fields can still
+	// expand to more than 2000 selections: graphql-go's own limit stops that.
+	var spreads []string
+	for i := 0; i < 9; i++ {
+		spreads = append(spreads, fmt.Sprintf("a%d:storeConfig{...F}", i))
+	}
+	expect(t, e.gql("", "{"+strings.Join(spreads, " ")+"} fragment F on StoreConfig{"+strings.Repeat("store_code ", 250)+"}", nil), 200,
 		`{"errors":[{"message":"query expands to too many selections (limit 2000)","extensions":{"category":"graphql"}}],"data":null}`)
 	// Query text over 64 KiB (the body limit is 1 MiB).
 	expect(t, e.gql("", "{storeConfig{store_code}}"+strings.Repeat(" ", 64<<10), nil), 200,

@@ -14,6 +14,7 @@ type queryInfo struct {
 	ok         bool // parsed; when false graphql-go reports the syntax error itself
 	doc        *ast.QueryDocument
 	aliases    int
+	fields     int // field nodes as written (fragments not expanded): Magento's field count
 	depth      int                      // Magento's query depth, the largest over the document's operations
 	operations map[string]ast.Operation // by name ("" for an anonymous one)
 	rootFields map[string][]string      // field names selected at the root, by operation name
@@ -85,9 +86,11 @@ func analyzeQuery(query string) *queryInfo {
 		q.operations[op.Name] = op.Operation
 		q.rootFields[op.Name] = rootFieldNames(op.SelectionSet, doc, map[string]bool{})
 		q.aliases += countAliases(op.SelectionSet)
+		q.fields += countFields(op.SelectionSet)
 	}
 	for _, f := range doc.Fragments {
 		q.aliases += countAliases(f.SelectionSet)
+		q.fields += countFields(f.SelectionSet)
 	}
 	m := depthMeter{doc: doc, frag: map[string]int{}}
 	for _, op := range doc.Operations {
@@ -223,4 +226,19 @@ func (c *queryCache) get(query string) *queryInfo {
 	c.m[query] = q
 	c.mu.Unlock()
 	return q
+}
+
+// countFields counts field nodes as Magento's QueryComplexityLimiter::validateFieldCount
+// does: every field written in the document, each fragment once where it is defined.
+func countFields(set ast.SelectionSet) int {
+	n := 0
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			n += 1 + countFields(s.SelectionSet)
+		case *ast.InlineFragment:
+			n += countFields(s.SelectionSet)
+		}
+	}
+	return n
 }

@@ -178,6 +178,10 @@ func (s *Server) handleGraphQL(w http.ResponseWriter, r *http.Request) {
 		writeGQLError(w, http.StatusTooManyRequests, msgTooManyRequests, "graphql-input")
 		return
 	}
+	if info.fields > maxFields {
+		writeGQLError(w, http.StatusOK, "Max query complexity should be "+itoa(maxFields)+" but got "+itoa(info.fields)+".", "graphql-input")
+		return
+	}
 	if info.aliases > maxAliases {
 		writeGQLError(w, http.StatusOK, "Max Aliases in query should be 10 but got "+itoa(info.aliases)+".", "graphql-input")
 		return

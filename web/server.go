@@ -19,8 +19,9 @@ import (
 const (
 	maxBodyBytes  = 1 << 20
 	maxQueryBytes = 64 << 10
-	maxDepth      = 20 // Magento's queryDepth
-	maxAliases    = 10 // Magento's graphql/validation/maximum_alias_allowed
+	maxDepth      = 20  // Magento's queryDepth
+	maxAliases    = 10  // Magento's graphql/validation/maximum_alias_allowed
+	maxFields     = 300 // Magento's queryComplexity, checked as its validateFieldCount does
 	maxSelections = 2000
 )
 
