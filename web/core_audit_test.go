@@ -369,3 +369,31 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// TestVariableTypes: a variable's value must be of its declared scalar type, with
+// webonyx's message (graphql-go alone would sign in with the email 5, or answer with
+// Go type names for an object).
+func TestVariableTypes(t *testing.T) {
+	e := newEnv(t)
+	e.customer("customer@example.com", "password")
+	signIn := `mutation($e:String!,$p:String!){generateCustomerToken(email:$e,password:$p){token}}`
+	expect(t, e.gql("", signIn, map[string]any{"e": 5, "p": "password"}), 200,
+		`{"errors":[{"message":"Variable \"$e\" got invalid value 5; String cannot represent a non string value: 5","extensions":{"category":"graphql"}}]}`)
+	expect(t, e.gql("", signIn, map[string]any{"e": "customer@example.com", "p": map[string]any{"a": 1}}), 200,
+		`{"errors":[{"message":"Variable \"$p\" got invalid value {\"a\":1}; String cannot represent a non string value: {\"a\":1}","extensions":{"category":"graphql"}}]}`)
+	expect(t, e.gql("", `query($e:String!,$n:Int){isEmailAvailable(email:$e){is_email_available}}`, map[string]any{"e": "x@example.com", "n": 1.5}), 200,
+		`{"errors":[{"message":"Variable \"$n\" got invalid value 1.5; Int cannot represent non-integer value: 1.5","extensions":{"category":"graphql"}}]}`)
+	expect(t, e.gql("", `query($e:String!,$b:Boolean){isEmailAvailable(email:$e){is_email_available}}`, map[string]any{"e": "x@example.com", "b": "yes"}), 200,
+		`{"errors":[{"message":"Variable \"$b\" got invalid value \"yes\"; Boolean cannot represent a non boolean value: \"yes\"","extensions":{"category":"graphql"}}]}`)
+	// Right types, and null for a nullable one.
+	create := `mutation($e:String!,$p:String!,$g:Int,$s:Boolean){createCustomerV2(input:{email:$e,firstname:"A",lastname:"B",password:$p,gender:$g,is_subscribed:$s}){customer{gender}}}`
+	expect(t, e.gql("", create, map[string]any{"e": "new@example.com", "p": "Passw0rd!x", "g": 2, "s": nil}), 200,
+		`{"data":{"createCustomerV2":{"customer":{"gender":2}}}}`)
+	// The operation named in the request is the one checked.
+	body := `{"query":"query A($e:String!){isEmailAvailable(email:$e){is_email_available}} query B($e:Int){storeConfig{store_code}}","operationName":"B","variables":{"e":"x"}}`
+	expect(t, e.do("POST", "/graphql", "application/json", body, nil), 200,
+		`{"errors":[{"message":"Variable \"$e\" got invalid value \"x\"; Int cannot represent non-integer value: \"x\"","extensions":{"category":"graphql"}}]}`)
+	if tok := e.token("customer@example.com", "password"); tok == "" {
+		t.Fatal("no token with string variables")
+	}
+}

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"encoding/json"
+	"math"
 	"sync"
 
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
@@ -14,7 +16,7 @@ type queryInfo struct {
 	ok         bool // parsed; when false graphql-go reports the syntax error itself
 	doc        *ast.QueryDocument
 	aliases    int
-	fields     int // field nodes as written (fragments not expanded): Magento's field count
+	fields     int                      // field nodes as written (fragments not expanded): Magento's field count
 	depth      int                      // Magento's query depth, the largest over the document's operations
 	operations map[string]ast.Operation // by name ("" for an anonymous one)
 	rootFields map[string][]string      // field names selected at the root, by operation name
@@ -241,4 +243,72 @@ func countFields(set ast.SelectionSet) int {
 		}
 	}
 	return n
+}
+
+// badVariable checks the values given for the operation's scalar variables the way
+// webonyx (Magento's GraphQL library) does, and returns its message for the first
+// wrong one ("" when all fit). graphql-go would turn 5 into "5" for a String!, or
+// answer with Go type names for an object.
+func (q *queryInfo) badVariable(opName string, vars map[string]any) string {
+	if !q.ok {
+		return ""
+	}
+	var op *ast.OperationDefinition
+	if opName == "" && len(q.doc.Operations) == 1 {
+		op = q.doc.Operations[0]
+	} else {
+		op = q.doc.Operations.ForName(opName)
+	}
+	if op == nil {
+		return ""
+	}
+	for _, def := range op.VariableDefinitions {
+		v, given := vars[def.Variable]
+		if !given || v == nil || def.Type == nil || def.Type.Elem != nil {
+			continue // missing, null and list values are graphql-go's to judge
+		}
+		if why := scalarMismatch(def.Type.NamedType, v); why != "" {
+			shown, _ := json.Marshal(v)
+			return "Variable \"$" + def.Variable + "\" got invalid value " + string(shown) + "; " + why + ": " + string(shown)
+		}
+	}
+	return ""
+}
+
+// scalarMismatch is webonyx's reason a value cannot be the named built-in scalar.
+func scalarMismatch(typeName string, v any) string {
+	isInt := func(v any) bool {
+		switch n := v.(type) {
+		case int32:
+			return true
+		case float64:
+			return n == math.Trunc(n) && n >= math.MinInt32 && n <= math.MaxInt32
+		}
+		return false
+	}
+	switch typeName {
+	case "String":
+		if _, ok := v.(string); !ok {
+			return "String cannot represent a non string value"
+		}
+	case "ID":
+		if _, ok := v.(string); !ok && !isInt(v) {
+			return "ID cannot represent a non-string and non-integer value"
+		}
+	case "Int":
+		if !isInt(v) {
+			return "Int cannot represent non-integer value"
+		}
+	case "Float":
+		switch v.(type) {
+		case int32, float64:
+		default:
+			return "Float cannot represent non numeric value"
+		}
+	case "Boolean":
+		if _, ok := v.(bool); !ok {
+			return "Boolean cannot represent a non boolean value"
+		}
+	}
+	return ""
 }

@@ -191,6 +191,11 @@ func (s *Server) handleGraphQL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if msg := info.badVariable(req.OperationName, req.Variables); msg != "" {
+		writeGQLError(w, http.StatusOK, msg, "graphql")
+		return
+	}
+
 	resp := s.schema.Exec(ctx, req.Query, req.OperationName, req.Variables)
 	for _, e := range resp.Errors {
 		s.finishError(r.Context(), e, info, req.OperationName)
