@@ -19,7 +19,7 @@ type AdminSession struct {
 
 // AdminPageStore keeps admin page sessions and lists customers. Implemented by db.
 type AdminPageStore interface {
-	CreateAdminSession(ctx context.Context, s AdminSession) error
+	CreateAdminSession(ctx context.Context, s AdminSession, idle time.Duration) error
 	TouchAdminSession(ctx context.Context, idHash string, now time.Time, idle time.Duration) (*AdminSession, error)
 	DeleteAdminSession(ctx context.Context, idHash string) error
 	ListCustomers(ctx context.Context, q string, offset, limit int) ([]Customer, int, error)
@@ -80,7 +80,7 @@ func (s *Service) StartAdminSession(ctx context.Context, username, password, otp
 	}
 	now := s.Now()
 	sess := &AdminSession{IDHash: hashSecret(id), AdminID: a.ID, CSRF: csrf, CreatedAt: now, LastSeen: now}
-	if err := s.AdminPages.CreateAdminSession(ctx, *sess); err != nil {
+	if err := s.AdminPages.CreateAdminSession(ctx, *sess, s.adminIdle()); err != nil {
 		return "", nil, fmt.Errorf("store admin session: %w", err)
 	}
 	s.audit(ctx, AuditEvent{Event: "admin.page_signin", AdminID: a.ID, Username: strings.ToLower(a.Username)})
@@ -93,8 +93,7 @@ func (s *Service) AdminSessionFor(ctx context.Context, cookie string) (*AdminSes
 	if len(cookie) != 64 {
 		return nil, nil, ErrNotFound
 	}
-	idle := time.Duration(s.Settings().Int(PathAdminSessionLifetime)) * time.Second
-	sess, err := s.AdminPages.TouchAdminSession(ctx, hashSecret(cookie), s.Now(), idle)
+	sess, err := s.AdminPages.TouchAdminSession(ctx, hashSecret(cookie), s.Now(), s.adminIdle())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -153,4 +152,9 @@ func (s *Service) SignOutEverywhere(ctx context.Context, admin *Admin, customerI
 // AuditAdmin records something an admin did on the admin page.
 func (s *Service) AuditAdmin(ctx context.Context, a *Admin, event string, customerID int64, detail string) {
 	s.audit(ctx, AuditEvent{Event: event, AdminID: a.ID, CustomerID: customerID, Username: strings.ToLower(a.Username), Detail: detail})
+}
+
+// adminIdle is how long an admin page session may go unused (admin/security/session_lifetime).
+func (s *Service) adminIdle() time.Duration {
+	return time.Duration(s.Settings().Int(PathAdminSessionLifetime)) * time.Second
 }

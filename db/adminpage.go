@@ -10,11 +10,17 @@ import (
 	"shopauth/auth"
 )
 
-// CreateAdminSession stores a new admin page session.
-func (d *DB) CreateAdminSession(ctx context.Context, s auth.AdminSession) error {
-	_, err := d.write.ExecContext(ctx, `INSERT INTO admin_session (id_hash, admin_id, csrf, created_at, last_seen) VALUES (?, ?, ?, ?, ?)`,
-		s.IDHash, s.AdminID, s.CSRF, s.CreatedAt.Unix(), s.LastSeen.Unix())
-	return err
+// CreateAdminSession stores a new admin page session, and drops the sessions idle longer
+// than idle (they could not be used again), so the table does not grow forever.
+func (d *DB) CreateAdminSession(ctx context.Context, s auth.AdminSession, idle time.Duration) error {
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM admin_session WHERE last_seen < ?`, s.CreatedAt.Add(-idle).Unix()); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO admin_session (id_hash, admin_id, csrf, created_at, last_seen) VALUES (?, ?, ?, ?, ?)`,
+			s.IDHash, s.AdminID, s.CSRF, s.CreatedAt.Unix(), s.LastSeen.Unix())
+		return err
+	})
 }
 
 // TouchAdminSession returns the session and moves its last_seen to now, unless it has

@@ -185,6 +185,36 @@ func TestAdminPageIdleTimeout(t *testing.T) {
 	}
 }
 
+// TestAdminSessionsDoNotPileUp: a sign-in drops the sessions that have been idle past
+// the timeout (they can never be used again), and keeps the live ones.
+func TestAdminSessionsDoNotPileUp(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathTwoFactorEnable, "0")
+	e.admin("admin", "admin123")
+	count := func() int {
+		var n int
+		if err := e.rawDB().QueryRow(`SELECT count(*) FROM admin_session`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	adminHTTP(t, e, "admin", "admin123", "")
+	adminHTTP(t, e, "admin", "admin123", "")
+	e.clock.Add(901 * time.Second) // both idle past the 900 s timeout
+	live, _, _ := adminHTTP(t, e, "admin", "admin123", "")
+	if n := count(); n != 1 {
+		t.Fatalf("%d sessions stored, want the live one only", n)
+	}
+	e.clock.Add(100 * time.Second)
+	adminHTTP(t, e, "admin", "admin123", "")
+	if n := count(); n != 2 {
+		t.Fatalf("%d sessions stored, want 2 live ones", n)
+	}
+	if p := getPage(t, live, e.srv.URL+"/admin/outbox"); p.status != http.StatusOK {
+		t.Fatalf("live session after another sign-in: %d", p.status)
+	}
+}
+
 // TestAdminPageLockoutAndRateLimit: wrong passwords on the page lock the admin (the
 // REST token route then refuses too), with the generic message; the sign-in rate
 // limit applies per client address.
