@@ -1,14 +1,12 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/md5"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -340,7 +338,7 @@ func TestExpiredTokenOnGuestQuery(t *testing.T) {
 // TestInternalErrorIs500: a failure that is not the domain's (here the database is
 // gone) answers 500 "Internal server error" with no details; the details go to the log.
 func TestInternalErrorIs500(t *testing.T) {
-	var logBuf syncBuffer
+	var logBuf lockedBuffer
 	e := newEnvWith(t, func(c *web.Config) { c.Log = slog.New(slog.NewJSONHandler(&logBuf, nil)) })
 	e.db.Close()
 	r := e.gql("", `{isEmailAvailable(email:"free@example.com"){is_email_available}}`, nil)
@@ -350,24 +348,6 @@ func TestInternalErrorIs500(t *testing.T) {
 	}
 	// Guest queries that need no database still work.
 	expect(t, e.gql("", `{storeConfig{store_code}}`, nil), 200, `{"data":{"storeConfig":{"store_code":"default"}}}`)
-}
-
-// syncBuffer is a bytes.Buffer safe for the server's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // TestVariableTypes: a variable's value must be of its declared scalar type, with
