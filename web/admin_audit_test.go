@@ -540,6 +540,18 @@ func TestTwoFactorSwitch(t *testing.T) {
 	if n := len(e.outbox()); n != 1 {
 		t.Errorf("%d mails after a wrong password", n)
 	}
+	// Asking again mails again, at most 5 an hour; the answer stays the same.
+	for i := 0; i < 6; i++ {
+		expect(t, e.rest(path, creds, ""), 400, configure)
+	}
+	if n := len(e.outbox()); n != 5 {
+		t.Errorf("%d setup mails within an hour, want 5", n)
+	}
+	e.clock.Add(time.Hour + time.Second)
+	expect(t, e.rest(path, creds, ""), 400, configure)
+	if n := len(e.outbox()); n != 6 {
+		t.Errorf("%d setup mails after an hour, want 6", n)
+	}
 	// Off: a token at once; on again: no token.
 	e.set(auth.PathTwoFactorEnable, "0")
 	if c := claimsOf(t, e.adminToken("admin", "admin123")); c["uid"] != float64(a.ID) || c["utypid"] != float64(2) {
