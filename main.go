@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,6 +13,7 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -359,17 +359,25 @@ func cmdVersion(ctx context.Context, args []string, stdout io.Writer) error {
 	if _, err := fs.parse(args, 0, ""); err != nil {
 		return err
 	}
-	info := map[string]string{"version": version}
+	// One readable line: what an operator pastes into a bug report.
+	parts := []string{runtime.Version(), runtime.GOOS + "/" + runtime.GOARCH}
 	if bi, ok := debug.ReadBuildInfo(); ok {
-		info["go"] = bi.GoVersion
+		var rev, at string
 		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" || s.Key == "vcs.time" || s.Key == "CGO_ENABLED" {
-				info[s.Key] = s.Value
+			switch s.Key {
+			case "CGO_ENABLED":
+				parts = append(parts, "CGO_ENABLED="+s.Value)
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.time":
+				at = s.Value
 			}
 		}
+		if rev != "" {
+			parts = append(parts, strings.TrimSpace("commit "+rev[:min(12, len(rev))]+" "+at))
+		}
 	}
-	b, _ := json.Marshal(info)
-	fmt.Fprintf(stdout, "shopauth %s (%s)\n", version, b)
+	fmt.Fprintf(stdout, "shopauth %s (%s)\n", version, strings.Join(parts, ", "))
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -100,7 +101,7 @@ func TestCustomerCreate(t *testing.T) {
 
 func TestVersion(t *testing.T) {
 	out, err := cli(t, "version")
-	if err != nil || !strings.HasPrefix(out, "shopauth dev (") {
+	if err != nil || !strings.HasPrefix(out, "shopauth dev (go1.") || !strings.Contains(out, runtime.GOOS+"/"+runtime.GOARCH) {
 		t.Fatalf("%q %v", out, err)
 	}
 }
