@@ -34,6 +34,9 @@ func cmdCustomerImport(ctx context.Context, args []string, stdout io.Writer) err
 		return usagef("customer:import: %v", err)
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return usagef("customer:import: %s is a directory", pos[0])
+	}
 	d, svc, err := openService(ctx, fs.db)
 	if err != nil {
 		return err

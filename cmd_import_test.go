@@ -7,11 +7,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -188,8 +190,44 @@ func TestImportBadRowsAndRerun(t *testing.T) {
 			t.Errorf("%v: %v", args, err)
 		}
 	}
-	if _, err := cli(t, "customer:import", writeFile(t, "h.csv", "name,phone\nx,y\n"), "--db", dbf); err == nil || !strings.Contains(err.Error(), `no "email" column`) {
-		t.Errorf("header without email: %v", err)
+}
+
+// TestImportBadFileFromBinary: a file that cannot be imported at all (no header, a
+// header lacking a required column, not CSV, a directory) is a bad argument like a
+// missing file: one line on stderr naming the command, exit status 2, nothing imported.
+// They used to end with exit status 1 and an unprefixed "read header: EOF".
+func TestImportBadFileFromBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	dbf := filepath.Join(dir, "s.db")
+	for _, tc := range []struct{ file, want string }{
+		{writeFile(t, "empty.csv", ""),
+			"shopauth: customer:import: the file is empty: the first line must name the columns (at least email, firstname, lastname)\n"},
+		{writeFile(t, "names.csv", "email,lastname\na@example.com,Roe\n"),
+			"shopauth: customer:import: the header has no \"firstname\" column (it needs at least email, firstname, lastname)\n"},
+		{writeFile(t, "phone.csv", "name,phone\nx,y\n"),
+			"shopauth: customer:import: the header has no \"email\" column (it needs at least email, firstname, lastname)\n"},
+		{writeFile(t, "quote.csv", "\"email,firstname,lastname\n"),
+			"shopauth: customer:import: line 1 is not a valid CSV header: extraneous or missing \" in quoted-field\n"},
+		{dir, "shopauth: customer:import: " + dir + " is a directory\n"},
+	} {
+		cmd := exec.Command(binary(t), "customer:import", tc.file, "--db", dbf)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+			t.Errorf("%s: exit %v, want status 2", tc.file, err)
+		}
+		if stderr.String() != tc.want || stdout.Len() != 0 {
+			t.Errorf("%s:\nstderr %q\nwant   %q\nstdout %q", tc.file, stderr.String(), tc.want, stdout.String())
+		}
+	}
+	out, err := cli(t, "customer:export", filepath.Join(dir, "out.csv"), "--db", dbf)
+	if err != nil || out != "Exported 0 customers to "+filepath.Join(dir, "out.csv")+"\n" {
+		t.Errorf("after the refused imports: %q %v", out, err)
 	}
 }
 

@@ -101,6 +101,13 @@ const (
 	MsgTFALinkInvalid = `This two-factor setup link is invalid or has expired. Ask for a new one by requesting an admin token.`
 )
 
+// Messages of customer:import about the file as a whole (shopauth's own).
+const (
+	MsgImportEmpty        = `the file is empty: the first line must name the columns (at least email, firstname, lastname)`
+	MsgImportBadHeaderFmt = `line 1 is not a valid CSV header: %s`
+	MsgImportNoColumnFmt  = `the header has no %q column (it needs at least email, firstname, lastname)`
+)
+
 // Magento's REST framework messages (SPEC §5); %-placeholders are filled by clients
 // from "parameters", as Magento sends them.
 const (

@@ -173,7 +173,15 @@ func (s *Service) ImportCustomers(ctx context.Context, r io.Reader, opt ImportOp
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	header, err := cr.Read()
-	if err != nil {
+	// A file that is empty or whose first line is not CSV is a bad argument, told as
+	// such (an *Error), not a failure of the import.
+	var pe *csv.ParseError
+	switch {
+	case err == io.EOF:
+		return rep, inputError(MsgImportEmpty)
+	case errors.As(err, &pe):
+		return rep, inputError(MsgImportBadHeaderFmt, pe.Err)
+	case err != nil:
 		return rep, fmt.Errorf("read header: %w", err)
 	}
 	col := map[string]int{}
@@ -181,19 +189,25 @@ func (s *Service) ImportCustomers(ctx context.Context, r io.Reader, opt ImportOp
 	for _, c := range ImportColumns {
 		known[c] = true
 	}
+	var ignored []string
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
 		if !known[h] {
-			if opt.Warn != nil {
-				opt.Warn(fmt.Sprintf("column %q is not imported", h))
-			}
+			ignored = append(ignored, h)
 			continue
 		}
 		col[h] = i
 	}
 	for _, need := range []string{"email", "firstname", "lastname"} {
 		if _, ok := col[need]; !ok {
-			return rep, fmt.Errorf("the header has no %q column (it needs at least email, firstname, lastname)", need)
+			return rep, inputError(MsgImportNoColumnFmt, need)
+		}
+	}
+	// Warned only once the file is known to be importable: a refused file gets its
+	// one line of error, not a warning per column first.
+	for _, h := range ignored {
+		if opt.Warn != nil {
+			opt.Warn(fmt.Sprintf("column %q is not imported", h))
 		}
 	}
 	// An update touches only the columns the file has: a file of names must not wipe
