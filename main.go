@@ -163,7 +163,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 	demo := fs.Bool("demo", false, "seed demo data")
 	quiet := fs.Bool("quiet", false, "no request log")
 	proxies := fs.String("trusted-proxy", os.Getenv("SHOPAUTH_TRUSTED_PROXIES"), "comma-separated CIDRs whose X-Forwarded-For is believed")
-	if _, err := fs.parse(args, 0, "[--db FILE] [--addr HOST:PORT] [--demo]"); err != nil {
+	if _, err := fs.parse(args, 0, "[--db FILE] [--addr HOST:PORT] [--demo] [--quiet] [--trusted-proxy CIDR,...]"); err != nil {
 		return err
 	}
 	if _, _, err := net.SplitHostPort(*addr); err != nil {
