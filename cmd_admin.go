@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -104,6 +105,10 @@ func cmdAuditList(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if *limit < 1 || *limit > 1000 {
 		return usagef("audit:list: --limit must be from 1 to 1000")
+	}
+	// A mistyped event would otherwise list nothing, as if it never happened.
+	if *event != "" && !slices.Contains(auth.AuditEventNames, *event) {
+		return usagef("audit:list: unknown event %q (events: %s)", *event, strings.Join(auth.AuditEventNames, ", "))
 	}
 	d, err := db.Open(ctx, fs.db)
 	if err != nil {

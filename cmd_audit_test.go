@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,6 +58,13 @@ func TestAuditListFilters(t *testing.T) {
 		if _, err := cli(t, append(append([]string{"audit:list"}, bad...), "--db", dbf)...); !isUsage(err) {
 			t.Errorf("%v: want a usage error, got %v", bad, err)
 		}
+	}
+	// A mistyped event is refused with the list of events, not answered with nothing.
+	_, err = cli(t, "audit:list", "--event", "customer.sigin", "--db", dbf)
+	want := `audit:list: unknown event "customer.sigin" (events: admin.assistance_set, admin.created, `
+	if !isUsage(err) || !strings.HasPrefix(err.Error(), want) || !strings.HasSuffix(err.Error(), ", customer.signin_locked, customer.signin_throttled)") ||
+		strings.Contains(err.Error(), "\n") {
+		t.Errorf("unknown event: %v", err)
 	}
 }
 

@@ -451,17 +451,8 @@ func (s *Server) handleAdminOutbox(w http.ResponseWriter, r *http.Request, ar *a
 	s.render(w, r, http.StatusOK, "admin_outbox", data)
 }
 
-// auditEvents are the events the filter offers: every event auth records
-// (TestAdminPageAuditEventsListed reads auth/ to keep this complete).
-var auditEvents = []string{
-	"admin.assistance_set", "admin.created", "admin.customer_signed_out", "admin.customer_unlocked",
-	"admin.locked", "admin.login_as_customer", "admin.otc_created", "admin.otc_refused", "admin.otc_used",
-	"admin.page_signin", "admin.setting_changed", "admin.signin", "admin.signin_failed", "admin.signin_locked",
-	"admin.signin_throttled", "admin.tfa_failed", "admin.tfa_setup", "customer.confirmation_limited", "customer.confirmed", "customer.created",
-	"customer.import", "customer.locked", "customer.otc_failed", "customer.password_changed",
-	"customer.password_reset", "customer.reset_failed", "customer.reset_limited", "customer.reset_requested",
-	"customer.reset_token_signin", "customer.revoke", "customer.signin", "customer.signin_failed",
-	"customer.signin_locked", "customer.signin_throttled"}
+// auditEvents are the events the filter offers: every event auth records.
+var auditEvents = auth.AuditEventNames
 
 func (s *Server) handleAdminAudit(w http.ResponseWriter, r *http.Request, ar *adminRequest) {
 	q := r.URL.Query()
