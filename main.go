@@ -225,6 +225,11 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 	go func() { errc <- hs.Serve(ln) }()
 	log.Info("listening", "addr", ln.Addr().String(), "db", fs.db, "version", version)
 	fmt.Fprintf(stdout, "shopauth %s listening on http://%s\n", version, ln.Addr())
+	if *demo && !d.Created && svc.Settings().Get(auth.PathTwoFactorEnable) == "1" {
+		// The demo admin then gets no token without TOTP: said here, as someone who ran
+		// plain `go run .` first and then --demo would otherwise not know why.
+		fmt.Fprintln(stdout, demo2FANotice)
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -380,6 +385,10 @@ func cmdVersion(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "shopauth %s (%s)\n", version, strings.Join(parts, ", "))
 	return nil
 }
+
+// demo2FANotice follows the listening line when --demo leaves admin 2FA on.
+const demo2FANotice = "--demo: admin two-factor authentication is on (--demo turns it off only on a new database); " +
+	"`shopauth config:set twofactorauth/general/enable 0` turns it off"
 
 // seedDemo creates the demo data of SPEC §11; running it again changes nothing.
 func seedDemo(ctx context.Context, d *db.DB, svc *auth.Service) error {

@@ -348,10 +348,16 @@ func TestEnvDefaultsAndDemoOnOldDatabase(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		line, err := bufio.NewReader(stdout).ReadString('\n')
+		out := bufio.NewReader(stdout)
+		line, err := out.ReadString('\n')
 		if err != nil || !strings.HasPrefix(line, "shopauth dev listening on http://127.0.0.1:") {
 			cmd.Process.Kill()
 			t.Fatalf("listening line %q %v", line, err)
+		}
+		// 2FA stayed on: the next line says so, and how to turn it off.
+		if notice, err := out.ReadString('\n'); notice != "--demo: admin two-factor authentication is on (--demo turns it off only on a new database); "+
+			"`shopauth config:set twofactorauth/general/enable 0` turns it off\n" {
+			t.Errorf("run %d: notice %q %v", run, notice, err)
 		}
 		base := strings.TrimSpace(line[strings.Index(line, "http://"):])
 		res, err := http.Post(base+"/graphql", "application/json",
@@ -381,5 +387,23 @@ func TestEnvDefaultsAndDemoOnOldDatabase(t *testing.T) {
 	defer d.Close()
 	if _, total, err := d.ListCustomers(context.Background(), "", 0, 100); err != nil || total != 3 {
 		t.Errorf("two --demo runs: %d customers (%v), want 3", total, err)
+	}
+
+	// On a new database --demo turns 2FA off and prints nothing after the listening line.
+	cmd := exec.Command(binary(t), "serve", "--demo", "--quiet", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "new.db"))
+	cmd.Env = append(os.Environ(), "SHOPAUTH_INSECURE_FAST_HASH=1")
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	out := bufio.NewReader(stdout)
+	if line, err := out.ReadString('\n'); err != nil || !strings.HasPrefix(line, "shopauth dev listening on http://127.0.0.1:") {
+		cmd.Process.Kill()
+		t.Fatalf("new database: listening line %q %v", line, err)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	rest, _ := io.ReadAll(out)
+	if err := cmd.Wait(); err != nil || len(rest) != 0 {
+		t.Errorf("new database: exit %v, more output %q", err, rest)
 	}
 }
