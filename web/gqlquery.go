@@ -205,15 +205,25 @@ func findField(set ast.SelectionSet, key string) *ast.Field {
 }
 
 // queryCache keeps analyses of recent query strings; storefronts send the same few
-// queries again and again.
+// queries again and again. It is bounded by the bytes of query text it holds, not
+// only by entries: a parse tree takes up to about 120 times its query's size (a
+// 64 KiB list of numbers is 7 MiB), so 512 big queries would pin gigabytes.
 type queryCache struct {
-	mu sync.Mutex
-	m  map[string]*queryInfo
+	mu    sync.Mutex
+	m     map[string]*queryInfo
+	bytes int // query text held
 }
 
-const queryCacheSize = 512
+const (
+	queryCacheSize     = 512
+	queryCacheBytes    = 256 << 10 // at most ~30 MiB of parse trees
+	queryCacheMaxQuery = 16 << 10  // bigger queries are analysed on every request, never kept
+)
 
 func (c *queryCache) get(query string) *queryInfo {
+	if len(query) > queryCacheMaxQuery {
+		return analyzeQuery(query)
+	}
 	c.mu.Lock()
 	q, ok := c.m[query]
 	c.mu.Unlock()
@@ -222,10 +232,13 @@ func (c *queryCache) get(query string) *queryInfo {
 	}
 	q = analyzeQuery(query)
 	c.mu.Lock()
-	if c.m == nil || len(c.m) >= queryCacheSize {
-		c.m = make(map[string]*queryInfo, queryCacheSize)
+	if _, ok := c.m[query]; !ok {
+		if c.m == nil || len(c.m) >= queryCacheSize || c.bytes+len(query) > queryCacheBytes {
+			c.m, c.bytes = make(map[string]*queryInfo, queryCacheSize), 0
+		}
+		c.m[query] = q
+		c.bytes += len(query)
 	}
-	c.m[query] = q
 	c.mu.Unlock()
 	return q
 }
