@@ -21,6 +21,8 @@ import (
 const (
 	msgUnableToParse   = "Unable to parse the request."
 	msgTooManyRequests = "Too many requests from this address. Please wait and try again later."
+
+	maxLoggedOperation = 100 // bytes of an operation name the request log keeps
 )
 
 // allowGraphQL applies the per-address limits to sign-in, password-reset and mail-sending
@@ -155,8 +157,12 @@ func (s *Server) handleGraphQL(w http.ResponseWriter, r *http.Request) {
 		writeGQLError(w, http.StatusBadRequest, msgUnableToParse, "graphql-input")
 		return
 	}
-	if req.OperationName != "" {
-		setLogAttr(r.Context(), slog.String("operation", req.OperationName))
+	if op := req.OperationName; op != "" {
+		// The client chooses the name: a long one must not make every log line long.
+		if len(op) > maxLoggedOperation {
+			op = strings.ToValidUTF8(op[:maxLoggedOperation], "") + "…"
+		}
+		setLogAttr(r.Context(), slog.String("operation", op))
 	}
 
 	ctx, authErr := s.authenticate(w, r)

@@ -1,8 +1,12 @@
 package web_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"log/slog"
 	"runtime"
+	"shopauth/auth"
+	"shopauth/web"
 	"strings"
 	"testing"
 )
@@ -42,5 +46,65 @@ func TestBigQueriesAreNotKept(t *testing.T) {
 			t.Errorf("heap grew %d MiB after %d distinct %d KiB queries: their parse trees are kept",
 				grown>>20, tc.n, 2*tc.numbers>>10)
 		}
+	}
+}
+
+// TestLongSignInNamesAreNotStored: a failed sign-in stores its user name twice (the
+// token-request throttle and the audit log). A name of nearly 1 MiB (a GraphQL body may
+// be 1 MiB) was stored whole: at the sign-in rate limit, 60 MiB a minute per address.
+// No account has a name longer than 254 bytes, so a longer one is stored cut short;
+// repeated, it is still throttled like any other name.
+func TestLongSignInNamesAreNotStored(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathSignInRateLimit, "0")
+	long := strings.Repeat("é", 400_000) + "@example.com"
+	signIn := func() response {
+		return e.gql("", `mutation($e:String!,$p:String!){generateCustomerToken(email:$e,password:$p){token}}`,
+			map[string]any{"e": long, "p": "password"})
+	}
+	for i := 0; i < 6; i++ {
+		expect(t, signIn(), 401, gqlErr(auth.MsgSignInIncorrect, "graphql-authentication", 33, "generateCustomerToken"))
+	}
+	expect(t, e.rest("/rest/V1/integration/customer/token", `{"username":"`+strings.Repeat("c", 60_000)+`","password":"x"}`, ""),
+		401, `{"message":"`+auth.MsgSignInIncorrect+`"}`)
+	expect(t, e.rest("/rest/V1/integration/admin/token", `{"username":"`+strings.Repeat("a", 60_000)+`","password":"x"}`, ""),
+		401, `{"message":"`+auth.MsgSignInIncorrect+`"}`)
+	expect(t, e.gql("", `mutation($e:String!){exchangeOtpForCustomerToken(email:$e,otp:"0123456789abcdef0123456789abcdef"){token}}`,
+		map[string]any{"e": strings.Repeat("o", 500_000)}),
+		401, gqlErr(auth.MsgSignInIncorrect, "graphql-authentication", 22, "exchangeOtpForCustomerToken"))
+
+	d := e.rawDB()
+	for _, q := range []string{`SELECT max(length(CAST(user_name AS BLOB))) FROM token_request_log`,
+		`SELECT max(length(CAST(username AS BLOB))) FROM audit_log`} {
+		var n int
+		if err := d.QueryRow(q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n > 255 {
+			t.Errorf("%s: %d bytes", q, n)
+		}
+	}
+	// The seventh try of the same long name is throttled: with the right password of an
+	// account whose name starts the same, the answer would still be the generic one.
+	var failures int
+	if err := d.QueryRow(`SELECT failures_count FROM token_request_log WHERE user_type = 3 AND user_name LIKE 'é%'`).Scan(&failures); err != nil || failures != 6 {
+		t.Errorf("failures of the long name: %d %v", failures, err)
+	}
+}
+
+// TestLogLineIsBounded: the request log names the GraphQL operation; a client-chosen
+// name of 500 KiB made a 500 KiB log line on every request.
+func TestLogLineIsBounded(t *testing.T) {
+	var buf lockedBuffer
+	log := slog.New(slog.NewJSONHandler(&buf, nil))
+	e := newEnvWith(t, func(c *web.Config) { c.Log = log; c.LogRequests = true })
+	body, _ := json.Marshal(map[string]any{"query": "{storeConfig{store_code}}", "operationName": strings.Repeat("Op", 250_000)})
+	r := e.do("POST", "/graphql", "application/json", string(body), nil)
+	if r.status != 200 {
+		t.Fatalf("%d %.300s", r.status, r.body)
+	}
+	out := buf.String()
+	if !strings.Contains(out, `"operation":"OpOpOp`) || len(out) > 2000 {
+		t.Errorf("log of %d bytes: %.300s", len(out), out)
 	}
 }
