@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -107,4 +108,29 @@ func TestLogLineIsBounded(t *testing.T) {
 	if !strings.Contains(out, `"operation":"OpOpOp`) || len(out) > 2000 {
 		t.Errorf("log of %d bytes: %.300s", len(out), out)
 	}
+}
+
+// TestSessionFromRevokedTokenEnds: a process learns of another process's revocation
+// within the refresh interval, and until then still accepts the revoked token, as
+// SPEC §3 allows. A session cookie it starts meanwhile must end with the refresh too:
+// it used to be dated when it was started, after the revocation, so it outlived it.
+func TestSessionFromRevokedTokenEnds(t *testing.T) {
+	e := newEnv(t)
+	e.customer("customer@example.com", "password")
+	tok := e.token("customer@example.com", "password")
+	other := e.sibling()
+	expect(t, other.gql(tok, qRevoke, nil), 200, `{"data":{"revokeCustomerToken":{"result":true}}}`)
+	// This process has not refreshed yet: the token still works here, and starts a session.
+	r := e.gql(tok, `{customer{email}}`, nil)
+	sess := cookie(r, "PHPSESSID")
+	if r.status != 200 || sess == nil {
+		t.Fatalf("before the refresh: %s, cookie %v", r, sess)
+	}
+	if err := e.svc.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, e.gql(tok, `{customer{email}}`, nil), 401,
+		`{"errors":[{"message":"User token has been revoked","extensions":{"category":"graphql-authentication"}}]}`)
+	expect(t, e.do("POST", "/graphql", "application/json", `{"query":"{customer{email}}"}`, map[string]string{"Cookie": "PHPSESSID=" + sess.Value}),
+		403, gqlErr(auth.MsgNotAuthorized, "graphql-authorization", 2, "customer"))
 }
