@@ -419,7 +419,8 @@ func (s *Service) AuthenticateCustomer(ctx context.Context, email, password stri
 }
 
 // CurrentCustomer returns the signed-in customer, with Magento's CheckCustomerAccount
-// errors: guest or admin → not authorized; deleted; locked; unconfirmed.
+// errors: guest or admin → not authorized; deleted; locked; unconfirmed. An admin's
+// token for the customer is not authorized once the customer withdrew consent.
 func (s *Service) CurrentCustomer(ctx context.Context) (*Customer, error) {
 	p := PrincipalFrom(ctx)
 	if p == nil || p.UserType != UserTypeCustomer {
@@ -431,6 +432,12 @@ func (s *Service) CurrentCustomer(ctx context.Context) (*Customer, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load customer %d: %w", p.UserID, err)
+	}
+	// An admin acts for the customer (login as customer) only while the customer allows
+	// it and the feature is on: withdrawing consent ends the admin's tokens and sessions
+	// at once, not when they expire.
+	if p.AdminID != 0 && (!c.AllowAssistance || !s.Settings().Bool(PathLoginAsCustomerEnabled)) {
+		return nil, ErrNotAuthorized
 	}
 	if c.Locked(s.Now()) {
 		return nil, ErrAccountLocked

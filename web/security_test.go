@@ -134,3 +134,43 @@ func TestSessionFromRevokedTokenEnds(t *testing.T) {
 	expect(t, e.do("POST", "/graphql", "application/json", `{"query":"{customer{email}}"}`, map[string]string{"Cookie": "PHPSESSID=" + sess.Value}),
 		403, gqlErr(auth.MsgNotAuthorized, "graphql-authorization", 2, "customer"))
 }
+
+// TestImpersonationEndsWithConsent: a token an admin got for a customer (admin_id)
+// acts for the customer only while the customer allows remote shopping assistance and
+// login as customer is on. A customer who withdrew consent was still impersonated
+// until the token expired, and its session cookie kept working as long.
+func TestImpersonationEndsWithConsent(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathTwoFactorEnable, "0")
+	e.admin("admin", "admin123")
+	helped := e.customer("customer1@mail.com", "password")
+	allowAssistance(t, e, helped.ID, true)
+	own := e.token("customer1@mail.com", "password")
+	asAdmin := tokenFrom(t, e.gql(e.adminToken("admin", "admin123"),
+		`mutation{generateCustomerTokenAsAdmin(input:{customer_email:"customer1@mail.com"}){customer_token}}`, nil))
+	r := e.gql(asAdmin, `{customer{email}}`, nil)
+	sess := cookie(r, "PHPSESSID")
+	expect(t, r, 200, `{"data":{"customer":{"email":"customer1@mail.com"}}}`)
+	viaSession := func() response {
+		return e.do("POST", "/graphql", "application/json", `{"query":"{customer{email}}"}`, map[string]string{"Cookie": "PHPSESSID=" + sess.Value})
+	}
+	expect(t, viaSession(), 200, `{"data":{"customer":{"email":"customer1@mail.com"}}}`)
+
+	// The customer withdraws consent with their own token.
+	expect(t, e.gql(own, `mutation{updateCustomerV2(input:{allow_remote_shopping_assistance:false}){customer{allow_remote_shopping_assistance}}}`, nil),
+		200, `{"data":{"updateCustomerV2":{"customer":{"allow_remote_shopping_assistance":false}}}}`)
+	notAuth := gqlErr(auth.MsgNotAuthorized, "graphql-authorization", 2, "customer")
+	expect(t, e.gql(asAdmin, `{customer{email}}`, nil), 403, notAuth)
+	expect(t, viaSession(), 403, notAuth)
+	expect(t, e.gql(asAdmin, `mutation{updateCustomerV2(input:{allow_remote_shopping_assistance:true}){customer{email}}}`, nil), 403,
+		gqlErr(auth.MsgNotAuthorized, "graphql-authorization", 10, "updateCustomerV2"))
+	// The customer's own token is not affected.
+	expect(t, e.gql(own, `{customer{email}}`, nil), 200, `{"data":{"customer":{"email":"customer1@mail.com"}}}`)
+
+	// Consent again: the same token works; login as customer switched off: it stops.
+	allowAssistance(t, e, helped.ID, true)
+	expect(t, e.gql(asAdmin, `{customer{email}}`, nil), 200, `{"data":{"customer":{"email":"customer1@mail.com"}}}`)
+	e.set(auth.PathLoginAsCustomerEnabled, "0")
+	expect(t, e.gql(asAdmin, `{customer{email}}`, nil), 403, notAuth)
+	expect(t, e.gql(own, `{customer{email}}`, nil), 200, `{"data":{"customer":{"email":"customer1@mail.com"}}}`)
+}
