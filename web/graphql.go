@@ -25,14 +25,16 @@ const (
 	maxLoggedOperation = 100 // bytes of an operation name the request log keeps
 )
 
-// allowGraphQL applies the per-address limits to sign-in, password-reset and mail-sending
-// mutations. Every selection counts: ten aliased generateCustomerToken fields are ten
-// password guesses, so they take ten tokens, not one.
+// allowGraphQL applies the per-address limits to sign-in, account-creation, password-reset
+// and mail-sending mutations. Every selection counts: ten aliased generateCustomerToken
+// fields are ten password guesses, so they take ten tokens, not one.
 func (s *Server) allowGraphQL(r *http.Request, info *queryInfo, opName string) bool {
 	st := s.svc.Settings()
 	now := s.svc.Now()
 	addr := s.limits.clientAddr(r)
-	if n := info.count(opName, "generateCustomerToken", "exchangeOtpForCustomerToken"); n > 0 &&
+	// A new account's password is hashed like a sign-in's: unlimited, one client could
+	// keep every hash slot busy and make everyone's sign-in wait.
+	if n := info.count(opName, "generateCustomerToken", "exchangeOtpForCustomerToken", "createCustomer", "createCustomerV2"); n > 0 &&
 		!s.limits.allow("signin", addr, st.Int(auth.PathSignInRateLimit), n, now) {
 		return false
 	}

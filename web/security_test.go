@@ -174,3 +174,32 @@ func TestImpersonationEndsWithConsent(t *testing.T) {
 	expect(t, e.gql(asAdmin, `{customer{email}}`, nil), 403, notAuth)
 	expect(t, e.gql(own, `{customer{email}}`, nil), 200, `{"data":{"customer":{"email":"customer1@mail.com"}}}`)
 }
+
+// TestAccountCreationIsRateLimited: createCustomer* hashes the new password (argon2id,
+// 64 MiB) like a sign-in does, but had no per-address limit: one client could keep
+// every hash slot busy (ten aliased creations a request) and make everyone's sign-in
+// wait. Creations now share the sign-in bucket, each aliased one counted.
+func TestAccountCreationIsRateLimited(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathSignInRateLimit, "4")
+	create := func(n int, first int) response {
+		var b strings.Builder
+		b.WriteString("mutation{")
+		for i := first; i < first+n; i++ {
+			fmt.Fprintf(&b, `c%d:createCustomerV2(input:{email:"new%d@example.com",firstname:"A",lastname:"B",password:"Secret-pass%d"}){customer{email}} `, i, i, i)
+		}
+		return e.gql("", b.String()+"}", nil)
+	}
+	before := e.svc.Hasher.Computations()
+	expect(t, create(5, 0), 429, tooMany) // more than a minute's worth: refused whole
+	if r := create(3, 10); r.status != 200 || strings.Contains(r.body, "errors") {
+		t.Fatalf("3 of 4: %s", r)
+	}
+	expect(t, e.gql("", `mutation{createCustomer(input:{email:"old@example.com",firstname:"A",lastname:"B",password:"Secret-pass1"}){customer{email}}}`, nil),
+		200, `{"data":{"createCustomer":{"customer":{"email":"old@example.com"}}}}`)
+	expect(t, create(1, 20), 429, tooMany)
+	expect(t, signInFrom(e, ""), 429, tooMany) // the same bucket as sign-ins
+	if n := e.svc.Hasher.Computations() - before; n != 4 {
+		t.Errorf("%d password hashes, want 4", n)
+	}
+}
