@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"runtime"
 	"shopauth/auth"
 	"shopauth/web"
@@ -202,4 +203,38 @@ func TestAccountCreationIsRateLimited(t *testing.T) {
 	if n := e.svc.Hasher.Computations() - before; n != 4 {
 		t.Errorf("%d password hashes, want 4", n)
 	}
+}
+
+// TestQueriesOnlyGraphQLGoReadsAreRefused: the checks before execution (no mutation over
+// GET, the rate limits, Magento's complexity limits) read the query with gqlparser,
+// which follows the GraphQL grammar; graphql-go, which runs it, reads more (Go-style
+// /* */ comments, non-ASCII names, \x escapes). Such a query passed every check unseen:
+// a GET ran a mutation, and sign-ins went past the per-address limit.
+func TestQueriesOnlyGraphQLGoReadsAreRefused(t *testing.T) {
+	e := newEnv(t)
+	e.customer("customer@example.com", "password")
+	e.set(auth.PathSignInRateLimit, "1")
+	syntax := func(msg string, col int) string {
+		return `{"errors":[{"message":"Syntax Error: ` + msg + `","locations":[{"line":1,"column":` + itoa(col) + `}],"extensions":{"category":"graphql"}}]}`
+	}
+	get := func(q string) response { return e.do("GET", "/graphql?query="+url.QueryEscape(q), "", "", nil) }
+	reset := `mutation{requestPasswordResetEmail(email:"customer@example.com")}`
+	expect(t, get(reset+"/* x */"), 200, syntax("Unexpected <Invalid>", 66))
+	expect(t, get(`mutation{ré:requestPasswordResetEmail(email:"customer@example.com")}`), 200, syntax("Expected Name, found <Invalid>", 11))
+	expect(t, get(`mutation{requestPasswordResetEmail(email:"\x63ustomer@example.com")}`), 200, syntax("Unexpected <Invalid>", 44))
+	if n := len(e.outbox()); n != 0 {
+		t.Errorf("%d mails queued by GET requests", n)
+	}
+	// Sign-ins the rate limit could not count.
+	for i := 0; i < 3; i++ {
+		expect(t, e.gql("", `mutation{gé:generateCustomerToken(email:"customer@example.com",password:"guess"){token}}`, nil), 200,
+			syntax("Expected Name, found <Invalid>", 11))
+		expect(t, e.gql("", `mutation{generateCustomerToken(email:"customer@example.com",password:"guess"){token}}/**/`, nil), 200,
+			syntax("Unexpected <Invalid>", 86))
+	}
+	// Nothing was tried: the one sign-in of the minute is still there, and it works.
+	tokenFrom(t, e.gql("", `mutation{generateCustomerToken(email:"customer@example.com",password:"password"){token}}`, nil))
+	// Syntax errors graphql-go reports itself keep its message.
+	expect(t, e.gql("", `{customer{email}`, nil), 200,
+		`{"errors":[{"message":"syntax error: unexpected \"\", expecting Ident","locations":[{"line":1,"column":17}],"extensions":{"category":"graphql"}}]}`)
 }
