@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"shopauth/auth"
 	"shopauth/db"
@@ -128,7 +130,24 @@ func cmdAuditList(ctx context.Context, args []string, stdout io.Writer) error {
 			fmt.Fprintln(stdout, string(b))
 			continue
 		}
-		fmt.Fprintf(stdout, "%s  %-26s admin=%d customer=%d user=%q %s\n", e.Time.Format(time.RFC3339), e.Event, e.AdminID, e.CustomerID, e.Username, e.Detail)
+		fmt.Fprintf(stdout, "%s  %-26s admin=%d customer=%d user=%q %s\n", e.Time.Format(time.RFC3339), e.Event, e.AdminID, e.CustomerID, e.Username,
+			escapeControls(e.Detail))
 	}
 	return nil
+}
+
+// escapeControls writes the control characters of s as Go escapes (\n, \x1b) and leaves
+// the rest as it is: a detail (an admin's one-time code reason) must stay on its line
+// and cannot add a made-up event below it, nor send escape sequences to a terminal.
+func escapeControls(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

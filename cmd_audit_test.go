@@ -1,7 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -75,5 +80,58 @@ func TestBaseURL(t *testing.T) {
 		if got := baseURL(addr); got != want {
 			t.Errorf("%s: got %s want %s", addr, got, want)
 		}
+	}
+}
+
+// TestAuditListEscapesControlCharacters: an admin writes the reason of a one-time code,
+// and audit:list printed it raw, so a reason holding a newline added a made-up line to
+// the log an operator reads (an admin could hide an impersonation behind an innocent
+// line), and terminal escape sequences reached the operator's terminal.
+func TestAuditListEscapesControlCharacters(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dbf := filepath.Join(t.TempDir(), "s.db")
+	var stderr bytes.Buffer
+	cmd, base := startBinary(t, &stderr, "serve", "--demo", "--addr", "127.0.0.1:0", "--db", dbf)
+	defer cmd.Process.Kill()
+	rest := func(path, token, body string) string {
+		req, _ := http.NewRequest("POST", base+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != 200 {
+			t.Fatalf("%s: %d %s", path, res.StatusCode, b)
+		}
+		return string(b)
+	}
+	var tok string
+	json.Unmarshal([]byte(rest("/rest/V1/integration/admin/token", "", `{"username":"admin","password":"admin123"}`)), &tok)
+	forged := "2026-01-01T00:00:00Z  admin.otc_created          admin=1 customer=2 user=\"admin\" customer asked"
+	reason, _ := json.Marshal("phone call\r\n" + forged + "\x1b[2J")
+	rest("/rest/V1/customer/2/otp", tok, `{"reason":`+string(reason)+`}`)
+	cmd.Process.Signal(os.Interrupt)
+	cmd.Wait()
+
+	out, err := cli(t, "audit:list", "--event", "admin.otc_created", "--db", dbf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `user="admin" phone call\r\n` + forged + `\x1b[2J` + "\n"
+	if strings.Count(out, "\n") != 1 || !strings.HasSuffix(out, want) {
+		t.Errorf("got  %q\nwant one line ending %q", out, want)
+	}
+	// --json keeps the reason as it was written.
+	out, err = cli(t, "audit:list", "--event", "admin.otc_created", "--json", "--db", dbf)
+	var e struct{ Detail string }
+	if err != nil || json.Unmarshal([]byte(out), &e) != nil || e.Detail != "phone call\r\n"+forged+"\x1b[2J" {
+		t.Errorf("json: %q %v", out, err)
 	}
 }

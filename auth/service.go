@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // Principal is who a request acts as: the claims of a verified token. A nil
@@ -241,7 +242,23 @@ func (s *Service) customerLockout() Lockout {
 	return Lockout{MaxFailures: st.Int(PathLockoutFailures), Window: time.Duration(st.Int(PathLockoutThreshold)) * time.Minute}
 }
 
-func throttleName(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
+// maxThrottleName bounds the user names stored for the throttle and the audit log.
+// No account has a longer name (emails are at most 254 bytes), so cutting a longer
+// one changes no account's throttle, and a client cannot store a megabyte per try.
+const maxThrottleName = 255
+
+// throttleName is the name failed token requests are counted under (and audited as).
+func throttleName(name string) string {
+	n := strings.ToLower(strings.TrimSpace(name))
+	if len(n) <= maxThrottleName {
+		return n
+	}
+	cut := maxThrottleName
+	for cut > 0 && !utf8.RuneStart(n[cut]) {
+		cut--
+	}
+	return n[:cut]
+}
 
 // throttled reports whether token requests for name (per username string, also
 // unknown ones) are locked out (SPEC §4); off when max_failures_count is 0.
@@ -402,7 +419,8 @@ func (s *Service) AuthenticateCustomer(ctx context.Context, email, password stri
 }
 
 // CurrentCustomer returns the signed-in customer, with Magento's CheckCustomerAccount
-// errors: guest or admin → not authorized; deleted; locked; unconfirmed.
+// errors: guest or admin → not authorized; deleted; locked; unconfirmed. An admin's
+// token for the customer is not authorized once the customer withdrew consent.
 func (s *Service) CurrentCustomer(ctx context.Context) (*Customer, error) {
 	p := PrincipalFrom(ctx)
 	if p == nil || p.UserType != UserTypeCustomer {
@@ -414,6 +432,12 @@ func (s *Service) CurrentCustomer(ctx context.Context) (*Customer, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load customer %d: %w", p.UserID, err)
+	}
+	// An admin acts for the customer (login as customer) only while the customer allows
+	// it and the feature is on: withdrawing consent ends the admin's tokens and sessions
+	// at once, not when they expire.
+	if p.AdminID != 0 && (!c.AllowAssistance || !s.Settings().Bool(PathLoginAsCustomerEnabled)) {
+		return nil, ErrNotAuthorized
 	}
 	if c.Locked(s.Now()) {
 		return nil, ErrAccountLocked

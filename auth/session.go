@@ -39,8 +39,16 @@ func (t *Tokens) sessionMAC(payload string) []byte {
 // token) and when it expires: after the customer token lifetime, but never later than
 // the token itself, so a session cannot outlive the token that started it. A token made
 // for an admin (login as customer) gives a session that still names the admin.
+//
+// The session is dated when its token was issued, not when it starts, so it is revoked
+// exactly when the token is: a token revoked by another process (seen here only at the
+// next refresh), or revoked while this request ran, cannot start a session that
+// outlives the revocation.
 func (s *Service) StartSession(p *Principal) (string, time.Time) {
-	began := s.Tokens.NowMicro()
+	began := p.IssuedMicro
+	if began <= 0 {
+		began = s.Tokens.NowMicro()
+	}
 	exp := s.Now().Add(s.Settings().CustomerTokenLifetime()).Unix()
 	if p.ExpiresAt > 0 && p.ExpiresAt < exp {
 		exp = p.ExpiresAt

@@ -80,7 +80,7 @@ var settingDefs = []Setting{
 	{Path: PathSMTPPassword, Default: "", Help: "SMTP password", Secret: true, validate: anyLine},
 	{Path: PathMailFrom, Default: "owner@example.com", Help: "sender address", validate: anyLine},
 	{Path: PathStoreName, Default: "Default Store View", Help: "store name", validate: anyLine},
-	{Path: PathSignInRateLimit, Default: "60", Help: "sign-in requests per client address per minute (0 = no limit)", validate: intRange(0, 1000000)},
+	{Path: PathSignInRateLimit, Default: "60", Help: "sign-in and account-creation requests per client address per minute (0 = no limit)", validate: intRange(0, 1000000)},
 	{Path: PathResetRateLimit, Default: "10", Help: "password reset requests per client address per minute (0 = no limit)", validate: intRange(0, 1000000)},
 	{Path: PathAssistanceCheckboxTitle, Default: "Allow remote shopping assistance", Help: "storefront checkbox title", validate: anyLine},
 }

@@ -183,7 +183,7 @@ var adminSettingGroups = []struct {
 	{"Sign-in throttling", []adminSetting{
 		{Path: auth.PathThrottleMaxFailures, Label: "Failed token requests per user name before throttling (0 = never)", Kind: "number"},
 		{Path: auth.PathThrottleTimeout, Label: "Token request throttle (seconds)", Kind: "number"},
-		{Path: auth.PathSignInRateLimit, Label: "Sign-ins per client address per minute (0 = no limit)", Kind: "number"},
+		{Path: auth.PathSignInRateLimit, Label: "Sign-ins and new accounts per client address per minute (0 = no limit)", Kind: "number"},
 		{Path: auth.PathResetRateLimit, Label: "Reset requests per client address per minute (0 = no limit)", Kind: "number"},
 	}},
 	{"Admins", []adminSetting{

@@ -7,13 +7,15 @@ import (
 
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
 )
 
 // queryInfo is what the handler needs to know about a query before and after
 // running it: graphql-go does not expose its parse tree.
 type queryInfo struct {
-	ok         bool // parsed; when false graphql-go reports the syntax error itself
+	ok         bool // parsed; when false nothing runs (see syntaxError)
+	parseErr   *gqlerror.Error
 	doc        *ast.QueryDocument
 	aliases    int
 	fields     int                      // field nodes as written (fragments not expanded): Magento's field count
@@ -67,6 +69,19 @@ func rootFieldNames(set ast.SelectionSet, doc *ast.QueryDocument, seen map[strin
 	return out
 }
 
+// syntaxError is the error for a query our parser could not read, in webonyx's words
+// ("Syntax Error: …") where it stopped.
+func (q *queryInfo) syntaxError() *gqlerrors.QueryError {
+	e := &gqlerrors.QueryError{Message: "Syntax Error", Extensions: map[string]any{"category": "graphql"}}
+	if q.parseErr != nil {
+		e.Message += ": " + q.parseErr.Message
+		for _, l := range q.parseErr.Locations {
+			e.Locations = append(e.Locations, gqlerrors.Location{Line: l.Line, Column: l.Column})
+		}
+	}
+	return e
+}
+
 // operationType returns the type of the operation that will run ("" when unknown).
 func (q *queryInfo) operationType(name string) ast.Operation {
 	if !q.ok {
@@ -81,7 +96,8 @@ func (q *queryInfo) operationType(name string) ast.Operation {
 func analyzeQuery(query string) *queryInfo {
 	doc, err := parser.ParseQuery(&ast.Source{Input: query})
 	if err != nil {
-		return &queryInfo{}
+		ge, _ := err.(*gqlerror.Error)
+		return &queryInfo{parseErr: ge}
 	}
 	q := &queryInfo{ok: true, doc: doc, operations: map[string]ast.Operation{}, rootFields: map[string][]string{}}
 	for _, op := range doc.Operations {
@@ -205,15 +221,25 @@ func findField(set ast.SelectionSet, key string) *ast.Field {
 }
 
 // queryCache keeps analyses of recent query strings; storefronts send the same few
-// queries again and again.
+// queries again and again. It is bounded by the bytes of query text it holds, not
+// only by entries: a parse tree takes up to about 120 times its query's size (a
+// 64 KiB list of numbers is 7 MiB), so 512 big queries would pin gigabytes.
 type queryCache struct {
-	mu sync.Mutex
-	m  map[string]*queryInfo
+	mu    sync.Mutex
+	m     map[string]*queryInfo
+	bytes int // query text held
 }
 
-const queryCacheSize = 512
+const (
+	queryCacheSize     = 512
+	queryCacheBytes    = 256 << 10 // at most ~30 MiB of parse trees
+	queryCacheMaxQuery = 16 << 10  // bigger queries are analysed on every request, never kept
+)
 
 func (c *queryCache) get(query string) *queryInfo {
+	if len(query) > queryCacheMaxQuery {
+		return analyzeQuery(query)
+	}
 	c.mu.Lock()
 	q, ok := c.m[query]
 	c.mu.Unlock()
@@ -222,10 +248,13 @@ func (c *queryCache) get(query string) *queryInfo {
 	}
 	q = analyzeQuery(query)
 	c.mu.Lock()
-	if c.m == nil || len(c.m) >= queryCacheSize {
-		c.m = make(map[string]*queryInfo, queryCacheSize)
+	if _, ok := c.m[query]; !ok {
+		if c.m == nil || len(c.m) >= queryCacheSize || c.bytes+len(query) > queryCacheBytes {
+			c.m, c.bytes = make(map[string]*queryInfo, queryCacheSize), 0
+		}
+		c.m[query] = q
+		c.bytes += len(query)
 	}
-	c.m[query] = q
 	c.mu.Unlock()
 	return q
 }

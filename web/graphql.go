@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	graphql "github.com/graph-gophers/graphql-go"
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -21,16 +22,20 @@ import (
 const (
 	msgUnableToParse   = "Unable to parse the request."
 	msgTooManyRequests = "Too many requests from this address. Please wait and try again later."
+
+	maxLoggedOperation = 100 // bytes of an operation name the request log keeps
 )
 
-// allowGraphQL applies the per-address limits to sign-in, password-reset and mail-sending
-// mutations. Every selection counts: ten aliased generateCustomerToken fields are ten
-// password guesses, so they take ten tokens, not one.
+// allowGraphQL applies the per-address limits to sign-in, account-creation, password-reset
+// and mail-sending mutations. Every selection counts: ten aliased generateCustomerToken
+// fields are ten password guesses, so they take ten tokens, not one.
 func (s *Server) allowGraphQL(r *http.Request, info *queryInfo, opName string) bool {
 	st := s.svc.Settings()
 	now := s.svc.Now()
 	addr := s.limits.clientAddr(r)
-	if n := info.count(opName, "generateCustomerToken", "exchangeOtpForCustomerToken"); n > 0 &&
+	// A new account's password is hashed like a sign-in's: unlimited, one client could
+	// keep every hash slot busy and make everyone's sign-in wait.
+	if n := info.count(opName, "generateCustomerToken", "exchangeOtpForCustomerToken", "createCustomer", "createCustomerV2"); n > 0 &&
 		!s.limits.allow("signin", addr, st.Int(auth.PathSignInRateLimit), n, now) {
 		return false
 	}
@@ -155,8 +160,12 @@ func (s *Server) handleGraphQL(w http.ResponseWriter, r *http.Request) {
 		writeGQLError(w, http.StatusBadRequest, msgUnableToParse, "graphql-input")
 		return
 	}
-	if req.OperationName != "" {
-		setLogAttr(r.Context(), slog.String("operation", req.OperationName))
+	if op := req.OperationName; op != "" {
+		// The client chooses the name: a long one must not make every log line long.
+		if len(op) > maxLoggedOperation {
+			op = strings.ToValidUTF8(op[:maxLoggedOperation], "") + "…"
+		}
+		setLogAttr(r.Context(), slog.String("operation", op))
 	}
 
 	ctx, authErr := s.authenticate(w, r)
@@ -169,6 +178,19 @@ func (s *Server) handleGraphQL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	info := s.queries.get(req.Query)
+	if !info.ok {
+		// Our parser (gqlparser, strict like Magento's webonyx) could not read the query,
+		// so none of the checks below could see what it does. graphql-go reads more than
+		// the GraphQL grammar (Go-style /* */ comments, non-ASCII names, \x escapes) and
+		// would run such a query unchecked: a mutation over GET, sign-ins past the rate
+		// limit. It only reports here; what it accepts and we cannot read is refused.
+		errs := s.schema.ValidateWithVariables(req.Query, req.Variables)
+		if len(errs) == 0 {
+			errs = []*gqlerrors.QueryError{info.syntaxError()}
+		}
+		s.writeGraphQL(w, r, ctx, info, req.OperationName, &graphql.Response{Errors: errs})
+		return
+	}
 	if r.Method == http.MethodGet && info.operationType(req.OperationName) == ast.Mutation {
 		writeGQLError(w, http.StatusOK, "Mutation requests allowed only for POST requests", "graphql-input")
 		return
@@ -196,9 +218,14 @@ func (s *Server) handleGraphQL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	resp := s.schema.Exec(ctx, req.Query, req.OperationName, req.Variables)
+	s.writeGraphQL(w, r, ctx, info, req.OperationName, s.schema.Exec(ctx, req.Query, req.OperationName, req.Variables))
+}
+
+// writeGraphQL answers with resp, its errors in Magento's shape and order and the status
+// they call for, and starts a session when the request was a customer's.
+func (s *Server) writeGraphQL(w http.ResponseWriter, r *http.Request, ctx context.Context, info *queryInfo, opName string, resp *graphql.Response) {
 	for _, e := range resp.Errors {
-		s.finishError(r.Context(), e, info, req.OperationName)
+		s.finishError(r.Context(), e, info, opName)
 	}
 	// graphql-go resolves a query's fields concurrently and lists their errors in the
 	// order they finished; Magento resolves in document order. Sorting by position
