@@ -21,6 +21,7 @@ import (
 
 const (
 	msgUnableToParse   = "Unable to parse the request."
+	msgContentType     = "Request content type must be application/json"
 	msgTooManyRequests = "Too many requests from this address. Please wait and try again later."
 
 	maxLoggedOperation = 100 // bytes of an operation name the request log keeps
@@ -148,6 +149,14 @@ func (s *Server) handleGraphQL(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", "GET, POST")
 		writeGQLError(w, http.StatusMethodNotAllowed, "Request method not allowed.", "graphql-input")
 		return
+	}
+	if r.Method == http.MethodPost {
+		// Magento's ContentTypeValidator. It also keeps other sites out: a browser sends
+		// a cross-site form or text/plain POST without asking, but not a JSON one.
+		if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/json" && ct != "application/graphql" {
+			writeGQLError(w, http.StatusUnsupportedMediaType, msgContentType, "graphql-input")
+			return
+		}
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 	req, err := decodeGraphQLRequest(r)

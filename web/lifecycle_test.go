@@ -665,17 +665,22 @@ func TestResendConfirmationLimit(t *testing.T) {
 }
 
 // TestSessionCookieNeedsJSON: a cross-site form or text/plain POST (which a browser
-// sends without asking) cannot act on the session cookie, even with a JSON body.
+// sends without asking) is refused as Magento refuses it, with or without the session
+// cookie, even with a JSON body; nothing changes.
 func TestSessionCookieNeedsJSON(t *testing.T) {
 	e := newEnv(t)
 	e.customer("customer@example.com", "password")
 	sess := cookie(e.gql(e.token("customer@example.com", "password"), `{customer{email}}`, nil), "PHPSESSID")
 	body := `{"query":"mutation{changeCustomerPassword(currentPassword:\"password\",newPassword:\"N3w-Passw0rd\"){email}}"}`
-	notAuth := gqlErr("The current customer isn't authorized.", "graphql-authorization", 10, "changeCustomerPassword")
+	wrongType := `{"errors":[{"message":"Request content type must be application/json","extensions":{"category":"graphql-input"}}]}`
 	for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""} {
-		expect(t, e.do("POST", "/graphql", ct, body, map[string]string{"Cookie": "PHPSESSID=" + sess.Value}), 403, notAuth)
+		expect(t, e.do("POST", "/graphql", ct, body, map[string]string{"Cookie": "PHPSESSID=" + sess.Value}), 415, wrongType)
+		expect(t, e.do("POST", "/graphql", ct, `{"query":"mutation{requestPasswordResetEmail(email:\"customer@example.com\")}"}`, nil), 415, wrongType)
 	}
-	e.token("customer@example.com", "password")
+	if n := len(e.outbox()); n != 0 {
+		t.Errorf("%d mails sent by refused requests", n)
+	}
+	e.token("customer@example.com", "password") // the password did not change
 	expect(t, e.do("POST", "/graphql", "application/json; charset=utf-8", `{"query":"{customer{email}}"}`, map[string]string{"Cookie": "PHPSESSID=" + sess.Value}), 200,
 		`{"data":{"customer":{"email":"customer@example.com"}}}`)
 	expect(t, e.do("POST", "/graphql", "application/graphql", `{customer{email}}`, map[string]string{"Cookie": "PHPSESSID=" + sess.Value}), 200,
