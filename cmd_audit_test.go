@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,21 +94,11 @@ func TestAuditListEscapesControlCharacters(t *testing.T) {
 	cmd, base := startBinary(t, &stderr, "serve", "--demo", "--addr", "127.0.0.1:0", "--db", dbf)
 	defer cmd.Process.Kill()
 	rest := func(path, token, body string) string {
-		req, _ := http.NewRequest("POST", base+path, strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
+		status, out := postJSON(t, base+path, body, bearer(token))
+		if status != 200 {
+			t.Fatalf("%s: %d %s", path, status, out)
 		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		if res.StatusCode != 200 {
-			t.Fatalf("%s: %d %s", path, res.StatusCode, b)
-		}
-		return string(b)
+		return out
 	}
 	var tok string
 	json.Unmarshal([]byte(rest("/rest/V1/integration/admin/token", "", `{"username":"admin","password":"admin123"}`)), &tok)

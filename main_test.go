@@ -99,6 +99,34 @@ func TestCustomerCreate(t *testing.T) {
 	}
 }
 
+// postJSON posts a JSON body to a running binary and returns the status and body.
+func postJSON(t *testing.T, url, body string, header map[string]string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest("POST", url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	out, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(out)
+}
+
+// bearer is the Authorization header of token, none for "".
+func bearer(token string) map[string]string {
+	if token == "" {
+		return nil
+	}
+	return map[string]string{"Authorization": "Bearer " + token}
+}
+
 func TestVersion(t *testing.T) {
 	out, err := cli(t, "version")
 	if err != nil || !strings.HasPrefix(out, "shopauth dev (go1.") || !strings.Contains(out, runtime.GOOS+"/"+runtime.GOARCH) {
@@ -120,18 +148,7 @@ func TestServeBinary(t *testing.T) {
 
 	post := func(token, query string) (int, string) {
 		body, _ := json.Marshal(map[string]string{"query": query})
-		req, _ := http.NewRequest("POST", base+"/graphql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return res.StatusCode, string(b)
+		return postJSON(t, base+"/graphql", string(body), bearer(token))
 	}
 	status, body := post("", `mutation { generateCustomerToken(email: "customer@example.com", password: "password") { token } }`)
 	var tok struct {

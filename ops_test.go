@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
-	"net/http"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -15,18 +13,11 @@ import (
 func signInVia(t *testing.T, base, xff string) (int, string) {
 	t.Helper()
 	b, _ := json.Marshal(map[string]string{"query": `mutation{generateCustomerToken(email:"customer@example.com",password:"password"){token}}`})
-	req, _ := http.NewRequest("POST", base+"/graphql", bytes.NewReader(b))
-	req.Header.Set("Content-Type", "application/json")
+	var header map[string]string
 	if xff != "" {
-		req.Header.Set("X-Forwarded-For", xff)
+		header = map[string]string{"X-Forwarded-For": xff}
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	out, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(out)
+	return postJSON(t, base+"/graphql", string(b), header)
 }
 
 // The real binary's --trusted-proxy: X-Forwarded-For from a peer outside the list is
