@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -581,12 +580,7 @@ func TestNoSecretsInLogs(t *testing.T) {
 	e.gql("", `mutation{confirmEmail(input:{email:"new@example.com",confirmation_key:"`+key+`"}){customer{email}}}`, nil)
 
 	// A failing SMTP delivery, with credentials set.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
+	port := closedPort(t)
 	e.set(auth.PathSMTPHost, "127.0.0.1")
 	e.set(auth.PathSMTPPort, strconv.Itoa(port))
 	e.set(auth.PathSMTPUsername, "mailer")

@@ -62,16 +62,23 @@ func startSMTP(t *testing.T, ln net.Listener) *smtpBackend {
 	return be
 }
 
-func TestSMTPDeliveryWithRetry(t *testing.T) {
-	e := newEnv(t)
-	e.customer("customer@example.com", "password")
-	// Reserve a loopback port, and keep it closed for now: the first attempt fails.
+// closedPort reserves a loopback port and leaves it closed: nothing answers there until
+// a test starts a server on it.
+func closedPort(t *testing.T) int {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func TestSMTPDeliveryWithRetry(t *testing.T) {
+	e := newEnv(t)
+	e.customer("customer@example.com", "password")
+	// Reserve a loopback port, and keep it closed for now: the first attempt fails.
+	port := closedPort(t)
 	e.set(auth.PathSMTPHost, "127.0.0.1")
 	e.set(auth.PathSMTPPort, strconv.Itoa(port))
 	e.set(auth.PathMailFrom, "shop@example.com")
@@ -90,7 +97,7 @@ func TestSMTPDeliveryWithRetry(t *testing.T) {
 		t.Fatal("retried before the back-off")
 	}
 	// Now a real SMTP server listens on that port.
-	ln, err = net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+	ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -115,12 +115,7 @@ func TestSMTPAcrossRestart(t *testing.T) {
 	e := newEnv(t)
 	e.customer("a@example.com", "password")
 	e.customer("b@example.com", "password")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close() // down for now
+	port := closedPort(t) // down for now
 	e.set(auth.PathSMTPHost, "127.0.0.1")
 	e.set(auth.PathSMTPPort, strconv.Itoa(port))
 	ctx := context.Background()
@@ -142,7 +137,7 @@ func TestSMTPAcrossRestart(t *testing.T) {
 	e.db.Close()
 
 	// The SMTP server comes up; shopauth starts again on the same file.
-	ln, err = net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+	ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,12 +174,7 @@ func TestSMTPAcrossRestart(t *testing.T) {
 func TestSMTPServerDownThenUp(t *testing.T) {
 	e := newEnv(t)
 	e.set(auth.PathConfirmRequired, "1")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
+	port := closedPort(t)
 	e.set(auth.PathSMTPHost, "localhost")
 	e.set(auth.PathSMTPPort, strconv.Itoa(port))
 	for _, email := range []string{"a@example.com", "b@example.com", "c@example.com"} {
@@ -203,7 +193,7 @@ func TestSMTPServerDownThenUp(t *testing.T) {
 	if a := fmt.Sprint(attempts()); a != "[1 0 0]" {
 		t.Fatalf("attempts while down %s, want [1 0 0]", a)
 	}
-	ln, err = net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+	ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
 	if err != nil {
 		t.Fatal(err)
 	}
