@@ -103,12 +103,10 @@ func analyzeQuery(query string) *queryInfo {
 	for _, op := range doc.Operations {
 		q.operations[op.Name] = op.Operation
 		q.rootFields[op.Name] = rootFieldNames(op.SelectionSet, doc, map[string]bool{})
-		q.aliases += countAliases(op.SelectionSet)
-		q.fields += countFields(op.SelectionSet)
+		q.tally(op.SelectionSet)
 	}
 	for _, f := range doc.Fragments {
-		q.aliases += countAliases(f.SelectionSet)
-		q.fields += countFields(f.SelectionSet)
+		q.tally(f.SelectionSet)
 	}
 	m := depthMeter{doc: doc, frag: map[string]int{}}
 	for _, op := range doc.Operations {
@@ -154,20 +152,22 @@ func (m *depthMeter) rel(set ast.SelectionSet) int {
 	return d
 }
 
-func countAliases(set ast.SelectionSet) int {
-	n := 0
+// tally walks the fields as written (each fragment once, where it is defined) and adds
+// Magento's two pre-checks: field nodes (QueryComplexityLimiter::validateFieldCount) and
+// aliases that rename a field (validateAliasCount).
+func (q *queryInfo) tally(set ast.SelectionSet) {
 	for _, sel := range set {
 		switch s := sel.(type) {
 		case *ast.Field:
+			q.fields++
 			if s.Alias != "" && s.Alias != s.Name {
-				n++
+				q.aliases++
 			}
-			n += countAliases(s.SelectionSet)
+			q.tally(s.SelectionSet)
 		case *ast.InlineFragment:
-			n += countAliases(s.SelectionSet)
+			q.tally(s.SelectionSet)
 		}
 	}
-	return n
 }
 
 // locate finds where the field at path is written, for resolver errors, which
@@ -257,21 +257,6 @@ func (c *queryCache) get(query string) *queryInfo {
 	}
 	c.mu.Unlock()
 	return q
-}
-
-// countFields counts field nodes as Magento's QueryComplexityLimiter::validateFieldCount
-// does: every field written in the document, each fragment once where it is defined.
-func countFields(set ast.SelectionSet) int {
-	n := 0
-	for _, sel := range set {
-		switch s := sel.(type) {
-		case *ast.Field:
-			n += 1 + countFields(s.SelectionSet)
-		case *ast.InlineFragment:
-			n += countFields(s.SelectionSet)
-		}
-	}
-	return n
 }
 
 // badVariable checks the values given for the operation's scalar variables the way
