@@ -47,9 +47,9 @@ type PasswordChange struct {
 	Now            time.Time
 }
 
-// maxResetRequestsPerHour bounds reset mails per account (Magento's default is 5), and
-// confirmation mails per address.
-const maxResetRequestsPerHour = 5
+// maxMailsPerHour bounds the mails of one kind that one address gets in an hour: reset
+// links (Magento's default is 5), confirmation keys and 2FA setup links.
+const maxMailsPerHour = 5
 
 // ChangeCustomerPassword changes the current customer's password and signs the
 // customer out of every token and session (SPEC §3).
@@ -143,7 +143,7 @@ func (s *Service) RequestPasswordResetEmail(ctx context.Context, email string) e
 	mail := Mail{To: c.Email, Subject: "Reset your password", Template: "password_reset",
 		Vars: map[string]string{"token": token, "email": c.Email}, CreatedAt: now}
 	stored, err := s.Accounts.CreateResetToken(ctx, ResetToken{Hash: hashSecret(token), CustomerID: c.ID, CreatedAt: now, ExpiresAt: now.Add(hours)},
-		now.Add(-time.Hour), maxResetRequestsPerHour, mail)
+		now.Add(-time.Hour), maxMailsPerHour, mail)
 	if err != nil {
 		return err
 	}
@@ -261,7 +261,7 @@ func (s *Service) ResendConfirmationEmail(ctx context.Context, email string) err
 	// Bounded like reset mails, so nobody can have an address flooded with them.
 	queued, err := s.Accounts.QueueMailLimited(ctx, Mail{To: c.Email, Subject: "Please confirm your account", Template: "account_confirmation",
 		Vars: map[string]string{"email": c.Email, "confirmation_key": c.Confirmation, "customer_id": fmt.Sprint(c.ID)}, CreatedAt: now},
-		now.Add(-time.Hour), maxResetRequestsPerHour)
+		now.Add(-time.Hour), maxMailsPerHour)
 	if err != nil {
 		return err
 	}

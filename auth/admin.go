@@ -195,17 +195,14 @@ func (s *Service) AdminToken(ctx context.Context, username, password string) (st
 		return "", &Error{Category: CategoryInput, Message: MsgUse2FAEndpoints,
 			Params: map[string]any{"active_providers": []string{"google"}}}
 	}
-	if s.Mailer != nil {
-		// Each right password asks again; bounded like reset mails, so the admin's inbox
-		// is not flooded (the links already sent keep working).
-		now := s.Now()
-		_, err := s.Accounts.QueueMailLimited(ctx, Mail{To: a.Email, Subject: "Set up two-factor authentication", Template: "tfa_setup",
-			Vars: map[string]string{"username": a.Username, "url": s.TFASetupLink(a),
-				"command": "shopauth admin:tfa:setup --admin-user " + a.Username}, CreatedAt: now},
-			now.Add(-time.Hour), maxResetRequestsPerHour)
-		if err != nil {
-			return "", fmt.Errorf("queue 2FA setup mail: %w", err)
-		}
+	// Each right password asks again; bounded like reset mails, so the admin's inbox is
+	// not flooded (the links already sent keep working).
+	now := s.Now()
+	if _, err := s.Accounts.QueueMailLimited(ctx, Mail{To: a.Email, Subject: "Set up two-factor authentication", Template: "tfa_setup",
+		Vars: map[string]string{"username": a.Username, "url": s.TFASetupLink(a),
+			"command": "shopauth admin:tfa:setup --admin-user " + a.Username}, CreatedAt: now},
+		now.Add(-time.Hour), maxMailsPerHour); err != nil {
+		return "", fmt.Errorf("queue 2FA setup mail: %w", err)
 	}
 	return "", &Error{Category: CategoryInput, Message: MsgConfigure2FA,
 		Params: map[string]any{"providers": []string{"google"}, "active_providers": []string{}}}
