@@ -14,10 +14,10 @@ import (
 // than idle (they could not be used again), so the table does not grow forever.
 func (d *DB) CreateAdminSession(ctx context.Context, s auth.AdminSession, idle time.Duration) error {
 	return d.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM admin_session WHERE last_seen < ?`, s.CreatedAt.Add(-idle).Unix()); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM admin_session WHERE last_seen < $1`, s.CreatedAt.Add(-idle).Unix()); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO admin_session (id_hash, admin_id, csrf, created_at, last_seen) VALUES (?, ?, ?, ?, ?)`,
+		_, err := tx.ExecContext(ctx, `INSERT INTO admin_session (id_hash, admin_id, csrf, created_at, last_seen) VALUES ($1, $2, $3, $4, $5)`,
 			s.IDHash, s.AdminID, s.CSRF, s.CreatedAt.Unix(), s.LastSeen.Unix())
 		return err
 	})
@@ -29,7 +29,7 @@ func (d *DB) TouchAdminSession(ctx context.Context, idHash string, now time.Time
 	var s auth.AdminSession
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		var created, seen int64
-		err := tx.QueryRowContext(ctx, `SELECT id_hash, admin_id, csrf, created_at, last_seen FROM admin_session WHERE id_hash = ?`, idHash).
+		err := tx.QueryRowContext(ctx, `SELECT id_hash, admin_id, csrf, created_at, last_seen FROM admin_session WHERE id_hash = $1`, idHash).
 			Scan(&s.IDHash, &s.AdminID, &s.CSRF, &created, &seen)
 		if errors.Is(err, sql.ErrNoRows) {
 			return auth.ErrNotFound
@@ -39,10 +39,10 @@ func (d *DB) TouchAdminSession(ctx context.Context, idHash string, now time.Time
 		}
 		s.CreatedAt, s.LastSeen = time.Unix(created, 0), time.Unix(seen, 0)
 		if now.Sub(s.LastSeen) > idle {
-			tx.ExecContext(ctx, `DELETE FROM admin_session WHERE id_hash = ?`, idHash)
+			tx.ExecContext(ctx, `DELETE FROM admin_session WHERE id_hash = $1`, idHash)
 			return errExpired
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE admin_session SET last_seen = ? WHERE id_hash = ?`, now.Unix(), idHash)
+		_, err = tx.ExecContext(ctx, `UPDATE admin_session SET last_seen = $1 WHERE id_hash = $2`, now.Unix(), idHash)
 		return err
 	})
 	if errors.Is(err, errExpired) {
@@ -58,20 +58,20 @@ var errExpired = errors.New("expired")
 
 // DeleteAdminSession ends a session.
 func (d *DB) DeleteAdminSession(ctx context.Context, idHash string) error {
-	_, err := d.write.ExecContext(ctx, `DELETE FROM admin_session WHERE id_hash = ?`, idHash)
+	_, err := d.write.ExecContext(ctx, `DELETE FROM admin_session WHERE id_hash = $1`, idHash)
 	return err
 }
 
 // ListCustomers finds customers whose email or name contains q, newest first.
 func (d *DB) ListCustomers(ctx context.Context, q string, offset, limit int) ([]auth.Customer, int, error) {
 	like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.TrimSpace(q)) + "%"
-	where := ` FROM customer WHERE email LIKE ?1 ESCAPE '\' OR firstname LIKE ?1 ESCAPE '\' OR lastname LIKE ?1 ESCAPE '\'
-		OR (firstname || ' ' || lastname) LIKE ?1 ESCAPE '\'`
+	where := ` FROM customer WHERE email LIKE $1 ESCAPE '\' OR firstname LIKE $1 ESCAPE '\' OR lastname LIKE $1 ESCAPE '\'
+		OR (firstname || ' ' || lastname) LIKE $1 ESCAPE '\'`
 	var total int
 	if err := d.read.QueryRowContext(ctx, `SELECT count(*)`+where, like).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := d.read.QueryContext(ctx, `SELECT `+customerColumns+where+` ORDER BY id DESC LIMIT ?2 OFFSET ?3`, like, limit, offset)
+	rows, err := d.read.QueryContext(ctx, `SELECT `+customerColumns+where+` ORDER BY id DESC LIMIT $2 OFFSET $3`, like, limit, offset)
 	if err != nil {
 		return nil, 0, err
 	}

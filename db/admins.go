@@ -32,18 +32,18 @@ func scanAdmin(row interface{ Scan(...any) error }) (*auth.Admin, error) {
 
 // AdminByUsername finds an admin, ignoring case.
 func (d *DB) AdminByUsername(ctx context.Context, username string) (*auth.Admin, error) {
-	return scanAdmin(d.read.QueryRowContext(ctx, `SELECT `+adminColumns+` FROM admin_user WHERE username = ?`, username))
+	return scanAdmin(d.read.QueryRowContext(ctx, `SELECT `+adminColumns+` FROM admin_user WHERE username = $1`, username))
 }
 
 // AdminByID finds an admin by id.
 func (d *DB) AdminByID(ctx context.Context, id int64) (*auth.Admin, error) {
-	return scanAdmin(d.read.QueryRowContext(ctx, `SELECT `+adminColumns+` FROM admin_user WHERE id = ?`, id))
+	return scanAdmin(d.read.QueryRowContext(ctx, `SELECT `+adminColumns+` FROM admin_user WHERE id = $1`, id))
 }
 
 // CreateAdmin inserts a and sets its ID; ErrDuplicate when the username is taken.
 func (d *DB) CreateAdmin(ctx context.Context, a *auth.Admin) error {
 	res, err := d.write.ExecContext(ctx, `INSERT INTO admin_user (username, email, firstname, lastname, password_hash, is_active, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, a.Username, a.Email, a.Firstname, a.Lastname, a.PasswordHash, boolInt(a.Active), a.CreatedAt.Unix())
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.Username, a.Email, a.Firstname, a.Lastname, a.PasswordHash, boolInt(a.Active), a.CreatedAt.Unix())
 	if isUniqueViolation(err) {
 		return auth.ErrDuplicate
 	}
@@ -56,20 +56,20 @@ func (d *DB) CreateAdmin(ctx context.Context, a *auth.Admin) error {
 
 // SetAdminPasswordHash replaces an admin's password hash.
 func (d *DB) SetAdminPasswordHash(ctx context.Context, id int64, hash string) error {
-	_, err := d.write.ExecContext(ctx, `UPDATE admin_user SET password_hash = ? WHERE id = ?`, hash, id)
+	_, err := d.write.ExecContext(ctx, `UPDATE admin_user SET password_hash = $1 WHERE id = $2`, hash, id)
 	return err
 }
 
 // SetAdminTOTPSecret stores an admin's TOTP secret (base32) and forgets used steps.
 func (d *DB) SetAdminTOTPSecret(ctx context.Context, id int64, secret string) error {
-	_, err := d.write.ExecContext(ctx, `UPDATE admin_user SET totp_secret = ?, totp_last_step = 0 WHERE id = ?`, secret, id)
+	_, err := d.write.ExecContext(ctx, `UPDATE admin_user SET totp_secret = $1, totp_last_step = 0 WHERE id = $2`, secret, id)
 	return err
 }
 
 // SetAdminTOTPSecretIfNone stores a TOTP secret only if the admin has none, in one
 // statement, so two parallel setups cannot both succeed.
 func (d *DB) SetAdminTOTPSecretIfNone(ctx context.Context, id int64, secret string) (bool, error) {
-	res, err := d.write.ExecContext(ctx, `UPDATE admin_user SET totp_secret = ?, totp_last_step = 0 WHERE id = ? AND totp_secret = ''`, secret, id)
+	res, err := d.write.ExecContext(ctx, `UPDATE admin_user SET totp_secret = $1, totp_last_step = 0 WHERE id = $2 AND totp_secret = ''`, secret, id)
 	if err != nil {
 		return false, err
 	}
@@ -80,7 +80,7 @@ func (d *DB) SetAdminTOTPSecretIfNone(ctx context.Context, id int64, secret stri
 // UseTOTPStep records step as used, only if it is later than the last used one; it
 // reports false when the code of that step (or a later one) was already used.
 func (d *DB) UseTOTPStep(ctx context.Context, id, step int64) (bool, error) {
-	res, err := d.write.ExecContext(ctx, `UPDATE admin_user SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, id, step)
+	res, err := d.write.ExecContext(ctx, `UPDATE admin_user SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $3`, step, id, step)
 	if err != nil {
 		return false, err
 	}
@@ -95,14 +95,14 @@ func (d *DB) RecordAdminLoginFailure(ctx context.Context, id int64, now time.Tim
 
 // ResetAdminLoginFailures clears an admin's failure count and lock.
 func (d *DB) ResetAdminLoginFailures(ctx context.Context, id int64) error {
-	_, err := d.write.ExecContext(ctx, `UPDATE admin_user SET failures_num = 0, first_failure = 0, lock_expires = 0 WHERE id = ?`, id)
+	_, err := d.write.ExecContext(ctx, `UPDATE admin_user SET failures_num = 0, first_failure = 0, lock_expires = 0 WHERE id = $1`, id)
 	return err
 }
 
 // CreateOneTimeCode stores a code (hashed) for a customer.
 func (d *DB) CreateOneTimeCode(ctx context.Context, c auth.OneTimeCode) error {
 	_, err := d.write.ExecContext(ctx, `INSERT INTO one_time_code (code_hash, customer_id, admin_id, reason, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?)`, c.Hash, c.CustomerID, c.AdminID, c.Reason, c.CreatedAt.Unix(), c.ExpiresAt.Unix())
+		VALUES ($1, $2, $3, $4, $5, $6)`, c.Hash, c.CustomerID, c.AdminID, c.Reason, c.CreatedAt.Unix(), c.ExpiresAt.Unix())
 	return err
 }
 
@@ -110,9 +110,9 @@ func (d *DB) CreateOneTimeCode(ctx context.Context, c auth.OneTimeCode) error {
 // unexpired, and the customer allows assistance in the database right now (whatever a
 // cache saw), in one statement, so of two parallel uses exactly one wins.
 func (d *DB) ConsumeOneTimeCode(ctx context.Context, hash string, customerID int64, now time.Time) (adminID int64, reason string, ok bool, err error) {
-	err = d.write.QueryRowContext(ctx, `UPDATE one_time_code SET used_at = ?1
-		WHERE code_hash = ?2 AND customer_id = ?3 AND used_at = 0 AND expires_at > ?1
-		AND EXISTS (SELECT 1 FROM customer WHERE id = ?3 AND allow_assistance = 1) RETURNING admin_id, reason`,
+	err = d.write.QueryRowContext(ctx, `UPDATE one_time_code SET used_at = $1
+		WHERE code_hash = $2 AND customer_id = $3 AND used_at = 0 AND expires_at > $1
+		AND EXISTS (SELECT 1 FROM customer WHERE id = $3 AND allow_assistance = 1) RETURNING admin_id, reason`,
 		now.Unix(), hash, customerID).Scan(&adminID, &reason)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, "", false, nil

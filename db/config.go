@@ -34,7 +34,7 @@ func (d *DB) SettingsVersion(ctx context.Context) (int64, error) {
 // SetSetting stores one setting.
 func (d *DB) SetSetting(ctx context.Context, path, value string) error {
 	return d.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO config (path, value, seq) VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM config))
+		_, err := tx.ExecContext(ctx, `INSERT INTO config (path, value, seq) VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM config))
 			ON CONFLICT (path) DO UPDATE SET value = excluded.value, seq = excluded.seq`, path, value)
 		if err != nil {
 			return fmt.Errorf("set %s: %w", path, err)
@@ -45,7 +45,7 @@ func (d *DB) SetSetting(ctx context.Context, path, value string) error {
 
 // SetSettingIfUnset stores a setting only when it has never been set (used by --demo).
 func (d *DB) SetSettingIfUnset(ctx context.Context, path, value string) error {
-	_, err := d.write.ExecContext(ctx, `INSERT INTO config (path, value, seq) VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM config))
+	_, err := d.write.ExecContext(ctx, `INSERT INTO config (path, value, seq) VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM config))
 		ON CONFLICT (path) DO NOTHING`, path, value)
 	return err
 }

@@ -51,10 +51,10 @@ func unixOf(t time.Time) int64 {
 
 func (d *DB) prepare(ctx context.Context) error {
 	var err error
-	if d.customerByID, err = d.read.PrepareContext(ctx, `SELECT `+customerColumns+` FROM customer WHERE id = ?`); err != nil {
+	if d.customerByID, err = d.read.PrepareContext(ctx, `SELECT `+customerColumns+` FROM customer WHERE id = $1`); err != nil {
 		return fmt.Errorf("prepare: %w", err)
 	}
-	if d.customerByEmail, err = d.read.PrepareContext(ctx, `SELECT `+customerColumns+` FROM customer WHERE email = ?`); err != nil {
+	if d.customerByEmail, err = d.read.PrepareContext(ctx, `SELECT `+customerColumns+` FROM customer WHERE email = $1`); err != nil {
 		return fmt.Errorf("prepare: %w", err)
 	}
 	return nil
@@ -87,7 +87,7 @@ func (d *DB) CreateCustomer(ctx context.Context, c *auth.Customer) error {
 	now := time.Now().Unix()
 	res, err := d.write.ExecContext(ctx, `INSERT INTO customer (email, firstname, lastname, middlename, prefix, suffix,
 		dob, taxvat, gender, is_subscribed, allow_assistance, group_id, created_at, updated_at, password_hash, confirmation)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 		c.Email, c.Firstname, c.Lastname, c.Middlename, c.Prefix, c.Suffix, c.DateOfBirth, c.Taxvat, c.Gender,
 		boolInt(c.IsSubscribed), boolInt(c.AllowAssistance), c.GroupID, c.CreatedAt.Unix(), now, c.PasswordHash, c.Confirmation)
 	if isUniqueViolation(err) {
@@ -103,9 +103,9 @@ func (d *DB) CreateCustomer(ctx context.Context, c *auth.Customer) error {
 
 // UpdateCustomer saves c's profile fields and email.
 func (d *DB) UpdateCustomer(ctx context.Context, c *auth.Customer) error {
-	res, err := d.write.ExecContext(ctx, `UPDATE customer SET email = ?, firstname = ?, lastname = ?, middlename = ?,
-		prefix = ?, suffix = ?, dob = ?, taxvat = ?, gender = ?, is_subscribed = ?, allow_assistance = ?, updated_at = ?
-		WHERE id = ?`,
+	res, err := d.write.ExecContext(ctx, `UPDATE customer SET email = $1, firstname = $2, lastname = $3, middlename = $4,
+		prefix = $5, suffix = $6, dob = $7, taxvat = $8, gender = $9, is_subscribed = $10, allow_assistance = $11, updated_at = $12
+		WHERE id = $13`,
 		c.Email, c.Firstname, c.Lastname, c.Middlename, c.Prefix, c.Suffix, c.DateOfBirth, c.Taxvat, c.Gender,
 		boolInt(c.IsSubscribed), boolInt(c.AllowAssistance), time.Now().Unix(), c.ID)
 	d.cache.changed()
@@ -123,7 +123,7 @@ func (d *DB) UpdateCustomer(ctx context.Context, c *auth.Customer) error {
 
 // SetPasswordHash replaces a customer's password hash.
 func (d *DB) SetPasswordHash(ctx context.Context, id int64, hash string) error {
-	_, err := d.write.ExecContext(ctx, `UPDATE customer SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, time.Now().Unix(), id)
+	_, err := d.write.ExecContext(ctx, `UPDATE customer SET password_hash = $1, updated_at = $2 WHERE id = $3`, hash, time.Now().Unix(), id)
 	d.cache.changed()
 	return err
 }
@@ -143,7 +143,7 @@ func (d *DB) recordFailure(ctx context.Context, table string, id int64, now time
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		var failures int
 		var first, lockExp int64
-		err := tx.QueryRowContext(ctx, `SELECT failures_num, first_failure, lock_expires FROM `+table+` WHERE id = ?`, id).
+		err := tx.QueryRowContext(ctx, `SELECT failures_num, first_failure, lock_expires FROM `+table+` WHERE id = $1`, id).
 			Scan(&failures, &first, &lockExp)
 		if errors.Is(err, sql.ErrNoRows) {
 			return auth.ErrNotFound
@@ -171,7 +171,7 @@ func (d *DB) recordFailure(ctx context.Context, table string, id int64, now time
 			lockExp = now.Add(l.Window).Unix()
 			res.Locked, res.NewlyLocked = true, true
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE `+table+` SET failures_num = ?, first_failure = ?, lock_expires = ? WHERE id = ?`,
+		_, err = tx.ExecContext(ctx, `UPDATE `+table+` SET failures_num = $1, first_failure = $2, lock_expires = $3 WHERE id = $4`,
 			failures, first, lockExp, id)
 		return err
 	})
@@ -183,14 +183,14 @@ func (d *DB) recordFailure(ctx context.Context, table string, id int64, now time
 
 // ResetLoginFailures clears the failure count and any lock.
 func (d *DB) ResetLoginFailures(ctx context.Context, id int64) error {
-	_, err := d.write.ExecContext(ctx, `UPDATE customer SET failures_num = 0, first_failure = 0, lock_expires = 0 WHERE id = ?`, id)
+	_, err := d.write.ExecContext(ctx, `UPDATE customer SET failures_num = 0, first_failure = 0, lock_expires = 0 WHERE id = $1`, id)
 	d.cache.changed()
 	return err
 }
 
 // DeleteCustomer removes a customer (admin action; tokens then fail with "does not exist").
 func (d *DB) DeleteCustomer(ctx context.Context, id int64) error {
-	_, err := d.write.ExecContext(ctx, `DELETE FROM customer WHERE id = ?`, id)
+	_, err := d.write.ExecContext(ctx, `DELETE FROM customer WHERE id = $1`, id)
 	d.cache.changed()
 	return err
 }

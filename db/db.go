@@ -17,7 +17,7 @@ import (
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/sqlite/*.sql
 var migrationFS embed.FS
 
 // DB is an open shopauth database.
@@ -90,7 +90,7 @@ func (d *DB) Ping(ctx context.Context) error {
 }
 
 func (d *DB) migrate(ctx context.Context) error {
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	names, err := fs.Glob(migrationFS, "migrations/sqlite/*.sql")
 	if err != nil {
 		return err
 	}
@@ -104,13 +104,13 @@ func (d *DB) migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	for _, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
+		base := strings.TrimPrefix(name, "migrations/sqlite/")
 		num, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
 		if err != nil {
 			return fmt.Errorf("migration %s: name must start with a number", base)
 		}
 		var done int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migration WHERE version = ?`, num).Scan(&done); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migration WHERE version = $1`, num).Scan(&done); err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
 		if done > 0 {
@@ -126,7 +126,7 @@ func (d *DB) migrate(ctx context.Context) error {
 		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 			return fmt.Errorf("migration %s: %w", base, err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migration (version, name) VALUES (?, ?)`, num, base); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migration (version, name) VALUES ($1, $2)`, num, base); err != nil {
 			return fmt.Errorf("migration %s: %w", base, err)
 		}
 	}

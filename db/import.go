@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"time"
 
@@ -10,14 +11,14 @@ import (
 )
 
 // importUpdatable maps the import columns an update may write to their SQL
-// expression; "?" is the new value.
+// expression; "%s" is where the new value's placeholder goes.
 var importUpdatable = []struct{ column, set string }{
-	{"firstname", "firstname = ?"}, {"lastname", "lastname = ?"}, {"middlename", "middlename = ?"},
-	{"prefix", "prefix = ?"}, {"suffix", "suffix = ?"}, {"dob", "dob = ?"}, {"taxvat", "taxvat = ?"},
-	{"gender", "gender = ?"}, {"allow_remote_shopping_assistance", "allow_assistance = ?"},
+	{"firstname", "firstname = %s"}, {"lastname", "lastname = %s"}, {"middlename", "middlename = %s"},
+	{"prefix", "prefix = %s"}, {"suffix", "suffix = %s"}, {"dob", "dob = %s"}, {"taxvat", "taxvat = %s"},
+	{"gender", "gender = %s"}, {"allow_remote_shopping_assistance", "allow_assistance = %s"},
 	// An empty hash in the file keeps the stored one: an import never removes a password.
-	{"password_hash", "password_hash = COALESCE(NULLIF(?, ''), password_hash)"},
-	{"confirmation", "confirmation = ?"},
+	{"password_hash", "password_hash = COALESCE(NULLIF(%s, ''), password_hash)"},
+	{"confirmation", "confirmation = %s"},
 }
 
 func importValue(c *auth.Customer, column string) any {
@@ -56,14 +57,14 @@ func (d *DB) ImportBatch(ctx context.Context, cs []*auth.Customer, update map[st
 	var sets, cols []string
 	for _, u := range importUpdatable {
 		if update[u.column] {
-			sets = append(sets, u.set)
 			cols = append(cols, u.column)
+			sets = append(sets, fmt.Sprintf(u.set, fmt.Sprintf("$%d", len(cols))))
 		}
 	}
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		ins, err := tx.PrepareContext(ctx, `INSERT INTO customer (email, firstname, lastname, middlename, prefix, suffix, dob, taxvat,
 			gender, allow_assistance, group_id, created_at, updated_at, password_hash, confirmation)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING`)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (email) DO NOTHING`)
 		if err != nil {
 			return err
 		}
@@ -71,7 +72,7 @@ func (d *DB) ImportBatch(ctx context.Context, cs []*auth.Customer, update map[st
 		var upd *sql.Stmt
 		if update != nil {
 			// The SET list is built from importUpdatable only, never from the file.
-			upd, err = tx.PrepareContext(ctx, `UPDATE customer SET `+strings.Join(append(sets, "updated_at = ?"), ", ")+` WHERE email = ?`)
+			upd, err = tx.PrepareContext(ctx, `UPDATE customer SET `+strings.Join(append(sets, fmt.Sprintf("updated_at = $%d", len(cols)+1)), ", ")+fmt.Sprintf(" WHERE email = $%d", len(cols)+2))
 			if err != nil {
 				return err
 			}

@@ -19,18 +19,18 @@ import (
 func (d *DB) CreateResetToken(ctx context.Context, t auth.ResetToken, since time.Time, max int, m auth.Mail) (ok bool, err error) {
 	err = d.inTx(ctx, func(tx *sql.Tx) error {
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM password_reset WHERE customer_id = ? AND created_at > ?`,
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM password_reset WHERE customer_id = $1 AND created_at > $2`,
 			t.CustomerID, since.Unix()).Scan(&n); err != nil {
 			return err
 		}
 		if n >= max {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE password_reset SET used_at = ? WHERE customer_id = ? AND used_at = 0`,
+		if _, err := tx.ExecContext(ctx, `UPDATE password_reset SET used_at = $1 WHERE customer_id = $2 AND used_at = 0`,
 			t.CreatedAt.Unix(), t.CustomerID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO password_reset (token_hash, customer_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO password_reset (token_hash, customer_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
 			t.Hash, t.CustomerID, t.CreatedAt.Unix(), t.ExpiresAt.Unix()); err != nil {
 			return err
 		}
@@ -49,8 +49,8 @@ func (d *DB) CreateResetToken(ctx context.Context, t auth.ResetToken, since time
 // ConsumeResetToken marks a token used if it is the customer's, unused and unexpired,
 // in one statement; ok reports whether it was.
 func (d *DB) ConsumeResetToken(ctx context.Context, hash string, customerID int64, now time.Time) (bool, error) {
-	res, err := d.write.ExecContext(ctx, `UPDATE password_reset SET used_at = ?1
-		WHERE token_hash = ?2 AND customer_id = ?3 AND used_at = 0 AND expires_at > ?1`, now.Unix(), hash, customerID)
+	res, err := d.write.ExecContext(ctx, `UPDATE password_reset SET used_at = $1
+		WHERE token_hash = $2 AND customer_id = $3 AND used_at = 0 AND expires_at > $1`, now.Unix(), hash, customerID)
 	if err != nil {
 		return false, fmt.Errorf("consume reset token: %w", err)
 	}
@@ -62,7 +62,7 @@ func (d *DB) ConsumeResetToken(ctx context.Context, hash string, customerID int6
 func (d *DB) ResetTokenUsable(ctx context.Context, hash string, customerID int64, now time.Time) (bool, error) {
 	var n int
 	err := d.read.QueryRowContext(ctx, `SELECT count(*) FROM password_reset
-		WHERE token_hash = ? AND customer_id = ? AND used_at = 0 AND expires_at > ?`, hash, customerID, now.Unix()).Scan(&n)
+		WHERE token_hash = $1 AND customer_id = $2 AND used_at = 0 AND expires_at > $3`, hash, customerID, now.Unix()).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("look up reset token: %w", err)
 	}
@@ -79,22 +79,22 @@ func (d *DB) SetPassword(ctx context.Context, ch auth.PasswordChange) (ok bool, 
 	err = d.inTx(ctx, func(tx *sql.Tx) error {
 		now := ch.Now.Unix()
 		if ch.ResetTokenHash != "" {
-			res, err := tx.ExecContext(ctx, `UPDATE password_reset SET used_at = ?1
-				WHERE token_hash = ?2 AND customer_id = ?3 AND used_at = 0 AND expires_at > ?1`, now, ch.ResetTokenHash, ch.CustomerID)
+			res, err := tx.ExecContext(ctx, `UPDATE password_reset SET used_at = $1
+				WHERE token_hash = $2 AND customer_id = $3 AND used_at = 0 AND expires_at > $1`, now, ch.ResetTokenHash, ch.CustomerID)
 			if err != nil {
 				return err
 			}
 			if n, err := res.RowsAffected(); err != nil || n != 1 {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE customer SET failures_num = 0, first_failure = 0, lock_expires = 0 WHERE id = ?`, ch.CustomerID); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE customer SET failures_num = 0, first_failure = 0, lock_expires = 0 WHERE id = $1`, ch.CustomerID); err != nil {
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE customer SET password_hash = ?, updated_at = ? WHERE id = ?`, ch.Hash, now, ch.CustomerID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE customer SET password_hash = $1, updated_at = $2 WHERE id = $3`, ch.Hash, now, ch.CustomerID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE password_reset SET used_at = ? WHERE customer_id = ? AND used_at = 0`, now, ch.CustomerID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE password_reset SET used_at = $1 WHERE customer_id = $2 AND used_at = 0`, now, ch.CustomerID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, revokeSQL, ch.Revoke.UserType, ch.Revoke.UserID, ch.Revoke.BeforeMicro); err != nil {
@@ -112,7 +112,7 @@ func (d *DB) SetPassword(ctx context.Context, ch auth.PasswordChange) (ok bool, 
 
 // SetConfirmation sets (or with "" clears) a customer's pending confirmation key.
 func (d *DB) SetConfirmation(ctx context.Context, id int64, key string) error {
-	_, err := d.write.ExecContext(ctx, `UPDATE customer SET confirmation = ?, updated_at = ? WHERE id = ?`, key, time.Now().Unix(), id)
+	_, err := d.write.ExecContext(ctx, `UPDATE customer SET confirmation = $1, updated_at = $2 WHERE id = $3`, key, time.Now().Unix(), id)
 	d.cache.changed()
 	return err
 }
@@ -127,7 +127,7 @@ func (d *DB) Send(ctx context.Context, m auth.Mail) error {
 func (d *DB) QueueMailLimited(ctx context.Context, m auth.Mail, since time.Time, max int) (ok bool, err error) {
 	err = d.inTx(ctx, func(tx *sql.Tx) error {
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM mail_outbox WHERE to_addr = ? AND template = ? AND created_at > ?`,
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM mail_outbox WHERE to_addr = $1 AND template = $2 AND created_at > $3`,
 			m.To, m.Template, since.Unix()).Scan(&n); err != nil {
 			return err
 		}
@@ -156,7 +156,7 @@ func insertMail(ctx context.Context, ex execer, m auth.Mail) error {
 	if created.IsZero() {
 		created = time.Now()
 	}
-	_, err = ex.ExecContext(ctx, `INSERT INTO mail_outbox (to_addr, subject, template, vars_json, created_at) VALUES (?, ?, ?, ?, ?)`,
+	_, err = ex.ExecContext(ctx, `INSERT INTO mail_outbox (to_addr, subject, template, vars_json, created_at) VALUES ($1, $2, $3, $4, $5)`,
 		m.To, m.Subject, m.Template, string(vars), created.Unix())
 	if err != nil {
 		return fmt.Errorf("queue mail: %w", err)
@@ -183,7 +183,7 @@ const mailColumns = `id, to_addr, subject, template, vars_json, created_at, sent
 
 // ListMail returns the newest limit messages, oldest first.
 func (d *DB) ListMail(ctx context.Context, limit int) ([]auth.OutboxMail, error) {
-	rows, err := d.read.QueryContext(ctx, `SELECT * FROM (SELECT `+mailColumns+` FROM mail_outbox ORDER BY id DESC LIMIT ?) ORDER BY id`, limit)
+	rows, err := d.read.QueryContext(ctx, `SELECT * FROM (SELECT `+mailColumns+` FROM mail_outbox ORDER BY id DESC LIMIT $1) ORDER BY id`, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +204,7 @@ func (d *DB) ListMail(ctx context.Context, limit int) ([]auth.OutboxMail, error)
 func (d *DB) ClaimDueMail(ctx context.Context, now, leaseUntil time.Time, limit int) ([]auth.OutboxMail, error) {
 	var out []auth.OutboxMail
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+mailColumns+` FROM mail_outbox WHERE sent_at = 0 AND next_attempt_at <= ? ORDER BY id LIMIT ?`, now.Unix(), limit)
+		rows, err := tx.QueryContext(ctx, `SELECT `+mailColumns+` FROM mail_outbox WHERE sent_at = 0 AND next_attempt_at <= $1 ORDER BY id LIMIT $2`, now.Unix(), limit)
 		if err != nil {
 			return err
 		}
@@ -218,7 +218,7 @@ func (d *DB) ClaimDueMail(ctx context.Context, now, leaseUntil time.Time, limit 
 		}
 		rows.Close()
 		for _, m := range out {
-			if _, err := tx.ExecContext(ctx, `UPDATE mail_outbox SET next_attempt_at = ? WHERE id = ?`, leaseUntil.Unix(), m.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE mail_outbox SET next_attempt_at = $1 WHERE id = $2`, leaseUntil.Unix(), m.ID); err != nil {
 				return err
 			}
 		}
@@ -229,13 +229,13 @@ func (d *DB) ClaimDueMail(ctx context.Context, now, leaseUntil time.Time, limit 
 
 // MarkMailSent records that an SMTP server accepted the message.
 func (d *DB) MarkMailSent(ctx context.Context, id int64, at time.Time) error {
-	_, err := d.write.ExecContext(ctx, `UPDATE mail_outbox SET sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ?`, at.Unix(), id)
+	_, err := d.write.ExecContext(ctx, `UPDATE mail_outbox SET sent_at = $1, attempts = attempts + 1, last_error = '' WHERE id = $2`, at.Unix(), id)
 	return err
 }
 
 // MarkMailFailed records a failed attempt and when to try again.
 func (d *DB) MarkMailFailed(ctx context.Context, id int64, msg string, next time.Time) error {
-	_, err := d.write.ExecContext(ctx, `UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?`,
+	_, err := d.write.ExecContext(ctx, `UPDATE mail_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2 WHERE id = $3`,
 		msg, next.Unix(), id)
 	return err
 }

@@ -17,13 +17,13 @@ func (d *DB) Revoke(ctx context.Context, r auth.Revocation) error {
 // revokeSQL moves a user's revocation time forward (never back) and gives the row a new
 // seq, so other processes pick it up.
 const revokeSQL = `INSERT INTO token_revocation (user_type, user_id, revoke_before_us, seq)
-	VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM token_revocation))
+	VALUES ($1, $2, $3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM token_revocation))
 	ON CONFLICT (user_type, user_id) DO UPDATE SET
 		revoke_before_us = MAX(revoke_before_us, excluded.revoke_before_us), seq = excluded.seq`
 
 // RevocationsSince returns revocations written after seq and the highest seq seen.
 func (d *DB) RevocationsSince(ctx context.Context, seq int64) ([]auth.Revocation, int64, error) {
-	rows, err := d.read.QueryContext(ctx, `SELECT user_type, user_id, revoke_before_us, seq FROM token_revocation WHERE seq > ? ORDER BY seq`, seq)
+	rows, err := d.read.QueryContext(ctx, `SELECT user_type, user_id, revoke_before_us, seq FROM token_revocation WHERE seq > $1 ORDER BY seq`, seq)
 	if err != nil {
 		return nil, seq, err
 	}
@@ -44,7 +44,7 @@ func (d *DB) RevocationsSince(ctx context.Context, seq int64) ([]auth.Revocation
 func (d *DB) Throttled(ctx context.Context, name string, userType int, now time.Time, maxFailures int) (bool, error) {
 	var n int
 	err := d.read.QueryRowContext(ctx, `SELECT count(*) FROM token_request_log
-		WHERE user_name = ? AND user_type = ? AND failures_count >= ? AND lock_expires_at > ?`,
+		WHERE user_name = $1 AND user_type = $2 AND failures_count >= $3 AND lock_expires_at > $4`,
 		name, userType, maxFailures, now.Unix()).Scan(&n)
 	return n > 0, err
 }
@@ -54,10 +54,10 @@ func (d *DB) Throttled(ctx context.Context, name string, userType int, now time.
 func (d *DB) RecordThrottleFailure(ctx context.Context, name string, userType int, now time.Time, timeout time.Duration) error {
 	return d.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO token_request_log (user_name, user_type, failures_count, lock_expires_at)
-			VALUES (?1, ?2, 1, ?4)
+			VALUES ($1, $2, 1, $4)
 			ON CONFLICT (user_name, user_type) DO UPDATE SET
-				failures_count = CASE WHEN lock_expires_at <= ?3 THEN 1 ELSE failures_count + 1 END,
-				lock_expires_at = ?4`,
+				failures_count = CASE WHEN lock_expires_at <= $3 THEN 1 ELSE failures_count + 1 END,
+				lock_expires_at = $4`,
 			name, userType, now.Unix(), now.Add(timeout).Unix())
 		return err
 	})
@@ -65,14 +65,14 @@ func (d *DB) RecordThrottleFailure(ctx context.Context, name string, userType in
 
 // ResetThrottle forgets name's failed token requests.
 func (d *DB) ResetThrottle(ctx context.Context, name string, userType int) error {
-	_, err := d.write.ExecContext(ctx, `DELETE FROM token_request_log WHERE user_name = ? AND user_type = ?`, name, userType)
+	_, err := d.write.ExecContext(ctx, `DELETE FROM token_request_log WHERE user_name = $1 AND user_type = $2`, name, userType)
 	return err
 }
 
 // Audit appends one event to the audit log.
 func (d *DB) Audit(ctx context.Context, e auth.AuditEvent) error {
 	_, err := d.write.ExecContext(ctx, `INSERT INTO audit_log (created_at, event, admin_id, customer_id, username, detail, remote_addr)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, e.Time.Unix(), e.Event, e.AdminID, e.CustomerID, e.Username, e.Detail, e.RemoteAddr)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, e.Time.Unix(), e.Event, e.AdminID, e.CustomerID, e.Username, e.Detail, e.RemoteAddr)
 	return err
 }
 
@@ -82,8 +82,8 @@ func (d *DB) AuditList(ctx context.Context, f AuditFilter) ([]auth.AuditEvent, e
 		f.Limit = 100
 	}
 	rows, err := d.read.QueryContext(ctx, `SELECT created_at, event, admin_id, customer_id, username, detail, remote_addr
-		FROM audit_log WHERE (?1 = 0 OR customer_id = ?1) AND (?2 = 0 OR admin_id = ?2) AND (?3 = '' OR event = ?3)
-		ORDER BY id DESC LIMIT ?4`, f.CustomerID, f.AdminID, f.Event, f.Limit)
+		FROM audit_log WHERE ($1 = 0 OR customer_id = $1) AND ($2 = 0 OR admin_id = $2) AND ($3 = '' OR event = $3)
+		ORDER BY id DESC LIMIT $4`, f.CustomerID, f.AdminID, f.Event, f.Limit)
 	if err != nil {
 		return nil, err
 	}
