@@ -1,8 +1,16 @@
-// Command loadbench measures shopauth's hot paths on this machine: it builds and
-// starts the real server on 127.0.0.1 over a temp database, seeds customers, and
-// drives five workloads at a fixed concurrency, with request logging on and off.
+// Command loadbench measures shopauth's hot paths on this machine: it builds the real
+// server, generates a dataset directly through db/ (customers, and past sign-outs spread
+// over a year), and drives the workloads at a fixed concurrency against 127.0.0.1, with
+// request logging on and off.
 //
-//	go run ./cmd/loadbench [-c 16] [-d 5s] [-customers 200]
+//	go run ./cmd/loadbench [-c 16] [-d 3s] [-pairs 3] [-customers 1000000] [-distinct 100000] [-import 1000000]
+//
+// This machine's speed swings from one run to the next, so the figures that are ratios
+// come from alternating phases: each pair measures the bare net/http floor, a read by one
+// customer and reads spread over many distinct customers back to back, and the summary
+// gives the median of the per-pair ratios. Start-up time and idle RSS are taken on an
+// empty database and on the generated one; customer:import runs the binary over a
+// generated CSV and reports its wall time and peak RSS.
 //
 // Every request goes to loopback only and each phase stops after its duration.
 package main
@@ -29,23 +37,46 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"shopauth/auth"
+	"shopauth/db"
 )
 
 const password = "Passw0rd!"
+
+type config struct {
+	conc, pairs                   int
+	dur                           time.Duration
+	customers, signouts, distinct int
+	importRows                    int
+}
 
 func main() {
 	if os.Getenv("LOADBENCH_FLOOR") != "" {
 		serveFloor(os.Getenv("LOADBENCH_FLOOR"))
 		return
 	}
-	conc := flag.Int("c", 16, "concurrent clients")
-	dur := flag.Duration("d", 5*time.Second, "duration of each phase")
-	customers := flag.Int("customers", 200, "customers to seed")
+	var cfg config
+	flag.IntVar(&cfg.conc, "c", 16, "concurrent clients")
+	flag.DurationVar(&cfg.dur, "d", 3*time.Second, "duration of each phase")
+	flag.IntVar(&cfg.pairs, "pairs", 3, "alternating floor/read rounds (at least 3)")
+	flag.IntVar(&cfg.customers, "customers", 1000, "customers to generate")
+	flag.IntVar(&cfg.signouts, "signouts", -1, "past sign-outs to generate, spread over the last year (default: one per customer)")
+	flag.IntVar(&cfg.distinct, "distinct", 100000, "distinct customers the spread read phase uses (at most customers/2)")
+	flag.IntVar(&cfg.importRows, "import", 0, "rows of the customer:import measurement (0: skip it)")
 	flag.Parse()
-	if err := run(*conc, *dur, *customers); err != nil {
+	if cfg.signouts < 0 {
+		cfg.signouts = cfg.customers
+	}
+	if cfg.pairs < 3 {
+		cfg.pairs = 3
+	}
+	if cfg.customers < 4 {
+		cfg.customers = 4
+	}
+	if err := run(cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "loadbench:", err)
 		os.Exit(1)
 	}
@@ -75,7 +106,17 @@ type result struct {
 	peakRSS  int64 // KiB
 }
 
-func run(conc int, dur time.Duration, customers int) error {
+// dataset is what the generated database holds for the phases.
+type dataset struct {
+	emails   []string // every customer, by index
+	one      string   // the token of the single-customer read
+	distinct []string // tokens of the spread read, one per customer
+	mixed    []int    // customers (indexes into emails) the mixed phase signs in and out
+	mixedTok []string
+	took     time.Duration
+}
+
+func run(cfg config) error {
 	dir, err := os.MkdirTemp("", "loadbench")
 	if err != nil {
 		return err
@@ -89,67 +130,65 @@ func run(conc int, dur time.Duration, customers int) error {
 	if err := build.Run(); err != nil {
 		return fmt.Errorf("build (run from the repository root): %w", err)
 	}
-	dbf := filepath.Join(dir, "bench.db")
-	for _, kv := range [][2]string{{"shopauth/rate_limit/signin_per_minute", "0"}, {"oauth/authentication_lock/max_failures_count", "0"}} {
-		if out, err := exec.Command(bin, "config:set", kv[0], kv[1], "--db", dbf).CombinedOutput(); err != nil {
-			return fmt.Errorf("config:set: %v %s", err, out)
-		}
-	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256}, Timeout: 120 * time.Second}
 
-	// Start-up time: from exec to the first served request.
-	start := time.Now()
-	srv, base, err := startProc(bin, "serve", "--quiet", "--addr", "127.0.0.1:0", "--db", dbf)
+	emptyStart, emptyRSS, err := startup(client, bin, filepath.Join(dir, "empty.db"))
 	if err != nil {
 		return err
 	}
-	if _, err := get(client, base+"/healthz"); err != nil {
-		return err
-	}
-	startup := time.Since(start)
-	time.Sleep(200 * time.Millisecond)
-	idle := rss(srv.Process.Pid, "VmRSS")
 
-	fmt.Fprintf(os.Stderr, "seeding %d customers…\n", customers)
-	emails := make([]string, customers)
-	var seedErr atomic.Value
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 4)
-	for i := range emails {
-		emails[i] = fmt.Sprintf("bench%d@example.com", i)
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(email string) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			q := fmt.Sprintf(`mutation{createCustomerV2(input:{email:%q,firstname:"Bench",lastname:"User",password:%q}){customer{email}}}`, email, password)
-			if status, body, err := gql(client, base, "", q); err != nil || status != 200 || strings.Contains(body, "errors") {
-				seedErr.Store(fmt.Errorf("seed %s: %d %s %v", email, status, body, err))
-			}
-		}(emails[i])
-	}
-	wg.Wait()
-	if err, _ := seedErr.Load().(error); err != nil {
-		return err
-	}
-	stopProc(srv)
-
-	// The hash ceiling: the same verifications, called directly, same concurrency.
 	hasher := auth.NewHasher(auth.DefaultHashParams, 0, rand.Reader)
 	stored, err := hasher.Hash(context.Background(), password)
 	if err != nil {
 		return err
 	}
-	ceiling := measure("3 hash ceiling (direct)", conc, dur, 0, func(int) error {
-		ok, _, err := hasher.Verify(context.Background(), password, stored)
-		if !ok {
-			return errors.New("verify failed")
-		}
+	dbf := filepath.Join(dir, "bench.db")
+	fmt.Fprintf(os.Stderr, "generating %d customers and %d past sign-outs…\n", cfg.customers, cfg.signouts)
+	ds, err := generate(context.Background(), dbf, cfg, stored)
+	if err != nil {
+		return fmt.Errorf("generate dataset: %w", err)
+	}
+	dataStart, dataRSS, err := startup(client, bin, dbf)
+	if err != nil {
 		return err
-	})
+	}
 
 	var results []result
-	for _, logging := range []bool{true, false} {
+	var signRatios []float64
+	var readRatios, spreadRatios [2][]float64
+	var spreadPeak [2]int64
+
+	// Sign-in against the hash ceiling: the same verifications called directly, same
+	// concurrency, alternating.
+	{
+		srv, base, err := startProc(bin, "serve", "--quiet", "--addr", "127.0.0.1:0", "--db", dbf)
+		if err != nil {
+			return err
+		}
+		for p := 1; p <= cfg.pairs; p++ {
+			ceiling := measure(fmt.Sprintf("1 hash ceiling (direct) #%d", p), cfg.conc, cfg.dur, 0, func(int) error {
+				ok, _, err := hasher.Verify(context.Background(), password, stored)
+				if !ok {
+					return errors.New("verify failed")
+				}
+				return err
+			})
+			signIn := measure(fmt.Sprintf("2 sign-in #%d", p), cfg.conc, cfg.dur, srv.Process.Pid, func(int) error {
+				_, err := signInAs(client, base, ds.emails[mrand.IntN(len(ds.emails))])
+				return err
+			})
+			results = append(results, ceiling, signIn)
+			signRatios = append(signRatios, signIn.rps/ceiling.rps)
+		}
+		// Memory while 200 sign-ins wait for the hash slots.
+		results = append(results, measure("2b sign-in, 200 waiting", 200, cfg.dur, srv.Process.Pid, func(int) error {
+			_, err := signInAs(client, base, ds.emails[mrand.IntN(len(ds.emails))])
+			return err
+		}))
+		stopProc(srv)
+	}
+
+	for li, logging := range []bool{true, false} {
 		label := "log on"
 		args := []string{"serve", "--addr", "127.0.0.1:0", "--db", dbf}
 		if !logging {
@@ -160,99 +199,267 @@ func run(conc int, dur time.Duration, customers int) error {
 		if err != nil {
 			return err
 		}
-		floor := measure("1 floor ("+label+")", conc, dur, floorProc.Process.Pid, func(int) error {
-			_, err := post(client, floorBase+"/graphql", "", `{"query":"{customer{email firstname}}"}`)
-			return err
-		})
-		stopProc(floorProc)
-
 		srv, base, err := startProc(bin, args...)
 		if err != nil {
 			return err
 		}
 		pid := srv.Process.Pid
-		tokens := make([]string, len(emails))
-		var next atomic.Int64
-		signIn := measure("2 sign-in ("+label+")", conc, dur, pid, func(int) error {
-			i := int(next.Add(1)) % len(emails)
-			tok, err := signInAs(client, base, emails[i])
-			if err == nil {
-				tokens[i] = tok
-			}
-			return err
-		})
-		if logging {
-			// Memory while 200 sign-ins wait for the two hash slots.
-			burst := measure("2b sign-in, 200 waiting ("+label+")", 200, dur, pid, func(int) error {
-				_, err := signInAs(client, base, emails[int(next.Add(1))%len(emails)])
+		floorBody := []byte(`{"query":"{customer{email firstname}}"}`)
+		readBody := []byte(`{"query":"{ customer { email firstname } }"}`)
+		for p := 1; p <= cfg.pairs; p++ {
+			floor := measure(fmt.Sprintf("3 floor (%s) #%d", label, p), cfg.conc, cfg.dur, floorProc.Process.Pid, func(int) error {
+				_, err := postRead(client, floorBase+"/graphql", "", floorBody)
 				return err
 			})
-			results = append(results, burst)
+			one := measure(fmt.Sprintf("4 read, 1 customer (%s) #%d", label, p), cfg.conc, cfg.dur, pid, func(int) error {
+				return read(client, base, ds.one, readBody)
+			})
+			spread := measure(fmt.Sprintf("5 read, %d customers (%s) #%d", len(ds.distinct), label, p), cfg.conc, cfg.dur, pid, func(int) error {
+				return read(client, base, ds.distinct[mrand.IntN(len(ds.distinct))], readBody)
+			})
+			results = append(results, floor, one, spread)
+			readRatios[li] = append(readRatios[li], one.rps/floor.rps)
+			spreadRatios[li] = append(spreadRatios[li], spread.rps/one.rps)
+			spreadPeak[li] = max(spreadPeak[li], spread.peakRSS)
 		}
-		for i, t := range tokens { // customers not reached in time still need a token
-			if t == "" {
-				if tokens[i], err = signInAs(client, base, emails[i]); err != nil {
-					return err
-				}
-			}
-		}
+		stopProc(floorProc)
+
 		var tokMu sync.RWMutex
-		read := func(i int) error {
+		tokens := ds.mixedTok
+		results = append(results, measure("6 mixed 90/9/1 ("+label+")", cfg.conc, cfg.dur, pid, func(w int) error {
+			i := mrand.IntN(len(ds.mixed))
 			tokMu.RLock()
-			tok := tokens[i%len(tokens)]
+			tok := tokens[i]
 			tokMu.RUnlock()
-			status, body, err := gql(client, base, tok, `{ customer { email firstname } }`)
-			if status == 401 && strings.Contains(body, "User token has been revoked") {
-				return nil // in the mixed phase another client revoked this customer: a correct answer
-			}
-			if err == nil && (status != 200 || !strings.Contains(body, `"email"`)) {
-				err = fmt.Errorf("read: %d %s", status, body)
-			}
-			return err
-		}
-		reads := measure("4 authenticated read ("+label+")", conc, dur, pid, func(w int) error { return read(mrand.IntN(len(tokens))) })
-		mixed := measure("5 mixed 90/9/1 ("+label+")", conc, dur, pid, func(w int) error {
-			i := mrand.IntN(len(tokens))
 			switch n := mrand.IntN(100); {
 			case n < 90:
-				return read(i)
-			case n < 99:
-				tok, err := signInAs(client, base, emails[i])
-				if err == nil {
-					tokMu.Lock()
-					tokens[i] = tok
-					tokMu.Unlock()
+				status, body, err := post(client, base+"/graphql", tok, readBody)
+				if status == 401 && strings.Contains(body, "User token has been revoked") {
+					return nil // another client revoked this customer meanwhile: a correct answer
+				}
+				if err == nil && (status != 200 || !strings.Contains(body, `"email"`)) {
+					err = fmt.Errorf("read: %d %s", status, body)
 				}
 				return err
+			case n < 99:
 			default:
-				tokMu.RLock()
-				tok := tokens[i]
-				tokMu.RUnlock()
 				if _, _, err := gql(client, base, tok, `mutation{revokeCustomerToken{result}}`); err != nil {
 					return err
 				}
-				tok, err := signInAs(client, base, emails[i])
-				if err == nil {
-					tokMu.Lock()
-					tokens[i] = tok
-					tokMu.Unlock()
-				}
-				return err
 			}
-		})
+			tok, err := signInAs(client, base, ds.emails[ds.mixed[i]])
+			if err == nil {
+				tokMu.Lock()
+				tokens[i] = tok
+				tokMu.Unlock()
+			}
+			return err
+		}))
 		stopProc(srv)
-		results = append(results, floor, signIn, reads, mixed)
-		fmt.Printf("ratios (%s): read/floor %.1f %%, sign-in/hash ceiling %.1f %%\n", label, 100*reads.rps/floor.rps, 100*signIn.rps/ceiling.rps)
 	}
-	results = append(results, ceiling)
-	sort.SliceStable(results, func(i, j int) bool { return results[i].name < results[j].name })
-	fmt.Printf("\nshopauth loadbench: concurrency %d, %s per phase, %d customers, GOMAXPROCS=%s\n", conc, dur, customers, envOr("GOMAXPROCS", "all cores"))
-	fmt.Printf("start to first served request: %s; idle RSS after start: %.1f MiB\n\n", startup.Round(time.Millisecond), float64(idle)/1024)
-	fmt.Printf("%-32s %10s %8s %10s %10s %14s\n", "phase", "req/s", "errors", "p50", "p99", "peak RSS MiB")
+
+	var imp importResult
+	if cfg.importRows > 0 {
+		if imp, err = measureImport(bin, dir, cfg.importRows, stored); err != nil {
+			return err
+		}
+	}
+
+	sort.SliceStable(results, func(i, j int) bool { return results[i].name[0] < results[j].name[0] })
+	fmt.Printf("\nshopauth loadbench: concurrency %d, %s per phase, %d pairs, GOMAXPROCS=%s, %d cores\n",
+		cfg.conc, cfg.dur, cfg.pairs, envOr("GOMAXPROCS", "all cores"), numCPU())
+	fmt.Printf("dataset: %d customers, %d past sign-outs over a year, generated in %s\n\n", cfg.customers, cfg.signouts, ds.took.Round(100*time.Millisecond))
+	fmt.Printf("%-40s %10s %8s %10s %10s %14s\n", "phase", "req/s", "errors", "p50", "p99", "peak RSS MiB")
 	for _, r := range results {
-		fmt.Printf("%-32s %10.0f %8d %10s %10s %14.1f\n", r.name, r.rps, r.errors, r.p50.Round(10*time.Microsecond), r.p99.Round(10*time.Microsecond), float64(r.peakRSS)/1024)
+		fmt.Printf("%-40s %10.0f %8d %10s %10s %14.1f\n", r.name, r.rps, r.errors, r.p50.Round(10*time.Microsecond), r.p99.Round(10*time.Microsecond), float64(r.peakRSS)/1024)
+	}
+	fmt.Println()
+	fmt.Printf("start-up, exec to first served request: empty database %s, dataset %s (median of 3)\n", emptyStart.Round(time.Millisecond), dataStart.Round(time.Millisecond))
+	fmt.Printf("idle RSS 1 s after start-up: empty database %.1f MiB, dataset %.1f MiB\n", float64(emptyRSS)/1024, float64(dataRSS)/1024)
+	fmt.Printf("sign-in / hash ceiling: median %s\n", pct(signRatios))
+	for li, label := range []string{"log on", "log off"} {
+		fmt.Printf("read 1 customer / floor (%s): median %s\n", label, pct(readRatios[li]))
+		fmt.Printf("read %d customers / read 1 customer (%s): median %s; peak RSS %.1f MiB\n", len(ds.distinct), label, pct(spreadRatios[li]), float64(spreadPeak[li])/1024)
+	}
+	if cfg.importRows > 0 {
+		fmt.Printf("customer:import of %d rows: %s, peak RSS %.1f MiB (%s)\n", cfg.importRows, imp.took.Round(100*time.Millisecond), float64(imp.peakRSS)/1024, imp.summary)
 	}
 	return nil
+}
+
+// pct gives the median of ratios as a percentage, with the per-pair figures.
+func pct(rs []float64) string {
+	if len(rs) == 0 {
+		return "-"
+	}
+	s := append([]float64(nil), rs...)
+	sort.Float64s(s)
+	m := s[len(s)/2]
+	if len(s)%2 == 0 {
+		m = (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = fmt.Sprintf("%.0f", 100*r)
+	}
+	return fmt.Sprintf("%.1f %% (pairs: %s)", 100*m, strings.Join(parts, ", "))
+}
+
+func numCPU() int {
+	b, _ := os.ReadFile("/proc/cpuinfo")
+	return strings.Count(string(b), "\nprocessor") + map[bool]int{true: 1, false: 0}[strings.HasPrefix(string(b), "processor")]
+}
+
+// generate writes the dataset straight through db/: customers in batches of 10,000 rows
+// (all with the same argon2id hash of password), one past sign-out per customer in
+// turn, at random times over the last year, and tokens for the read phases.
+func generate(ctx context.Context, path string, cfg config, hash string) (*dataset, error) {
+	start := time.Now()
+	d, err := db.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	svc := auth.NewService(d, auth.NewHasher(auth.CheapHashParams, 0, rand.Reader))
+	if err := svc.Start(ctx); err != nil { // generates crypt/key
+		return nil, err
+	}
+	for _, kv := range [][2]string{{auth.PathSignInRateLimit, "0"}, {auth.PathThrottleMaxFailures, "0"}} {
+		if err := svc.SetSetting(ctx, kv[0], kv[1]); err != nil {
+			return nil, err
+		}
+	}
+	ds := &dataset{emails: make([]string, cfg.customers)}
+	now := time.Now().UTC().Truncate(time.Second)
+	const batch = 10000
+	cs := make([]*auth.Customer, 0, batch)
+	for i := range ds.emails {
+		ds.emails[i] = "bench" + strconv.Itoa(i) + "@example.com"
+		cs = append(cs, &auth.Customer{Email: ds.emails[i], Firstname: "Bench", Lastname: "User", GroupID: 1,
+			PasswordHash: hash, CreatedAt: now.Add(-time.Duration(mrand.Int64N(int64(365 * 24 * time.Hour))))})
+		if len(cs) == batch || i == len(ds.emails)-1 {
+			out, err := d.ImportBatch(ctx, cs, nil, now)
+			if err != nil {
+				return nil, err
+			}
+			for _, o := range out {
+				if o != auth.Inserted {
+					return nil, errors.New("the dataset's database was not empty")
+				}
+			}
+			cs = cs[:0]
+		}
+	}
+	// A new database numbers customers from 1 in insertion order; check the ends.
+	for _, i := range []int{0, len(ds.emails) - 1} {
+		c, err := d.CustomerByEmail(ctx, ds.emails[i])
+		if err != nil || c.ID != int64(i+1) {
+			return nil, fmt.Errorf("customer %s has id %v (%v), want %d", ds.emails[i], c, err, i+1)
+		}
+	}
+	year := (365 * 24 * time.Hour).Microseconds()
+	nowUS := now.UnixMicro()
+	rs := make([]auth.Revocation, 0, batch)
+	for i := 0; i < cfg.signouts; i++ {
+		rs = append(rs, auth.Revocation{UserType: auth.UserTypeCustomer, UserID: int64(i%cfg.customers) + 1,
+			BeforeMicro: nowUS - 1e6 - mrand.Int64N(year)})
+		if len(rs) == batch || i == cfg.signouts-1 {
+			if err := d.RevokeMany(ctx, rs); err != nil {
+				return nil, err
+			}
+			rs = rs[:0]
+		}
+	}
+
+	// Tokens, issued now (after every sign-out above) as a sign-in would.
+	order := mrand.Perm(cfg.customers)
+	nd := min(cfg.distinct, cfg.customers/2)
+	nm := min(1000, cfg.customers-1-nd)
+	issue := func(i int) (string, error) { return svc.IssueCustomerToken(ctx, int64(i+1), 0) }
+	if ds.one, err = issue(order[0]); err != nil {
+		return nil, err
+	}
+	for _, i := range order[1 : 1+nd] {
+		t, err := issue(i)
+		if err != nil {
+			return nil, err
+		}
+		ds.distinct = append(ds.distinct, t)
+	}
+	for _, i := range order[1+nd : 1+nd+nm] {
+		t, err := issue(i)
+		if err != nil {
+			return nil, err
+		}
+		ds.mixed, ds.mixedTok = append(ds.mixed, i), append(ds.mixedTok, t)
+	}
+	ds.took = time.Since(start)
+	return ds, nil
+}
+
+// startup starts the server over path three times and gives the median time from exec
+// to its first served request, and its RSS one second after the last start.
+func startup(client *http.Client, bin, path string) (time.Duration, int64, error) {
+	var times []time.Duration
+	var idle int64
+	for i := 0; i < 3; i++ {
+		start := time.Now()
+		srv, base, err := startProc(bin, "serve", "--quiet", "--addr", "127.0.0.1:0", "--db", path)
+		if err != nil {
+			return 0, 0, err
+		}
+		if _, err := get(client, base+"/healthz"); err != nil {
+			stopProc(srv)
+			return 0, 0, err
+		}
+		times = append(times, time.Since(start))
+		if i == 2 {
+			time.Sleep(time.Second)
+			idle = rss(srv.Process.Pid, "VmRSS")
+		}
+		stopProc(srv)
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	return times[1], idle, nil
+}
+
+type importResult struct {
+	took    time.Duration
+	peakRSS int64 // KiB
+	summary string
+}
+
+// measureImport writes a CSV of n customers (with password hashes, as a Magento export
+// has them) and runs customer:import over a new database.
+func measureImport(bin, dir string, n int, hash string) (importResult, error) {
+	fmt.Fprintf(os.Stderr, "customer:import of %d rows…\n", n)
+	csvPath := filepath.Join(dir, "import.csv")
+	f, err := os.Create(csvPath)
+	if err != nil {
+		return importResult{}, err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	w.WriteString("email,firstname,lastname,password_hash,created_at\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(w, "import%d@example.com,Import,Customer%d,%s,2024-01-02 03:04:05\n", i, i, hash)
+	}
+	if err := w.Flush(); err != nil {
+		return importResult{}, err
+	}
+	f.Close()
+	cmd := exec.Command(bin, "customer:import", csvPath, "--db", filepath.Join(dir, "import.db"))
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = io.Discard
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return importResult{}, fmt.Errorf("customer:import: %v %s", err, out.String())
+	}
+	r := importResult{took: time.Since(start), summary: strings.TrimSpace(out.String())}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.peakRSS = ru.Maxrss // KiB on Linux
+	}
+	return r, nil
 }
 
 func envOr(k, d string) string {
@@ -388,24 +595,18 @@ func get(c *http.Client, url string) (string, error) {
 	return string(b), err
 }
 
-func post(c *http.Client, url, token, body string) (string, error) {
-	req, _ := http.NewRequest("POST", url, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := c.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	return string(b), err
+// bufs keeps response buffers, so the client's own allocation stays small: it shares
+// the cores with the server it measures.
+var bufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// postRead posts body and returns the status, reading the answer into a pooled buffer.
+func postRead(c *http.Client, url, token string, body []byte) (int, error) {
+	status, _, err := postWith(c, url, token, body, nil)
+	return status, err
 }
 
-func gql(c *http.Client, base, token, query string) (int, string, error) {
-	b, _ := json.Marshal(map[string]string{"query": query})
-	req, _ := http.NewRequest("POST", base+"/graphql", bytes.NewReader(b))
+func postWith(c *http.Client, url, token string, body []byte, check func(status int, b []byte) error) (int, string, error) {
+	req, _ := http.NewRequest("POST", url, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -415,8 +616,38 @@ func gql(c *http.Client, base, token, query string) (int, string, error) {
 		return 0, "", err
 	}
 	defer res.Body.Close()
-	out, err := io.ReadAll(res.Body)
-	return res.StatusCode, string(out), err
+	buf := bufs.Get().(*bytes.Buffer)
+	defer bufs.Put(buf)
+	buf.Reset()
+	if _, err := buf.ReadFrom(res.Body); err != nil {
+		return res.StatusCode, "", err
+	}
+	if check != nil {
+		return res.StatusCode, "", check(res.StatusCode, buf.Bytes())
+	}
+	return res.StatusCode, buf.String(), nil
+}
+
+func post(c *http.Client, url, token string, body []byte) (int, string, error) {
+	return postWith(c, url, token, body, nil)
+}
+
+var emailField = []byte(`"email"`)
+
+// read is one authenticated customer read that must answer 200 with the email.
+func read(c *http.Client, base, token string, body []byte) error {
+	_, _, err := postWith(c, base+"/graphql", token, body, func(status int, b []byte) error {
+		if status != 200 || !bytes.Contains(b, emailField) {
+			return fmt.Errorf("read: %d %s", status, b)
+		}
+		return nil
+	})
+	return err
+}
+
+func gql(c *http.Client, base, token, query string) (int, string, error) {
+	b, _ := json.Marshal(map[string]string{"query": query})
+	return post(c, base+"/graphql", token, b)
 }
 
 func signInAs(c *http.Client, base, email string) (string, error) {
