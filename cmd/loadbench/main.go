@@ -37,7 +37,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"shopauth/auth"
@@ -452,14 +451,35 @@ func measureImport(bin, dir string, n int, hash string) (importResult, error) {
 	cmd.Stdout = &out
 	cmd.Stderr = io.Discard
 	start := time.Now()
-	if err := cmd.Run(); err != nil {
+	if err := cmd.Start(); err != nil {
+		return importResult{}, err
+	}
+	// The child's rusage maxrss would include this process's own (the exec'd child
+	// inherits the high-water mark of the forked address space), so watch its VmHWM.
+	var peak atomic.Int64
+	stop := make(chan struct{})
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		for {
+			if v := rss(cmd.Process.Pid, "VmHWM"); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+	}()
+	err = cmd.Wait()
+	took := time.Since(start)
+	close(stop)
+	<-watched
+	if err != nil {
 		return importResult{}, fmt.Errorf("customer:import: %v %s", err, out.String())
 	}
-	r := importResult{took: time.Since(start), summary: strings.TrimSpace(out.String())}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.peakRSS = ru.Maxrss // KiB on Linux
-	}
-	return r, nil
+	return importResult{took: took, peakRSS: peak.Load(), summary: strings.TrimSpace(out.String())}, nil
 }
 
 func envOr(k, d string) string {
