@@ -19,20 +19,17 @@ const sessionVersion = "s2"
 
 // deriveSessionKey gives cookies a key of their own, so a cookie can never be read as a
 // token or back.
-func deriveSessionKey(k macKey) []byte {
-	label := hmac.New(sha256.New, k)
-	label.Write([]byte("shopauth graphql session cookie"))
-	return label.Sum(nil)
+func deriveSessionKey(k *macKey) []byte {
+	return k.sumString(nil, "shopauth graphql session cookie")
 }
 
-func (t *Tokens) sessionMAC(payload string) []byte {
+// sessionMAC appends the session cookie MAC of payload to dst (nothing without a key).
+func (t *Tokens) sessionMAC(dst, payload []byte) []byte {
 	k := t.sessionKey.Load()
 	if k == nil {
-		return nil
+		return dst
 	}
-	mac := hmac.New(sha256.New, *k)
-	mac.Write([]byte(payload))
-	return mac.Sum(nil)
+	return k.sum(dst, payload)
 }
 
 // StartSession returns a session cookie value for the customer of p (a verified customer
@@ -53,10 +50,23 @@ func (s *Service) StartSession(p *Principal) (string, time.Time) {
 	if p.ExpiresAt > 0 && p.ExpiresAt < exp {
 		exp = p.ExpiresAt
 	}
-	payload := sessionVersion + "." + strconv.FormatInt(p.UserID, 10) + "." + strconv.FormatInt(began, 10) + "." +
-		strconv.FormatInt(exp, 10) + "." + strconv.FormatInt(p.AdminID, 10)
-	value := base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + base64.RawURLEncoding.EncodeToString(s.Tokens.sessionMAC(payload))
-	return value, time.Unix(exp, 0)
+	// One buffer: the payload, then the cookie value after it.
+	buf := make([]byte, 0, 192)
+	buf = append(buf, sessionVersion+"."...)
+	buf = strconv.AppendInt(buf, p.UserID, 10)
+	buf = append(buf, '.')
+	buf = strconv.AppendInt(buf, began, 10)
+	buf = append(buf, '.')
+	buf = strconv.AppendInt(buf, exp, 10)
+	buf = append(buf, '.')
+	buf = strconv.AppendInt(buf, p.AdminID, 10)
+	n := len(buf)
+	var sum [sha256.Size]byte
+	mac := s.Tokens.sessionMAC(sum[:0], buf)
+	buf = base64.RawURLEncoding.AppendEncode(buf, buf[:n])
+	buf = append(buf, '.')
+	buf = base64.RawURLEncoding.AppendEncode(buf, mac)
+	return string(buf[n:]), time.Unix(exp, 0)
 }
 
 // SessionPrincipal returns the customer of a session cookie, or nil when the cookie
@@ -71,7 +81,9 @@ func (s *Service) SessionPrincipal(cookie string) *Principal {
 	}
 	pb, err1 := base64.RawURLEncoding.DecodeString(p64)
 	sig, err2 := base64.RawURLEncoding.DecodeString(sig64)
-	if err1 != nil || err2 != nil || !hmac.Equal(sig, s.Tokens.sessionMAC(string(pb))) {
+	var sum [sha256.Size]byte
+	mac := s.Tokens.sessionMAC(sum[:0], pb)
+	if err1 != nil || err2 != nil || len(mac) == 0 || !hmac.Equal(sig, mac) {
 		return nil
 	}
 	f := strings.Split(string(pb), ".")

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -197,6 +198,37 @@ func FuzzTokenClaims(f *testing.F) {
 		}
 		if !strings.Contains(header, "HS256") {
 			t.Fatalf("accepted header %q", header)
+		}
+	})
+}
+
+// FuzzClaimsFastPath: whatever the fast claims reader accepts, json.Unmarshal reads
+// the same way, so a token means the same whichever path read it.
+func FuzzClaimsFastPath(f *testing.F) {
+	for _, s := range []string{
+		`{"uid":27,"utypid":3,"iat":1800000000,"exp":1800003600}`,
+		`{"uid":1,"utypid":3,"iat":1800000000,"exp":1800003600,"admin_id":2,"iat_us":1800000000123456,"jti":"00ff00ff00ff00ff00ff00ff"}`,
+		`{"uid":1,"uid":2,"utypid":3,"iat":1,"exp":2}`, `{"UID":1,"utypid":3,"iat":1,"exp":2}`, `{"uid":01,"utypid":3,"iat":1,"exp":2}`,
+		`{"uid":1e2,"utypid":3,"iat":1,"exp":2}`, `{"uid":-1,"utypid":3,"iat":1,"exp":2}`, `{"uid":1, "utypid":3}`,
+		`{"jti":"a\"b","uid":1}`, `{"uid":99999999999999999999}`, `{"uid":1}x`, `{}`, `{"uid":null}`, `{"exp":1,}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, payload string) {
+		var fast claimsJSON
+		var vals [6]int64
+		if !fast.parseFast([]byte(payload), &vals) {
+			return
+		}
+		var slow claimsJSON
+		if err := json.Unmarshal([]byte(payload), &slow); err != nil {
+			t.Fatalf("fast path read %q, json.Unmarshal refuses it: %v", payload, err)
+		}
+		for i, pair := range [][2]*int64{{fast.UID, slow.UID}, {fast.UTypID, slow.UTypID}, {fast.Iat, slow.Iat},
+			{fast.Exp, slow.Exp}, {fast.AdminID, slow.AdminID}, {fast.IatUS, slow.IatUS}} {
+			if (pair[0] == nil) != (pair[1] == nil) || pair[0] != nil && *pair[0] != *pair[1] {
+				t.Fatalf("%q: claim %d differs: fast %v, json %v", payload, i, pair[0], pair[1])
+			}
 		}
 	})
 }

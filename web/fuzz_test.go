@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"strings"
@@ -84,5 +86,23 @@ func TestDepthFragmentFanOut(t *testing.T) {
 	}
 	if d := analyzeQuery("query{a{...F}} fragment F on A{b{...F}}").depth; d != 1 {
 		t.Errorf("cycle: depth %d, want 1", d)
+	}
+}
+
+// TestCompactJSON: the check that lets a data-only answer skip encoding/json agrees with
+// json.Compact on whether anything would change.
+func TestCompactJSON(t *testing.T) {
+	for _, s := range []string{
+		`{"customer":{"email":"a b@example.com","firstname":"Mary \"Ann\"\\","n":1}}`,
+		`{"a":[1,2,{"b":null}]}`, `{"a": 1}`, "{\"a\":\n1}", `{"a":"\\"}`, `{"a":"\" "}`, `"x y"`, `null`,
+		`{"a":"\\\" ","b":1 }`,
+	} {
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, []byte(s)); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+		if want := buf.String() == s; compactJSON([]byte(s)) != want {
+			t.Errorf("compactJSON(%s) = %v, want %v", s, !want, want)
+		}
 	}
 }

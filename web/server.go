@@ -68,6 +68,9 @@ func New(cfg Config) (*Server, error) {
 		graphql.MaxQueryLength(maxQueryBytes),
 		graphql.MaxSelections(maxSelections),
 		graphql.MaxParallelism(10),
+		// No resolver reads graphql.SelectedFieldsFromContext: not storing the selections
+		// saves a context per field.
+		graphql.DisableFieldSelections(),
 		graphql.PanicHandler(panicHandler{cfg.Log}),
 	)
 	if err != nil {
