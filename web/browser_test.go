@@ -248,7 +248,7 @@ func TestWalkthrough(t *testing.T) {
 func TestStartPage(t *testing.T) {
 	e := newEnv(t)
 	r := e.do("GET", "/", "", "", nil)
-	if r.status != 200 || !strings.Contains(r.body, "shopauth is running") || !strings.Contains(r.body, e.path) {
+	if r.status != 200 || !strings.Contains(r.body, "shopauth is running") {
 		t.Fatalf("start page: %d %s", r.status, r.body)
 	}
 	for h, want := range map[string]string{"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"} {
@@ -259,17 +259,10 @@ func TestStartPage(t *testing.T) {
 	if csp := r.header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") {
 		t.Errorf("CSP %q", csp)
 	}
-	// The settings that matter, as they are now.
 	e.set(auth.PathCustomerTokenLifetime, "0.25")
-	e.set(auth.PathLoginAsCustomerEnabled, "0")
-	e.set(auth.PathSMTPHost, "mail.example.com")
 	r = e.do("GET", "/", "", "", nil)
-	for _, want := range []string{"<dt>Version</dt><dd>test</dd>", "<dt>Database</dt><dd><code>" + e.path + "</code></dd>",
-		"<dt>GraphQL endpoint</dt><dd><code>" + e.srv.URL + "/graphql</code>", "<dt>Customer token lifetime</dt><dd>0.25 h</dd>",
-		"<dt>Admin token lifetime</dt><dd>4 h</dd>", "<dt>Session cookies</dt><dd>on</dd>", "<dt>Login as customer</dt><dd>off</dd>",
-		"<dt>Email confirmation</dt><dd>not required</dd>", "<dt>Customer lockout</dt><dd>after 10 wrong passwords, for 10 min</dd>",
-		"<dt>Admin two-factor authentication</dt><dd>required</dd>", "<dt>Admin page idle timeout</dt><dd>900 s</dd>",
-		"<dt>Mail</dt><dd>sent through <code>mail.example.com</code>, copies in the outbox</dd>",
+	for _, want := range []string{"<dt>Version</dt><dd>test</dd>",
+		"<dt>GraphQL endpoint</dt><dd><code>" + e.srv.URL + "/graphql</code>",
 		`<a href="/walkthrough">Walk-through</a>`, `<a href="/admin">Admin page</a>`} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("start page lacks %s", want)
