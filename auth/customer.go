@@ -278,14 +278,20 @@ func (s *Service) UpdateCustomer(ctx context.Context, in CustomerInput, legacy b
 	return c, nil
 }
 
-// IsEmailAvailable reports whether no customer uses email.
+// IsEmailAvailable reports whether no customer uses email. As in Magento 2.4.7+, it
+// answers true for every valid email unless checkout/options/enable_guest_checkout_login
+// is 1, so a guest cannot list which emails have accounts (web limits it per address
+// when it is on).
 func (s *Service) IsEmailAvailable(ctx context.Context, email string) (bool, error) {
 	email = strings.TrimSpace(email)
 	if email == "" {
-		return false, inputError("Email must be specified")
+		return false, inputError(MsgEmailMustBeSpecified)
 	}
 	if !ValidEmail(email) {
-		return false, inputError("Email is invalid")
+		return false, inputError(MsgEmailIsInvalid)
+	}
+	if !s.Settings().Bool(PathGuestCheckoutLogin) {
+		return true, nil
 	}
 	_, err := s.Customers.CustomerByEmail(ctx, email)
 	if errors.Is(err, ErrNotFound) {

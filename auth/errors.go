@@ -57,6 +57,8 @@ const (
 	MsgSpecifyNewPasswd     = `Specify the "newPassword" value.`
 	MsgGenderInvalid        = `"%s" is not a valid gender value.`
 	MsgFieldTooLongFmt      = `"%s" is too long.`
+	MsgEmailMustBeSpecified = `Email must be specified`
+	MsgEmailIsInvalid       = `Email is invalid`
 )
 
 // Predefined errors returned by the service.

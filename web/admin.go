@@ -223,7 +223,8 @@ var adminSettingGroups = []struct {
 		{Path: auth.PathThrottleMaxFailures, Label: "Failed token requests per user name before throttling (0 = never)", Kind: "number"},
 		{Path: auth.PathThrottleTimeout, Label: "Token request throttle (seconds)", Kind: "number"},
 		{Path: auth.PathSignInRateLimit, Label: "Sign-ins and new accounts per client address per minute (0 = no limit)", Kind: "number"},
-		{Path: auth.PathResetRateLimit, Label: "Reset requests per client address per minute (0 = no limit)", Kind: "number"},
+		{Path: auth.PathResetRateLimit, Label: "Reset, confirmation and email-availability requests per client address per minute (0 = no limit)", Kind: "number"},
+		{Path: auth.PathGuestCheckoutLogin, Label: "isEmailAvailable tells which emails have accounts (Enable Guest Checkout Login)", Kind: "choice", Options: yesNo},
 	}},
 	{"Admins", []adminSetting{
 		{Path: auth.PathTwoFactorEnable, Label: "Admins need two-factor authentication", Kind: "choice", Options: yesNo},
