@@ -40,7 +40,7 @@ func loadPages(assets fs.FS) (map[string]*template.Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	funcs := template.FuncMap{"join": strings.Join, "graphqlExample": func() string { return graphqlExample }}
+	funcs := template.FuncMap{"join": strings.Join}
 	for _, n := range names {
 		name := strings.TrimSuffix(strings.TrimPrefix(n, "web/templates/"), ".html")
 		if name == "layout" {

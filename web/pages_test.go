@@ -554,8 +554,17 @@ func TestPagesSelfContained(t *testing.T) {
 	n := 0
 	for _, dir := range []string{"web/templates", "web/static"} {
 		fs.WalkDir(assets, dir, func(path string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
+			if err != nil {
 				return err
+			}
+			if d.IsDir() {
+				if path == "web/static/vendor" {
+					// Built npm packages (GraphiQL, React): their strings name the web
+					// sites of their docs; what they may load is the CSP's to say, and
+					// TestExplorerBrowser fails on anything it refuses.
+					return fs.SkipDir
+				}
+				return nil
 			}
 			b, _ := fs.ReadFile(assets, path)
 			n++
