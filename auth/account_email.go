@@ -29,7 +29,9 @@ type EmailChange struct {
 type AccountRemoval struct {
 	CustomerID int64
 	Email      string
-	Revoke     Revocation
+	// ThrottleName is the name the address's failed sign-ins are counted under.
+	ThrottleName string
+	Revoke       Revocation
 }
 
 // AccountLifecycleStore changes a customer's email and deletes accounts. Implemented by db.
@@ -125,7 +127,7 @@ func (s *Service) DeleteCustomer(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r := AccountRemoval{CustomerID: c.ID, Email: c.Email,
+	r := AccountRemoval{CustomerID: c.ID, Email: c.Email, ThrottleName: throttleName(c.Email),
 		Revoke: Revocation{UserType: UserTypeCustomer, UserID: c.ID, BeforeMicro: s.Tokens.NowMicro()}}
 	if err := s.Lifecycle.RemoveCustomer(ctx, r); err != nil {
 		if errors.Is(err, ErrNotFound) {

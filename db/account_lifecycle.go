@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"database/sql"
-	"strings"
 
 	"shopauth/auth"
 )
@@ -13,9 +12,9 @@ import (
 // the notice to the old address is queued.
 func (d *DB) ChangeEmail(ctx context.Context, ch auth.EmailChange) error {
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE customer SET email = $1, updated_at = $2,
-			confirmation = CASE WHEN confirmation = '' THEN '' ELSE $3 END WHERE id = $4`,
-			ch.NewEmail, ch.Now.Unix(), ch.NewConfirmation, ch.CustomerID)
+		res, err := tx.ExecContext(ctx, `UPDATE customer SET email = $1, email_key = $2, updated_at = $3,
+			confirmation = CASE WHEN confirmation = '' THEN '' ELSE $4 END WHERE id = $5`,
+			ch.NewEmail, auth.EmailKey(ch.NewEmail), ch.Now.Unix(), ch.NewConfirmation, ch.CustomerID)
 		if err != nil {
 			return err
 		}
@@ -44,7 +43,7 @@ func (d *DB) RemoveCustomer(ctx context.Context, r auth.AccountRemoval) error {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM token_request_log WHERE user_name = $1 AND user_type = $2`,
-			strings.ToLower(strings.TrimSpace(r.Email)), auth.UserTypeCustomer); err != nil {
+			r.ThrottleName, auth.UserTypeCustomer); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM mail_outbox WHERE lower(to_addr) = lower($1)`, r.Email); err != nil {
