@@ -58,7 +58,9 @@ const (
 	MsgGenderInvalid        = `"%s" is not a valid gender value.`
 	MsgFieldTooLongFmt      = `"%s" is too long.`
 	MsgEmailMustBeSpecified = `Email must be specified`
-	MsgEmailIsInvalid       = `Email is invalid`
+	// MsgEmailHiddenCharFmt is shopauth's: Magento accepts invisible and direction-control characters.
+	MsgEmailHiddenCharFmt = `"%s" is not a valid email address: it contains the invisible or text-direction character U+%04X.`
+	MsgEmailIsInvalid     = `Email is invalid`
 )
 
 // Predefined errors returned by the service.
