@@ -64,7 +64,7 @@ func (d *DB) ImportBatch(ctx context.Context, cs []*auth.Customer, update map[st
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		ins, err := tx.PrepareContext(ctx, `INSERT INTO customer (email, firstname, lastname, middlename, prefix, suffix, dob, taxvat,
 			gender, allow_assistance, group_id, created_at, updated_at, password_hash, confirmation)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (email) DO NOTHING`)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT DO NOTHING`)
 		if err != nil {
 			return err
 		}
@@ -72,7 +72,7 @@ func (d *DB) ImportBatch(ctx context.Context, cs []*auth.Customer, update map[st
 		var upd *sql.Stmt
 		if update != nil {
 			// The SET list is built from importUpdatable only, never from the file.
-			upd, err = tx.PrepareContext(ctx, `UPDATE customer SET `+strings.Join(append(sets, fmt.Sprintf("updated_at = $%d", len(cols)+1)), ", ")+fmt.Sprintf(" WHERE email = $%d", len(cols)+2))
+			upd, err = tx.PrepareContext(ctx, `UPDATE customer SET `+strings.Join(append(sets, fmt.Sprintf("updated_at = $%d", len(cols)+1)), ", ")+" WHERE "+d.dl.foldEq("email", fmt.Sprintf("$%d", len(cols)+2)))
 			if err != nil {
 				return err
 			}
