@@ -246,6 +246,11 @@ func (d *DB) migrate(ctx context.Context) error {
 			return fmt.Errorf("migration %s: %w", path.Base(name), err)
 		}
 	}
+	// Migration 0008's Go step; it also keys rows that a binary from before 0008
+	// wrote into a migrated file.
+	if err := fillEmailKeys(ctx, tx, time.Now()); err != nil {
+		return fmt.Errorf("migration 0008_customer_email_key: %w", err)
+	}
 	return tx.Commit()
 }
 

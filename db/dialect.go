@@ -89,9 +89,9 @@ func (dl dialect) lock(ctx context.Context, tx *sql.Tx, key string) error {
 	return err
 }
 
-// foldEq compares a case-insensitive text column (email, admin username) with a
-// parameter: SQLite's column is COLLATE NOCASE; PostgreSQL's has a unique index on
-// lower(column), which this form uses.
+// foldEq compares the case-insensitive admin username with a parameter: SQLite's
+// column is COLLATE NOCASE; PostgreSQL's has a unique index on lower(column), which this
+// form uses. (Customer emails are compared by auth.EmailKey in Go, alike on both.)
 func (dl dialect) foldEq(column, param string) string {
 	if dl.name == "postgres" {
 		return "lower(" + column + ") = lower(" + param + ")"

@@ -1,7 +1,9 @@
 -- Core tables: settings, customers, token revocation, token-request throttle, audit log.
 -- PostgreSQL twin of sqlite/0001_core.sql: BIGINT for every integer (unix times in
--- microseconds do not fit 32 bits), identity columns for AUTOINCREMENT, and the
--- case-insensitive email as a unique index on lower(email) (SQLite: COLLATE NOCASE).
+-- microseconds do not fit 32 bits) and identity columns for AUTOINCREMENT. The email is
+-- unique by its Go-computed key (0008, email_key), not by this engine's idea of case:
+-- SQLite's COLLATE NOCASE here is implied by that key, PostgreSQL's lower() depends on
+-- the database's locale.
 CREATE TABLE config (
     path  TEXT PRIMARY KEY,
     value TEXT NOT NULL,
@@ -30,7 +32,6 @@ CREATE TABLE customer (
     first_failure    BIGINT NOT NULL DEFAULT 0,
     lock_expires     BIGINT NOT NULL DEFAULT 0
 );
-CREATE UNIQUE INDEX customer_email ON customer (lower(email));
 
 -- Tokens issued at or before revoke_before_us (unix microseconds) are rejected.
 CREATE TABLE token_revocation (
