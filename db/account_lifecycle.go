@@ -28,7 +28,7 @@ func (d *DB) ChangeEmail(ctx context.Context, ch auth.EmailChange) error {
 		return insertMail(ctx, tx, ch.Notice)
 	})
 	d.cache.changed()
-	if isUniqueViolation(err) {
+	if d.dl.isUniqueViolation(err) {
 		return auth.ErrDuplicate
 	}
 	return err
@@ -39,7 +39,7 @@ func (d *DB) ChangeEmail(ctx context.Context, ch auth.EmailChange) error {
 // with the row (ON DELETE CASCADE).
 func (d *DB) RemoveCustomer(ctx context.Context, r auth.AccountRemoval) error {
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, revokeSQL, r.Revoke.UserType, r.Revoke.UserID, r.Revoke.BeforeMicro); err != nil {
+		if err := d.revoke(ctx, tx, r.Revoke); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM token_request_log WHERE user_name = $1 AND user_type = $2`,

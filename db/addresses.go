@@ -66,7 +66,7 @@ func (d *DB) AddressByID(ctx context.Context, id int64) (*auth.Address, error) {
 
 // SaveAddress inserts or updates an address and, in the same transaction, takes the
 // customer's default billing/shipping mark from its other addresses when a is marked.
-// An insert counts the customer's addresses first, inside the write transaction, so
+// An insert counts the customer's addresses first, with the customer's row locked, so
 // parallel inserts cannot pass max together.
 func (d *DB) SaveAddress(ctx context.Context, a *auth.Address, max int, now time.Time) error {
 	custom := "{}"
@@ -79,6 +79,16 @@ func (d *DB) SaveAddress(ctx context.Context, a *auth.Address, max int, now time
 	}
 	street := strings.Join(a.Street, "\n")
 	return d.inTx(ctx, func(tx *sql.Tx) error {
+		// The customer's row is the lock that orders this customer's address writes:
+		// PostgreSQL's READ COMMITTED would let two transactions each count 99 or each
+		// clear the other's default mark before either commits.
+		var owner int64
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM customer WHERE id = $1`+d.dl.forUpdate, a.CustomerID).Scan(&owner); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return auth.ErrNotFound
+			}
+			return err
+		}
 		if a.ID == 0 {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM customer_address WHERE customer_id = $1`, a.CustomerID).Scan(&n); err != nil {

@@ -85,7 +85,7 @@ func (d *DB) AddAttribute(ctx context.Context, a *auth.Attribute) error {
 		}
 		return nil
 	})
-	if isUniqueViolation(err) {
+	if d.dl.isUniqueViolation(err) {
 		return auth.ErrDuplicate
 	}
 	return err

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"shopauth/auth"
+	"shopauth/db"
 )
 
 func emailChange(e *env, tok, email, password string) response {
@@ -203,7 +204,11 @@ func TestDeleteCustomerOnce(t *testing.T) {
 // count runs a count query on the database file directly, as an operator's sqlite3 would.
 func (e *env) count(query string) int {
 	e.t.Helper()
-	conn, err := sql.Open("sqlite", "file:"+e.path+"?_pragma=busy_timeout(5000)&_pragma=query_only(1)")
+	driver, dsn := "sqlite", "file:"+e.path+"?_pragma=busy_timeout(5000)&_pragma=query_only(1)"
+	if db.IsPostgres(e.path) {
+		driver, dsn = "pgx", e.path
+	}
+	conn, err := sql.Open(driver, dsn)
 	if err != nil {
 		e.t.Fatal(err)
 	}
