@@ -249,7 +249,9 @@ const maxThrottleName = 255
 
 // throttleName is the name failed token requests are counted under (and audited as).
 func throttleName(name string) string {
-	n := strings.ToLower(strings.TrimSpace(name))
+	// Folded as emails are (EmailKey), so "ÉMILE@…" and "émile@…", one account, share
+	// one count; lower-casing alone gave each case variant its own six guesses.
+	n := EmailKey(name)
 	if len(n) <= maxThrottleName {
 		return n
 	}
