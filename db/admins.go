@@ -109,6 +109,27 @@ func (d *DB) CreateOneTimeCode(ctx context.Context, c auth.OneTimeCode) error {
 // ConsumeOneTimeCode marks the code used if it belongs to the customer, is unused and
 // unexpired, and the customer allows assistance in the database right now (whatever a
 // cache saw), in one statement, so of two parallel uses exactly one wins.
+// OneTimeCodeByHash reads a one-time code without using it; auth.ErrNotFound when
+// there is none.
+func (d *DB) OneTimeCodeByHash(ctx context.Context, hash string) (auth.OneTimeCode, time.Time, error) {
+	var c auth.OneTimeCode
+	var created, expires, used int64
+	err := d.read.QueryRowContext(ctx, `SELECT code_hash, customer_id, admin_id, reason, created_at, expires_at, used_at
+		FROM one_time_code WHERE code_hash = $1`, hash).Scan(&c.Hash, &c.CustomerID, &c.AdminID, &c.Reason, &created, &expires, &used)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, time.Time{}, auth.ErrNotFound
+	}
+	if err != nil {
+		return c, time.Time{}, fmt.Errorf("read one-time code: %w", err)
+	}
+	c.CreatedAt, c.ExpiresAt = time.Unix(created, 0).UTC(), time.Unix(expires, 0).UTC()
+	var usedAt time.Time
+	if used != 0 {
+		usedAt = time.Unix(used, 0).UTC()
+	}
+	return c, usedAt, nil
+}
+
 func (d *DB) ConsumeOneTimeCode(ctx context.Context, hash string, customerID int64, now time.Time) (adminID int64, reason string, ok bool, err error) {
 	err = d.write.QueryRowContext(ctx, `UPDATE one_time_code SET used_at = $1
 		WHERE code_hash = $2 AND customer_id = $3 AND used_at = 0 AND expires_at > $1
