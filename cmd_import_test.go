@@ -55,7 +55,7 @@ func writeFile(t testing.TB, name, body string) string {
 }
 
 func TestImportLegacyHashesSignIn(t *testing.T) {
-	dbf := filepath.Join(t.TempDir(), "s.db")
+	dbf := testDB(t, t.TempDir(), "s.db")
 	var csv strings.Builder
 	csv.WriteString("email,firstname,lastname,password_hash,created_at,website_id\n")
 	for email, h := range legacyHashes() {
@@ -144,7 +144,7 @@ func TestImportLegacyHashesSignIn(t *testing.T) {
 const incorrect = `{"errors":[{"message":"The account sign-in was incorrect or your account is disabled temporarily. Please wait and try again later.","locations":[{"line":1,"column":10}],"path":["generateCustomerToken"],"extensions":{"category":"graphql-authentication"}}],"data":{"generateCustomerToken":null}}` + "\n"
 
 func TestImportBadRowsAndRerun(t *testing.T) {
-	dbf := filepath.Join(t.TempDir(), "s.db")
+	dbf := testDB(t, t.TempDir(), "s.db")
 	csv := "Email,FirstName,LastName,password_hash,dob,gender,allow_remote_shopping_assistance\n" +
 		"good@example.com,Good,Row,,1990-01-31,Female,1\n" +
 		"bad-email,No,Good,,,,\n" +
@@ -201,7 +201,7 @@ func TestImportBadFileFromBinary(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	dir := t.TempDir()
-	dbf := filepath.Join(dir, "s.db")
+	dbf := testDB(t, dir, "s.db")
 	for _, tc := range []struct{ file, want string }{
 		{writeFile(t, "empty.csv", ""),
 			"shopauth: customer:import: the file is empty: the first line must name the columns (at least email, firstname, lastname)\n"},
@@ -233,7 +233,7 @@ func TestImportBadFileFromBinary(t *testing.T) {
 
 func TestExportImportRoundTrip(t *testing.T) {
 	dir := t.TempDir()
-	src, dst := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
+	src, dst := testDB(t, dir, "a.db"), testDB(t, dir, "b.db")
 	var csv strings.Builder
 	csv.WriteString(strings.Join(auth.ImportColumns, ",") + "\n")
 	for email, h := range legacyHashes() {
@@ -307,7 +307,7 @@ func BenchmarkImport100k(b *testing.B) {
 // --on-existing update writes only the columns the file has, and an empty
 // password_hash cell never removes a stored password.
 func TestImportUpdateKeepsUnlistedColumns(t *testing.T) {
-	dbf := filepath.Join(t.TempDir(), "s.db")
+	dbf := testDB(t, t.TempDir(), "s.db")
 	hashes := legacyHashes()
 	first := "email,firstname,lastname,dob,password_hash,confirmation\n" +
 		"a@example.com,Ann,Old,1990-01-31," + hashes["md5@example.com"] + ",\n" +
@@ -356,11 +356,71 @@ func TestImportProgress(t *testing.T) {
 	var log bytes.Buffer
 	importLog = &log
 	defer func() { importLog = os.Stderr }()
-	out, err := cli(t, "customer:import", writeFile(t, "p.csv", csv.String()), "--db", filepath.Join(t.TempDir(), "s.db"))
+	out, err := cli(t, "customer:import", writeFile(t, "p.csv", csv.String()), "--db", testDB(t, t.TempDir(), "s.db"))
 	if err != nil || out != "21000 rows: 21000 imported, 0 updated, 0 skipped (existing emails: skipped)\n" {
 		t.Fatalf("%q %v", out, err)
 	}
 	if got := log.String(); got != "… 10000 rows read\n… 20000 rows read\n" {
 		t.Errorf("progress %q", got)
+	}
+}
+
+// TestImportEmailKeys: the import compares emails as accounts do (auth.EmailKey): a
+// spelling of an address already in the file or the database is that customer, and an
+// email with a hidden character is refused with its line. Before, "ÉMILE@" beside
+// "émile@" imported two accounts, and "a\u200bdmin@" was imported.
+func TestImportEmailKeys(t *testing.T) {
+	dbf := filepath.Join(t.TempDir(), "s.db")
+	if _, err := cli(t, "customer:create", "--email", "kelvin@example.com", "--password", "Passw0rd!", "--firstname", "K", "--lastname", "L", "--db", dbf); err != nil {
+		t.Fatal(err)
+	}
+	var log bytes.Buffer
+	importLog = &log
+	defer func() { importLog = os.Stderr }()
+	csv := "email,firstname,lastname\némile@example.com,Émile,Zola\nÉMILE@example.com,Émile,Zola\na\u200bdmin@example.com,Ad,Min\n\u212Aelvin@example.com,K,L\n"
+	out, err := cli(t, "customer:import", writeFile(t, "c.csv", csv), "--db", dbf)
+	if err != nil || out != "4 rows: 1 imported, 0 updated, 3 skipped (existing emails: skipped)\n" {
+		t.Fatalf("%q %v", out, err)
+	}
+	want := "line 3 (ÉMILE@example.com): skipped: the same email is on line 2 of this file\n" +
+		"line 4 (a\u200bdmin@example.com): skipped: \"a[U+200B]dmin@example.com\" is not a valid email address: it contains the invisible or text-direction character U+200B\n" +
+		"line 5 (\u212Aelvin@example.com): skipped: a customer with this email exists (use --on-existing=update to update it)\n"
+	if log.String() != want {
+		t.Errorf("import log:\n%s\nwant:\n%s", log.String(), want)
+	}
+	// The CLI refuses the hidden character too.
+	_, err = cli(t, "customer:create", "--email", "nimda\u202e@example.com", "--password", "Passw0rd!", "--firstname", "K", "--lastname", "L", "--db", dbf)
+	if !isUsage(err) || err.Error() != `customer:create: "nimda[U+202E]@example.com" is not a valid email address: it contains the invisible or text-direction character U+202E.` {
+		t.Errorf("customer:create with U+202E: %v", err)
+	}
+}
+
+// TestImportRefusesHashBombs: an imported hash whose argon2 parameters or chain go
+// beyond what Magento writes is refused with its line, so one account cannot make each
+// sign-in attempt cost a gigabyte or dozens of passes. Before, 1 GiB, 10 passes and
+// chains of 8 were imported.
+func TestImportRefusesHashBombs(t *testing.T) {
+	dbf := filepath.Join(t.TempDir(), "s.db")
+	h := "00:" + salt + ":"
+	csv := "email,firstname,lastname,password_hash\n" +
+		"gib@example.com,A,B," + h + "3_32_2_1073741824\n" +
+		"passes@example.com,A,B," + h + "3_32_10_67108864\n" +
+		"long@example.com,A,B," + h + "0:1:1:1:3_32_2_67108864\n" +
+		"argons@example.com,A,B," + h + "3_32_2_67108864:3_32_2_67108864:3_32_2_67108864\n" +
+		"magento@example.com,A,B," + h + "0:1:2:3_32_2_67108864\n" +
+		"sensitive@example.com,A,B," + h + "3_32_4_67108864\n"
+	var log bytes.Buffer
+	importLog = &log
+	defer func() { importLog = os.Stderr }()
+	out, err := cli(t, "customer:import", writeFile(t, "c.csv", csv), "--db", dbf)
+	if err != nil || out != "6 rows: 2 imported, 0 updated, 4 skipped (existing emails: skipped)\n" {
+		t.Fatalf("%q %v", out, err)
+	}
+	want := `line 2 (gib@example.com): skipped: password_hash: malformed password hash: argon2 parameters beyond Magento's (at most 4 passes and 64 MiB) in "3_32_2_1073741824"` + "\n" +
+		`line 3 (passes@example.com): skipped: password_hash: malformed password hash: argon2 parameters beyond Magento's (at most 4 passes and 64 MiB) in "3_32_10_67108864"` + "\n" +
+		`line 4 (long@example.com): skipped: password_hash: malformed password hash: a chain of 5 versions (Magento's longest is 4)` + "\n" +
+		`line 5 (argons@example.com): skipped: password_hash: malformed password hash: 3 argon2 versions in one chain (Magento's most is 2)` + "\n"
+	if log.String() != want {
+		t.Errorf("import log:\n%s\nwant:\n%s", log.String(), want)
 	}
 }

@@ -47,11 +47,13 @@ const (
 	PathSMTPPort                = "system/smtp/port"
 	PathSMTPUsername            = "system/smtp/username"
 	PathSMTPPassword            = "system/smtp/password"
+	PathSMTPSSL                 = "system/smtp/ssl"
 	PathMailFrom                = "trans_email/ident_general/email"
 	PathStoreName               = "general/store_information/name"
 	PathAssistanceCheckboxTitle = "login_as_customer/general/shopping_assistance_checkbox_title"
 	PathSignInRateLimit         = "shopauth/rate_limit/signin_per_minute"
 	PathResetRateLimit          = "shopauth/rate_limit/reset_per_minute"
+	PathGuestCheckoutLogin      = "checkout/options/enable_guest_checkout_login"
 )
 
 var settingDefs = []Setting{
@@ -73,15 +75,17 @@ var settingDefs = []Setting{
 	{Path: PathAdminLockoutThreshold, Default: "30", Help: "admin lock duration, minutes", validate: intRange(0, 525600)},
 	{Path: PathAdminSessionLifetime, Default: "900", Help: "admin page idle timeout, seconds", validate: intRange(60, 31536000)},
 	{Path: PathNewsletterActive, Default: "1", Help: "newsletter on/off", validate: boolean},
-	{Path: PathCryptKey, Default: "", Help: "signing key (generated on first start)", Secret: true, validate: cryptKey},
+	{Path: PathCryptKey, Default: "", Help: "signing key (generated on first start; the last key at least 32 characters)", Secret: true, validate: cryptKey},
 	{Path: PathSMTPHost, Default: "", Help: "SMTP host; empty keeps mail in the outbox only", validate: anyLine},
 	{Path: PathSMTPPort, Default: "25", Help: "SMTP port", validate: intRange(1, 65535)},
 	{Path: PathSMTPUsername, Default: "", Help: "SMTP user", validate: anyLine},
 	{Path: PathSMTPPassword, Default: "", Help: "SMTP password", Secret: true, validate: anyLine},
+	{Path: PathSMTPSSL, Default: "tls", Help: "tls: STARTTLS required (a relay on localhost may do without); ssl: TLS from the first byte (port 465); none: STARTTLS when offered, else clear text", validate: oneOf("none", "ssl", "tls")},
 	{Path: PathMailFrom, Default: "owner@example.com", Help: "sender address", validate: anyLine},
 	{Path: PathStoreName, Default: "Default Store View", Help: "store name", validate: anyLine},
 	{Path: PathSignInRateLimit, Default: "60", Help: "sign-in and account-creation requests per client address per minute (0 = no limit)", validate: intRange(0, 1000000)},
-	{Path: PathResetRateLimit, Default: "10", Help: "password reset requests per client address per minute (0 = no limit)", validate: intRange(0, 1000000)},
+	{Path: PathResetRateLimit, Default: "10", Help: "password reset, confirmation mail and email-availability requests per client address per minute (0 = no limit)", validate: intRange(0, 1000000)},
+	{Path: PathGuestCheckoutLogin, Default: "0", Help: "1 lets isEmailAvailable tell which emails have accounts (Magento 2.4.7+: off, every email is available)", validate: boolean},
 	{Path: PathAssistanceCheckboxTitle, Default: "Allow remote shopping assistance", Help: "storefront checkbox title", validate: anyLine},
 }
 
@@ -150,6 +154,17 @@ func boolean(v string) error {
 	return nil
 }
 
+func oneOf(values ...string) func(string) error {
+	return func(v string) error {
+		for _, ok := range values {
+			if v == ok {
+				return nil
+			}
+		}
+		return fmt.Errorf("want one of %s, got %q", strings.Join(values, ", "), v)
+	}
+}
+
 func intRange(lo, hi int) func(string) error {
 	return func(v string) error {
 		n, err := strconv.Atoi(v)
@@ -161,13 +176,36 @@ func intRange(lo, hi int) func(string) error {
 	}
 }
 
+// MinCryptKeyLen is the length of the keys Magento generates (and its KeyValidator
+// requires): a shorter signing key could be found by trying keys against one token.
+const MinCryptKeyLen = 32
+
 // cryptKey accepts Magento's env.php form: keys separated by any whitespace,
-// newlines included (they are stored separated by single spaces).
+// newlines included (they are stored separated by single spaces). The last key signs
+// tokens and must be at least MinCryptKeyLen characters; older keys sign nothing here.
+// The message never shows a key.
 func cryptKey(v string) error {
-	if len(CryptKeys(v)) == 0 {
+	keys := CryptKeys(v)
+	if len(keys) == 0 {
 		return fmt.Errorf("want at least one key")
 	}
-	return anyLine(strings.Join(CryptKeys(v), " "))
+	if err := CheckSigningKey(v); err != nil {
+		return err
+	}
+	return anyLine(strings.Join(keys, " "))
+}
+
+// CheckSigningKey reports whether the key of a crypt/key value that signs tokens (the
+// last) is long enough; the error says how long it is, never what it is.
+func CheckSigningKey(v string) error {
+	keys := CryptKeys(v)
+	if len(keys) == 0 {
+		return fmt.Errorf("crypt/key is empty")
+	}
+	if n := len(keys[len(keys)-1]); n < MinCryptKeyLen {
+		return fmt.Errorf(MsgCryptKeyShortFmt, n, MinCryptKeyLen)
+	}
+	return nil
 }
 
 func anyLine(v string) error {
@@ -206,6 +244,11 @@ func NewSettings(stored map[string]string) *Settings {
 		if s, ok := settingsByPath[k]; ok && s.validate(val) == nil {
 			v[k] = val
 		}
+	}
+	// A stored key that is too short is still the key (falling back to none would sign
+	// with nothing); serve refuses to start with it (Service.CheckCryptKey).
+	if val := stored[PathCryptKey]; v[PathCryptKey] == "" && len(CryptKeys(val)) > 0 {
+		v[PathCryptKey] = strings.Join(CryptKeys(val), " ")
 	}
 	return &Settings{values: v}
 }

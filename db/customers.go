@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"shopauth/auth"
@@ -49,20 +48,83 @@ func unixOf(t time.Time) int64 {
 	return t.Unix()
 }
 
+const (
+	customerByIDSQL    = `SELECT ` + customerColumns + ` FROM customer WHERE id = $1`
+	customerByEmailSQL = `SELECT ` + customerColumns + ` FROM customer WHERE email_key = $1`
+)
+
 func (d *DB) prepare(ctx context.Context) error {
+	if d.dl.name != "sqlite" {
+		return nil
+	}
 	var err error
-	if d.customerByID, err = d.read.PrepareContext(ctx, `SELECT `+customerColumns+` FROM customer WHERE id = $1`); err != nil {
+	if d.customerByID, err = d.read.PrepareContext(ctx, customerByIDSQL); err != nil {
 		return fmt.Errorf("prepare: %w", err)
 	}
-	if d.customerByEmail, err = d.read.PrepareContext(ctx, `SELECT `+customerColumns+` FROM customer WHERE email = $1`); err != nil {
+	if d.customerByEmail, err = d.read.PrepareContext(ctx, customerByEmailSQL); err != nil {
 		return fmt.Errorf("prepare: %w", err)
 	}
 	return nil
 }
 
-// CustomerByEmail finds a customer by email, ignoring case.
+// CustomerByEmail finds a customer by email, compared as auth.EmailKey.
 func (d *DB) CustomerByEmail(ctx context.Context, email string) (*auth.Customer, error) {
-	return scanCustomer(d.customerByEmail.QueryRowContext(ctx, email))
+	if d.customerByEmail == nil {
+		return scanCustomer(d.read.QueryRowContext(ctx, customerByEmailSQL, auth.EmailKey(email)))
+	}
+	return scanCustomer(d.customerByEmail.QueryRowContext(ctx, auth.EmailKey(email)))
+}
+
+// fillEmailKeys gives every customer row without an email_key its key (migration 0008,
+// and rows an older binary wrote since). Two rows whose emails fold to one key (possible
+// before 0008: "ÉMILE@x" and "émile@x") cannot both have it: rows that have a key keep
+// it, then the oldest row (lowest id) gets it, and each later one a key no email can
+// have ("conflict ID: KEY", with spaces), so it can no longer sign in by email, and an
+// audit event customer.email_conflict names both. Nothing is deleted: the account is
+// still listed, exported, and its tokens still work, so its email can be changed.
+func fillEmailKeys(ctx context.Context, tx *sql.Tx, now time.Time) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, email FROM customer WHERE email_key IS NULL ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		id    int64
+		email string
+	}
+	var todo []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.email); err != nil {
+			rows.Close()
+			return err
+		}
+		todo = append(todo, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, r := range todo {
+		key := auth.EmailKey(r.email)
+		var owner int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM customer WHERE email_key = $1`, key).Scan(&owner)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return err
+		default:
+			if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (created_at, event, customer_id, username, detail)
+				VALUES ($1, $2, $3, $4, $5)`, now.Unix(), auth.EventEmailConflict, r.id, key,
+				fmt.Sprintf("same email as customer %d after Unicode case folding; this account cannot sign in by email until its email changes", owner)); err != nil {
+				return err
+			}
+			key = fmt.Sprintf("conflict %d: %s", r.id, key)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE customer SET email_key = $1 WHERE id = $2`, key, r.id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // CustomerByID finds a customer by id.
@@ -71,45 +133,49 @@ func (d *DB) CustomerByID(ctx context.Context, id int64) (*auth.Customer, error)
 	if c != nil {
 		return c, nil
 	}
-	c, err := scanCustomer(d.customerByID.QueryRowContext(ctx, id))
+	var row *sql.Row
+	if d.customerByID == nil {
+		row = d.read.QueryRowContext(ctx, customerByIDSQL, id)
+	} else {
+		row = d.customerByID.QueryRowContext(ctx, id)
+	}
+	c, err := scanCustomer(row)
 	if err == nil {
 		d.cache.put(c, gen)
 	}
 	return c, err
 }
 
-func isUniqueViolation(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
-}
-
 // CreateCustomer inserts c and sets its ID.
 func (d *DB) CreateCustomer(ctx context.Context, c *auth.Customer) error {
 	now := time.Now().Unix()
-	res, err := d.write.ExecContext(ctx, `INSERT INTO customer (email, firstname, lastname, middlename, prefix, suffix,
-		dob, taxvat, gender, is_subscribed, allow_assistance, group_id, created_at, updated_at, password_hash, confirmation)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+	var id int64
+	err := d.write.QueryRowContext(ctx, `INSERT INTO customer (email, firstname, lastname, middlename, prefix, suffix,
+		dob, taxvat, gender, is_subscribed, allow_assistance, group_id, created_at, updated_at, password_hash, confirmation, email_key)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
 		c.Email, c.Firstname, c.Lastname, c.Middlename, c.Prefix, c.Suffix, c.DateOfBirth, c.Taxvat, c.Gender,
-		boolInt(c.IsSubscribed), boolInt(c.AllowAssistance), c.GroupID, c.CreatedAt.Unix(), now, c.PasswordHash, c.Confirmation)
-	if isUniqueViolation(err) {
+		boolInt(c.IsSubscribed), boolInt(c.AllowAssistance), c.GroupID, c.CreatedAt.Unix(), now, c.PasswordHash, c.Confirmation,
+		auth.EmailKey(c.Email)).Scan(&id)
+	if d.dl.isUniqueViolation(err) {
 		return auth.ErrDuplicate
 	}
 	if err != nil {
 		return err
 	}
 	d.cache.changed()
-	c.ID, err = res.LastInsertId()
-	return err
+	c.ID = id
+	return nil
 }
 
 // UpdateCustomer saves c's profile fields and email.
 func (d *DB) UpdateCustomer(ctx context.Context, c *auth.Customer) error {
 	res, err := d.write.ExecContext(ctx, `UPDATE customer SET email = $1, firstname = $2, lastname = $3, middlename = $4,
-		prefix = $5, suffix = $6, dob = $7, taxvat = $8, gender = $9, is_subscribed = $10, allow_assistance = $11, updated_at = $12
-		WHERE id = $13`,
+		prefix = $5, suffix = $6, dob = $7, taxvat = $8, gender = $9, is_subscribed = $10, allow_assistance = $11, updated_at = $12,
+		email_key = CASE WHEN email = $1 THEN email_key ELSE $14 END WHERE id = $13`,
 		c.Email, c.Firstname, c.Lastname, c.Middlename, c.Prefix, c.Suffix, c.DateOfBirth, c.Taxvat, c.Gender,
-		boolInt(c.IsSubscribed), boolInt(c.AllowAssistance), time.Now().Unix(), c.ID)
+		boolInt(c.IsSubscribed), boolInt(c.AllowAssistance), time.Now().Unix(), c.ID, auth.EmailKey(c.Email))
 	d.cache.changed()
-	if isUniqueViolation(err) {
+	if d.dl.isUniqueViolation(err) {
 		return auth.ErrDuplicate
 	}
 	if err != nil {
@@ -143,7 +209,7 @@ func (d *DB) recordFailure(ctx context.Context, table string, id int64, now time
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		var failures int
 		var first, lockExp int64
-		err := tx.QueryRowContext(ctx, `SELECT failures_num, first_failure, lock_expires FROM `+table+` WHERE id = $1`, id).
+		err := tx.QueryRowContext(ctx, `SELECT failures_num, first_failure, lock_expires FROM `+table+` WHERE id = $1`+d.dl.forUpdate, id).
 			Scan(&failures, &first, &lockExp)
 		if errors.Is(err, sql.ErrNoRows) {
 			return auth.ErrNotFound

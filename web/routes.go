@@ -7,8 +7,9 @@ import (
 // routes lists every URL shopauth serves.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/graphql", s.handleGraphQL)
+	mux.HandleFunc("/graphql", s.handleGraphQLOrExplorer) // GraphiQL for a browser, GraphQL otherwise
 	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("/forward-auth", s.handleForwardAuth) // any method: proxies ask with the client's
 	mux.Handle("GET /metrics", s.metrics.handler())
 	mux.HandleFunc("/rest/", s.handleREST)
 	mux.HandleFunc("/rest", s.handleREST) // no redirect to /rest/: Magento answers 404 here
@@ -22,6 +23,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/tfa/setup", s.handleTFASetup)
 	mux.Handle("GET /admin/login", http.RedirectHandler("/admin", http.StatusSeeOther)) // a reload or bookmark of the sign-in answer
 	mux.HandleFunc("POST /admin/logout", s.requireAdmin(s.handleAdminLogout))
+	mux.HandleFunc("GET /admin/overview", s.requireAdmin(s.handleAdminOverview))
 	mux.HandleFunc("GET /admin/settings", s.requireAdmin(s.handleAdminSettings))
 	mux.HandleFunc("POST /admin/settings", s.requireAdmin(s.handleAdminSettings))
 	mux.HandleFunc("GET /admin/customers", s.requireAdmin(s.handleAdminCustomers))
