@@ -11,13 +11,8 @@ import (
 // such as loadbench's generated dataset, where a transaction per row takes minutes.
 func (d *DB) RevokeMany(ctx context.Context, rs []auth.Revocation) error {
 	return d.inTx(ctx, func(tx *sql.Tx) error {
-		st, err := tx.PrepareContext(ctx, revokeSQL)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
 		for _, r := range rs {
-			if _, err := st.ExecContext(ctx, r.UserType, r.UserID, r.BeforeMicro); err != nil {
+			if err := d.revoke(ctx, tx, r); err != nil {
 				return err
 			}
 		}
