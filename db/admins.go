@@ -32,7 +32,7 @@ func scanAdmin(row interface{ Scan(...any) error }) (*auth.Admin, error) {
 
 // AdminByUsername finds an admin, ignoring case.
 func (d *DB) AdminByUsername(ctx context.Context, username string) (*auth.Admin, error) {
-	return scanAdmin(d.read.QueryRowContext(ctx, `SELECT `+adminColumns+` FROM admin_user WHERE username = $1`, username))
+	return scanAdmin(d.read.QueryRowContext(ctx, `SELECT `+adminColumns+` FROM admin_user WHERE `+d.dl.foldEq("username", "$1"), username))
 }
 
 // AdminByID finds an admin by id.
@@ -42,15 +42,11 @@ func (d *DB) AdminByID(ctx context.Context, id int64) (*auth.Admin, error) {
 
 // CreateAdmin inserts a and sets its ID; ErrDuplicate when the username is taken.
 func (d *DB) CreateAdmin(ctx context.Context, a *auth.Admin) error {
-	res, err := d.write.ExecContext(ctx, `INSERT INTO admin_user (username, email, firstname, lastname, password_hash, is_active, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.Username, a.Email, a.Firstname, a.Lastname, a.PasswordHash, boolInt(a.Active), a.CreatedAt.Unix())
-	if isUniqueViolation(err) {
+	err := d.write.QueryRowContext(ctx, `INSERT INTO admin_user (username, email, firstname, lastname, password_hash, is_active, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, a.Username, a.Email, a.Firstname, a.Lastname, a.PasswordHash, boolInt(a.Active), a.CreatedAt.Unix()).Scan(&a.ID)
+	if d.dl.isUniqueViolation(err) {
 		return auth.ErrDuplicate
 	}
-	if err != nil {
-		return err
-	}
-	a.ID, err = res.LastInsertId()
 	return err
 }
 

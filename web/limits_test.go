@@ -189,6 +189,7 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 }
 
 func TestBackupWhileServing(t *testing.T) {
+	sqliteOnly(t)
 	e := newEnv(t)
 	e.customer("customer@example.com", "password")
 	dst := t.TempDir() + "/backup.db"
