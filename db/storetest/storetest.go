@@ -418,6 +418,14 @@ func testOneTimeCodeOnce(t *testing.T, a, b *db.DB) {
 	if wins.Load() != 1 {
 		t.Fatalf("code used %d times", wins.Load())
 	}
+	// Read without using it (the audit log's reason for a refused exchange).
+	code, usedAt, err := b.OneTimeCodeByHash(ctx, "h")
+	if err != nil || code.CustomerID != c.ID || code.AdminID != 4 || code.Reason != "why" || !code.ExpiresAt.Equal(now.Add(time.Minute)) || !usedAt.Equal(now) {
+		t.Errorf("OneTimeCodeByHash: %+v used %v, %v", code, usedAt, err)
+	}
+	if _, _, err := a.OneTimeCodeByHash(ctx, "nope"); !errors.Is(err, auth.ErrNotFound) {
+		t.Errorf("unknown code: %v", err)
+	}
 }
 
 func testTOTPStepOnce(t *testing.T, a, b *db.DB) {
