@@ -4,6 +4,7 @@
 // request logging on and off.
 //
 //	go run ./cmd/loadbench [-c 16] [-d 3s] [-pairs 3] [-customers 1000000] [-distinct 100000] [-import 1000000]
+//	                       [-db postgres|DSN] [-instances N] [-log both|on|off]
 //
 // This machine's speed swings from one run to the next, so the figures that are ratios
 // come from alternating phases: each pair measures the bare net/http floor, a read by one
@@ -11,6 +12,10 @@
 // gives the median of the per-pair ratios. Start-up time and idle RSS are taken on an
 // empty database and on the generated one; customer:import runs the binary over a
 // generated CSV and reports its wall time and peak RSS.
+//
+// -db postgres runs the server on a throw-away PostgreSQL cluster (the binaries in
+// /usr/lib/postgresql/*/bin, fsync off), -db postgres://… on an empty database of yours;
+// -instances N starts N servers on the one database, the clients taking them in turn.
 //
 // Every request goes to loopback only and each phase stops after its duration.
 package main
@@ -41,6 +46,7 @@ import (
 
 	"shopauth/auth"
 	"shopauth/db"
+	"shopauth/db/pgtest"
 )
 
 const password = "Passw0rd!"
@@ -65,7 +71,21 @@ func main() {
 	flag.IntVar(&cfg.signouts, "signouts", -1, "past sign-outs to generate, spread over the last year (default: one per customer)")
 	flag.IntVar(&cfg.distinct, "distinct", 100000, "distinct customers the spread read phase uses (at most customers/2)")
 	flag.IntVar(&cfg.importRows, "import", 0, "rows of the customer:import measurement (0: skip it)")
+	flag.StringVar(&dbFlag, "db", "", "database: empty for a temp SQLite file, postgres for a throw-away cluster, or a postgres:// URL of an empty database")
+	flag.IntVar(&instances, "instances", 1, "servers on the one database")
+	logs := flag.String("log", "both", "request logging: both, on or off")
 	flag.Parse()
+	switch *logs {
+	case "both":
+		logModes = []bool{true, false}
+	case "on":
+		logModes = []bool{true}
+	case "off":
+		logModes = []bool{false}
+	default:
+		fmt.Fprintln(os.Stderr, "loadbench: -log is both, on or off")
+		os.Exit(2)
+	}
 	if cfg.signouts < 0 {
 		cfg.signouts = cfg.customers
 	}
@@ -79,6 +99,58 @@ func main() {
 		fmt.Fprintln(os.Stderr, "loadbench:", err)
 		os.Exit(1)
 	}
+}
+
+var (
+	dbFlag    string
+	instances int
+	logModes  []bool
+)
+
+// openDB returns the --db of the servers and a function that removes what it made.
+func openDB(dir string) (string, func(), error) {
+	switch {
+	case dbFlag == "":
+		return filepath.Join(dir, "bench.db"), func() {}, nil
+	case dbFlag == "postgres":
+		bin := pgtest.FindBin()
+		if bin == "" {
+			return "", nil, errors.New("-db postgres: no PostgreSQL binaries in /usr/lib/postgresql/*/bin")
+		}
+		c, err := pgtest.StartCluster(bin)
+		if err != nil {
+			return "", nil, err
+		}
+		return c.DSN, c.Stop, nil
+	default:
+		return dbFlag, func() {}, nil
+	}
+}
+
+// roundRobin hands out the servers' base URLs in turn.
+type roundRobin struct {
+	bases []string
+	next  atomic.Int64
+}
+
+func (r *roundRobin) pick() string { return r.bases[int(r.next.Add(1))%len(r.bases)] }
+
+// startServers starts instances servers with args and returns them.
+func startServers(bin string, args ...string) ([]*exec.Cmd, *roundRobin, error) {
+	rr := &roundRobin{}
+	var procs []*exec.Cmd
+	for range instances {
+		p, base, err := startProc(bin, args...)
+		if err != nil {
+			for _, p := range procs {
+				stopProc(p)
+			}
+			return nil, nil, err
+		}
+		procs = append(procs, p)
+		rr.bases = append(rr.bases, base)
+	}
+	return procs, rr, nil
 }
 
 // serveFloor is the floor: a bare net/http handler writing a constant JSON body.
@@ -141,7 +213,11 @@ func run(cfg config) error {
 	if err != nil {
 		return err
 	}
-	dbf := filepath.Join(dir, "bench.db")
+	dbf, cleanup, err := openDB(dir)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
 	fmt.Fprintf(os.Stderr, "generating %d customers and %d past sign-outs…\n", cfg.customers, cfg.signouts)
 	ds, err := generate(context.Background(), dbf, cfg, stored)
 	if err != nil {
@@ -160,10 +236,11 @@ func run(cfg config) error {
 	// Sign-in against the hash ceiling: the same verifications called directly, same
 	// concurrency, alternating.
 	{
-		srv, base, err := startProc(bin, "serve", "--quiet", "--addr", "127.0.0.1:0", "--db", dbf)
+		procs, rr, err := startServers(bin, "serve", "--quiet", "--addr", "127.0.0.1:0", "--db", dbf)
 		if err != nil {
 			return err
 		}
+		pid := procs[0].Process.Pid
 		for p := 1; p <= cfg.pairs; p++ {
 			ceiling := measure(fmt.Sprintf("1 hash ceiling (direct) #%d", p), cfg.conc, cfg.dur, 0, func(int) error {
 				ok, _, err := hasher.Verify(context.Background(), password, stored)
@@ -172,22 +249,24 @@ func run(cfg config) error {
 				}
 				return err
 			})
-			signIn := measure(fmt.Sprintf("2 sign-in #%d", p), cfg.conc, cfg.dur, srv.Process.Pid, func(int) error {
-				_, err := signInAs(client, base, ds.emails[mrand.IntN(len(ds.emails))])
+			signIn := measure(fmt.Sprintf("2 sign-in #%d", p), cfg.conc, cfg.dur, pid, func(int) error {
+				_, err := signInAs(client, rr.pick(), ds.emails[mrand.IntN(len(ds.emails))])
 				return err
 			})
 			results = append(results, ceiling, signIn)
 			signRatios = append(signRatios, signIn.rps/ceiling.rps)
 		}
 		// Memory while 200 sign-ins wait for the hash slots.
-		results = append(results, measure("2b sign-in, 200 waiting", 200, cfg.dur, srv.Process.Pid, func(int) error {
-			_, err := signInAs(client, base, ds.emails[mrand.IntN(len(ds.emails))])
+		results = append(results, measure("2b sign-in, 200 waiting", 200, cfg.dur, pid, func(int) error {
+			_, err := signInAs(client, rr.pick(), ds.emails[mrand.IntN(len(ds.emails))])
 			return err
 		}))
-		stopProc(srv)
+		for _, p := range procs {
+			stopProc(p)
+		}
 	}
 
-	for li, logging := range []bool{true, false} {
+	for li, logging := range logModes {
 		label := "log on"
 		args := []string{"serve", "--addr", "127.0.0.1:0", "--db", dbf}
 		if !logging {
@@ -198,11 +277,11 @@ func run(cfg config) error {
 		if err != nil {
 			return err
 		}
-		srv, base, err := startProc(bin, args...)
+		procs, rr, err := startServers(bin, args...)
 		if err != nil {
 			return err
 		}
-		pid := srv.Process.Pid
+		pid := procs[0].Process.Pid
 		floorBody := []byte(`{"query":"{customer{email firstname}}"}`)
 		readBody := []byte(`{"query":"{ customer { email firstname } }"}`)
 		for p := 1; p <= cfg.pairs; p++ {
@@ -211,10 +290,10 @@ func run(cfg config) error {
 				return err
 			})
 			one := measure(fmt.Sprintf("4 read, 1 customer (%s) #%d", label, p), cfg.conc, cfg.dur, pid, func(int) error {
-				return read(client, base, ds.one, readBody)
+				return read(client, rr.pick(), ds.one, readBody)
 			})
 			spread := measure(fmt.Sprintf("5 read, %d customers (%s) #%d", len(ds.distinct), label, p), cfg.conc, cfg.dur, pid, func(int) error {
-				return read(client, base, ds.distinct[mrand.IntN(len(ds.distinct))], readBody)
+				return read(client, rr.pick(), ds.distinct[mrand.IntN(len(ds.distinct))], readBody)
 			})
 			results = append(results, floor, one, spread)
 			readRatios[li] = append(readRatios[li], one.rps/floor.rps)
@@ -232,7 +311,7 @@ func run(cfg config) error {
 			tokMu.RUnlock()
 			switch n := mrand.IntN(100); {
 			case n < 90:
-				status, body, err := post(client, base+"/graphql", tok, readBody)
+				status, body, err := post(client, rr.pick()+"/graphql", tok, readBody)
 				if status == 401 && strings.Contains(body, "User token has been revoked") {
 					return nil // another client revoked this customer meanwhile: a correct answer
 				}
@@ -242,11 +321,11 @@ func run(cfg config) error {
 				return err
 			case n < 99:
 			default:
-				if _, _, err := gql(client, base, tok, `mutation{revokeCustomerToken{result}}`); err != nil {
+				if _, _, err := gql(client, rr.pick(), tok, `mutation{revokeCustomerToken{result}}`); err != nil {
 					return err
 				}
 			}
-			tok, err := signInAs(client, base, ds.emails[ds.mixed[i]])
+			tok, err := signInAs(client, rr.pick(), ds.emails[ds.mixed[i]])
 			if err == nil {
 				tokMu.Lock()
 				tokens[i] = tok
@@ -254,7 +333,9 @@ func run(cfg config) error {
 			}
 			return err
 		}))
-		stopProc(srv)
+		for _, p := range procs {
+			stopProc(p)
+		}
 	}
 
 	var imp importResult
@@ -265,18 +346,23 @@ func run(cfg config) error {
 	}
 
 	sort.SliceStable(results, func(i, j int) bool { return results[i].name[0] < results[j].name[0] })
-	fmt.Printf("\nshopauth loadbench: concurrency %d, %s per phase, %d pairs, GOMAXPROCS=%s, %d cores\n",
-		cfg.conc, cfg.dur, cfg.pairs, envOr("GOMAXPROCS", "all cores"), numCPU())
+	engine := "SQLite"
+	if dbFlag != "" {
+		engine = "PostgreSQL"
+	}
+	fmt.Printf("\nshopauth loadbench: %s, %d instance(s), concurrency %d, %s per phase, %d pairs, GOMAXPROCS=%s, %d cores\n",
+		engine, instances, cfg.conc, cfg.dur, cfg.pairs, envOr("GOMAXPROCS", "all cores"), numCPU())
 	fmt.Printf("dataset: %d customers, %d past sign-outs over a year, generated in %s\n\n", cfg.customers, cfg.signouts, ds.took.Round(100*time.Millisecond))
 	fmt.Printf("%-40s %10s %8s %10s %10s %14s\n", "phase", "req/s", "errors", "p50", "p99", "peak RSS MiB")
 	for _, r := range results {
 		fmt.Printf("%-40s %10.0f %8d %10s %10s %14.1f\n", r.name, r.rps, r.errors, r.p50.Round(10*time.Microsecond), r.p99.Round(10*time.Microsecond), float64(r.peakRSS)/1024)
 	}
 	fmt.Println()
-	fmt.Printf("start-up, exec to first served request: empty database %s, dataset %s (median of 3)\n", emptyStart.Round(time.Millisecond), dataStart.Round(time.Millisecond))
-	fmt.Printf("idle RSS 1 s after start-up: empty database %.1f MiB, dataset %.1f MiB\n", float64(emptyRSS)/1024, float64(dataRSS)/1024)
+	fmt.Printf("start-up, exec to first served request: empty SQLite database %s, dataset %s (median of 3)\n", emptyStart.Round(time.Millisecond), dataStart.Round(time.Millisecond))
+	fmt.Printf("idle RSS 1 s after start-up: empty SQLite database %.1f MiB, dataset %.1f MiB\n", float64(emptyRSS)/1024, float64(dataRSS)/1024)
 	fmt.Printf("sign-in / hash ceiling: median %s\n", pct(signRatios))
-	for li, label := range []string{"log on", "log off"} {
+	for li, logging := range logModes {
+		label := map[bool]string{true: "log on", false: "log off"}[logging]
 		fmt.Printf("read 1 customer / floor (%s): median %s\n", label, pct(readRatios[li]))
 		fmt.Printf("read %d customers / read 1 customer (%s): median %s; peak RSS %.1f MiB\n", len(ds.distinct), label, pct(spreadRatios[li]), float64(spreadPeak[li])/1024)
 	}
