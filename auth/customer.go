@@ -166,7 +166,16 @@ func (s *Service) CreateCustomer(ctx context.Context, in CustomerInput) (*Custom
 		}
 		c.PasswordHash = h
 	}
-	return c, s.insertCustomer(ctx, c)
+	if !s.Settings().Bool(PathNewsletterActive) {
+		c.IsSubscribed = false // Magento's CreateCustomer: no subscription while the newsletter is off
+	}
+	if err := s.insertCustomer(ctx, c); err != nil {
+		return nil, err
+	}
+	if err := s.setSubscription(ctx, c, in.IsSubscribed); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // insertCustomer stores a new customer, giving it a confirmation key when required.
@@ -227,6 +236,7 @@ func (s *Service) UpdateCustomer(ctx context.Context, in CustomerInput, legacy b
 	if err != nil {
 		return nil, err
 	}
+	oldEmail := c.Email
 	if in.Firstname != nil {
 		if strings.TrimSpace(*in.Firstname) == "" {
 			return nil, inputError(MsgMissingFirstName)
@@ -274,6 +284,14 @@ func (s *Service) UpdateCustomer(ctx context.Context, in CustomerInput, legacy b
 			return nil, inputError(MsgEmailTakenFmt, c.Email)
 		}
 		return nil, fmt.Errorf("update customer %d: %w", c.ID, err)
+	}
+	if oldEmail != c.Email {
+		if err := s.Newsletter.MoveSubscription(ctx, c.ID, oldEmail, c.Email); err != nil {
+			return nil, fmt.Errorf("move subscription of customer %d: %w", c.ID, err)
+		}
+	}
+	if err := s.setSubscription(ctx, c, in.IsSubscribed); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

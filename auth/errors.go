@@ -139,3 +139,16 @@ const (
 	// MsgTooManyConfirmations is shopauth's: Magento does not limit resendConfirmationEmail.
 	MsgTooManyConfirmations = `We received too many requests for confirmation emails. Please wait and try again later.`
 )
+
+// CategoryAlreadyExists is Magento's GraphQlAlreadyExistsException category.
+const CategoryAlreadyExists = "graphql-already-exists"
+
+// Messages of the newsletter and customer-group queries (NewsletterGraphQl, CustomerGraphQl).
+const (
+	MsgNewsletterEmailRequired = `You must specify an email address to subscribe to a newsletter.`
+	MsgNewsletterInvalidEmail  = `Enter a valid email address.`
+	MsgNewsletterCannotCreate  = `Cannot create a newsletter subscription.`
+	MsgNewsletterNoGuests      = `Guests can not subscribe to the newsletter. You must create an account to subscribe.`
+	MsgNewsletterAlreadyIn     = `This email address is already subscribed.`
+	MsgCustomerGroupNotShared  = `Sharing customer group information is disabled or not configured.`
+)

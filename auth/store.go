@@ -143,4 +143,5 @@ type Store interface {
 	Mailer
 	AdminPageStore
 	ImportStore
+	NewsletterStore
 }

@@ -7,7 +7,7 @@ import (
 // routes lists every URL shopauth serves.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/graphql", s.handleGraphQL)
+	mux.HandleFunc("/graphql", s.withCORS(s.handleGraphQL))
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.Handle("GET /metrics", s.metrics.handler())
 	mux.HandleFunc("/rest/", s.handleREST)
