@@ -24,6 +24,10 @@ func (r *Root) customer(c *auth.Customer) *Customer {
 // the schema, and a client identifies the customer by its token.
 func (c *Customer) ID() *int32 { return nil }
 
+// GroupID is null, as Magento's ExtractCustomerData sets it: the group reaches a
+// storefront through Customer.group.
+func (c *Customer) GroupID() *int32 { return nil }
+
 func (c *Customer) Email() *string       { return str(c.c.Email) }
 func (c *Customer) Firstname() *string   { return str(c.c.Firstname) }
 func (c *Customer) Lastname() *string    { return str(c.c.Lastname) }

@@ -24,7 +24,6 @@ func storefrontEnv(t *testing.T) (e *env, customer, admin, revoked string) {
 	return e, e.token("customer@example.com", "password"), e.adminToken("admin", "admin123"), revoked
 }
 
-
 const qStoreConfigAll = `{storeConfig{id code store_code store_name store_sort_order is_default_store store_group_code
   store_group_name is_default_store_group website_id website_code website_name locale base_currency_code
   default_display_currency_code timezone weight_unit base_url base_link_url base_static_url base_media_url
