@@ -364,3 +364,33 @@ func TestImportProgress(t *testing.T) {
 		t.Errorf("progress %q", got)
 	}
 }
+
+// TestImportEmailKeys: the import compares emails as accounts do (auth.EmailKey): a
+// spelling of an address already in the file or the database is that customer, and an
+// email with a hidden character is refused with its line. Before, "ÉMILE@" beside
+// "émile@" imported two accounts, and "a\u200bdmin@" was imported.
+func TestImportEmailKeys(t *testing.T) {
+	dbf := filepath.Join(t.TempDir(), "s.db")
+	if _, err := cli(t, "customer:create", "--email", "kelvin@example.com", "--password", "Passw0rd!", "--firstname", "K", "--lastname", "L", "--db", dbf); err != nil {
+		t.Fatal(err)
+	}
+	var log bytes.Buffer
+	importLog = &log
+	defer func() { importLog = os.Stderr }()
+	csv := "email,firstname,lastname\némile@example.com,Émile,Zola\nÉMILE@example.com,Émile,Zola\na\u200bdmin@example.com,Ad,Min\n\u212Aelvin@example.com,K,L\n"
+	out, err := cli(t, "customer:import", writeFile(t, "c.csv", csv), "--db", dbf)
+	if err != nil || out != "4 rows: 1 imported, 0 updated, 3 skipped (existing emails: skipped)\n" {
+		t.Fatalf("%q %v", out, err)
+	}
+	want := "line 3 (ÉMILE@example.com): skipped: the same email is on line 2 of this file\n" +
+		"line 4 (a\u200bdmin@example.com): skipped: \"a[U+200B]dmin@example.com\" is not a valid email address: it contains the invisible or text-direction character U+200B\n" +
+		"line 5 (\u212Aelvin@example.com): skipped: a customer with this email exists (use --on-existing=update to update it)\n"
+	if log.String() != want {
+		t.Errorf("import log:\n%s\nwant:\n%s", log.String(), want)
+	}
+	// The CLI refuses the hidden character too.
+	_, err = cli(t, "customer:create", "--email", "nimda\u202e@example.com", "--password", "Passw0rd!", "--firstname", "K", "--lastname", "L", "--db", dbf)
+	if !isUsage(err) || err.Error() != `customer:create: "nimda[U+202E]@example.com" is not a valid email address: it contains the invisible or text-direction character U+202E.` {
+		t.Errorf("customer:create with U+202E: %v", err)
+	}
+}

@@ -315,8 +315,8 @@ func cmdCustomerCreate(ctx context.Context, args []string, stdout io.Writer) err
 			return usagef("customer:create: %s is required", f.name)
 		}
 	}
-	if !auth.ValidEmail(*email) {
-		return usagef("customer:create: %q is not a valid email address", *email)
+	if err := auth.CheckNewEmail(*email); err != nil {
+		return usagef("customer:create: %s", err.Message)
 	}
 	d, svc, err := openService(ctx, fs.db)
 	if err != nil {

@@ -111,6 +111,12 @@ func (s *Service) setPassword(ctx context.Context, c *Customer, password, resetT
 	}
 	c.PasswordHash = h
 	s.Tokens.Revocations().Apply(ch.Revoke)
+	// Revoked again, dated after the commit: a sign-in that read the old hash before the
+	// commit dated its token before this (CustomerToken), so that token is covered too.
+	// The revocation inside the transaction keeps a crash from leaving old tokens valid.
+	if err := s.Revoke(ctx, UserTypeCustomer, c.ID); err != nil {
+		return false, err
+	}
 	s.audit(ctx, AuditEvent{Event: event, CustomerID: c.ID, Username: strings.ToLower(c.Email)})
 	return true, nil
 }

@@ -44,6 +44,9 @@ func ValidEmail(s string) bool {
 	if s == "" || len(s) > maxEmailLen || strings.ContainsAny(s, " \t\r\n<>()[],;:\\\"") {
 		return false
 	}
+	if _, hidden := hiddenRune(s); hidden {
+		return false
+	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s {
 		return false
@@ -137,7 +140,7 @@ func (s *Service) CreateCustomer(ctx context.Context, in CustomerInput) (*Custom
 		email = strings.TrimSpace(*in.Email)
 	}
 	if !ValidEmail(email) {
-		return nil, inputError(MsgInvalidEmailFmt, email)
+		return nil, emailError(email)
 	}
 	c.Email = email
 	if in.Firstname == nil || strings.TrimSpace(*in.Firstname) == "" {
@@ -258,7 +261,7 @@ func (s *Service) UpdateCustomer(ctx context.Context, in CustomerInput, legacy b
 	if err := in.apply(c); err != nil {
 		return nil, err
 	}
-	if legacy && in.Email != nil && !strings.EqualFold(strings.TrimSpace(*in.Email), c.Email) {
+	if legacy && in.Email != nil && EmailKey(*in.Email) != EmailKey(c.Email) {
 		// Magento asks for the current password before an email change.
 		if in.Password == nil || *in.Password == "" {
 			return nil, inputError(`Provide the current "password" to change "email".`)
@@ -275,7 +278,7 @@ func (s *Service) UpdateCustomer(ctx context.Context, in CustomerInput, legacy b
 		}
 		email := strings.TrimSpace(*in.Email)
 		if !ValidEmail(email) {
-			return nil, inputError(MsgInvalidEmailFmt, email)
+			return nil, emailError(email)
 		}
 		c.Email = email
 	}
@@ -296,14 +299,20 @@ func (s *Service) UpdateCustomer(ctx context.Context, in CustomerInput, legacy b
 	return c, nil
 }
 
-// IsEmailAvailable reports whether no customer uses email.
+// IsEmailAvailable reports whether no customer uses email. As in Magento 2.4.7+, it
+// answers true for every valid email unless checkout/options/enable_guest_checkout_login
+// is 1, so a guest cannot list which emails have accounts (web limits it per address
+// when it is on).
 func (s *Service) IsEmailAvailable(ctx context.Context, email string) (bool, error) {
 	email = strings.TrimSpace(email)
 	if email == "" {
-		return false, inputError("Email must be specified")
+		return false, inputError(MsgEmailMustBeSpecified)
 	}
 	if !ValidEmail(email) {
-		return false, inputError("Email is invalid")
+		return false, inputError(MsgEmailIsInvalid)
+	}
+	if !s.Settings().Bool(PathGuestCheckoutLogin) {
+		return true, nil
 	}
 	_, err := s.Customers.CustomerByEmail(ctx, email)
 	if errors.Is(err, ErrNotFound) {
@@ -319,7 +328,7 @@ func (s *Service) IsEmailAvailable(ctx context.Context, email string) (bool, err
 // skipPolicy) and returns the password's hash.
 func (s *Service) newAccountHash(ctx context.Context, email, first, last, password string, skipPolicy bool) (string, error) {
 	if !ValidEmail(email) {
-		return "", inputError(MsgInvalidEmailFmt, email)
+		return "", emailError(email)
 	}
 	if strings.TrimSpace(first) == "" {
 		return "", inputError(MsgFirstNameRequired)

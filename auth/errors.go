@@ -57,6 +57,10 @@ const (
 	MsgSpecifyNewPasswd     = `Specify the "newPassword" value.`
 	MsgGenderInvalid        = `"%s" is not a valid gender value.`
 	MsgFieldTooLongFmt      = `"%s" is too long.`
+	MsgEmailMustBeSpecified = `Email must be specified`
+	// MsgEmailHiddenCharFmt is shopauth's: Magento accepts invisible and direction-control characters.
+	MsgEmailHiddenCharFmt = `"%s" is not a valid email address: it contains the invisible or text-direction character U+%04X.`
+	MsgEmailIsInvalid     = `Email is invalid`
 )
 
 // Predefined errors returned by the service.

@@ -101,6 +101,9 @@ func customerFromRow(col map[string]int, rec []string, now time.Time) (*Customer
 		Middlename: get("middlename"), Prefix: get("prefix"), Suffix: get("suffix"), Taxvat: get("taxvat"),
 		PasswordHash: get("password_hash"), Confirmation: get("confirmation"), CreatedAt: now}
 	if !ValidEmail(c.Email) {
+		if r, hidden := hiddenRune(c.Email); hidden {
+			return nil, fmt.Errorf("%q is not a valid email address: it contains the invisible or text-direction character U+%04X", showHidden(c.Email), r)
+		}
 		return nil, fmt.Errorf("%q is not a valid email address", c.Email)
 	}
 	if c.Firstname == "" {
@@ -147,12 +150,12 @@ func customerFromRow(col map[string]int, rec []string, now time.Time) (*Customer
 	return c, nil
 }
 
-// emailKey is a 128-bit digest of a lower-case email: what the import remembers per
+// emailKey is a 128-bit digest of an EmailKey: what the import remembers per
 // row to find duplicates inside the file. The strings themselves were slices of their
 // whole CSV lines and kept them all alive (300k rows: 148 MiB peak; 54 MiB with digests);
 // a collision between two different emails is out of reach (2^-128 per pair).
-func emailKey(lower string) [16]byte {
-	sum := sha256.Sum256([]byte(lower))
+func emailKey(key string) [16]byte {
+	sum := sha256.Sum256([]byte(key))
 	return [16]byte(sum[:16])
 }
 
@@ -272,7 +275,7 @@ func (s *Service) ImportCustomers(ctx context.Context, r io.Reader, opt ImportOp
 			skip(line, email, err.Error())
 			continue
 		}
-		key := strings.ToLower(c.Email)
+		key := EmailKey(c.Email)
 		if first, dup := seen[emailKey(key)]; dup {
 			skip(line, c.Email, fmt.Sprintf("the same email is on line %d of this file", first))
 			continue

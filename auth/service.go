@@ -250,7 +250,9 @@ const maxThrottleName = 255
 
 // throttleName is the name failed token requests are counted under (and audited as).
 func throttleName(name string) string {
-	n := strings.ToLower(strings.TrimSpace(name))
+	// Folded as emails are (EmailKey), so "ÉMILE@…" and "émile@…", one account, share
+	// one count; lower-casing alone gave each case variant its own six guesses.
+	n := EmailKey(name)
 	if len(n) <= maxThrottleName {
 		return n
 	}
@@ -307,16 +309,28 @@ func (s *Service) GenerateCustomerToken(ctx context.Context, email, password str
 	if password == "" {
 		return "", inputError(MsgSpecifyPassword)
 	}
-	c, adminID, err := s.AuthenticateCustomer(ctx, email, password, true)
+	return s.CustomerToken(ctx, email, password, true)
+}
+
+// CustomerToken signs a customer in and returns a new token (GraphQL with alt, REST
+// without). The token is dated when the customer row was read, before the slow password
+// check: a password change, reset or sign-out everywhere that commits meanwhile revokes
+// from a later time, so it covers this token as well (issue 14, item 1).
+func (s *Service) CustomerToken(ctx context.Context, email, password string, alt bool) (string, error) {
+	c, adminID, readAt, err := s.authenticateCustomer(ctx, email, password, alt)
 	if err != nil {
 		return "", err
 	}
-	return s.IssueCustomerToken(ctx, c.ID, adminID)
+	return s.issueCustomerTokenAt(c.ID, adminID, readAt)
 }
 
 // IssueCustomerToken signs a customer token; adminID is set when an admin acts for the customer.
 func (s *Service) IssueCustomerToken(ctx context.Context, customerID, adminID int64) (string, error) {
-	tok, _, err := s.Tokens.Issue(UserTypeCustomer, customerID, adminID, s.Settings().CustomerTokenLifetime())
+	return s.issueCustomerTokenAt(customerID, adminID, s.Tokens.NowMicro())
+}
+
+func (s *Service) issueCustomerTokenAt(customerID, adminID, us int64) (string, error) {
+	tok, _, err := s.Tokens.IssueAt(UserTypeCustomer, customerID, adminID, s.Settings().CustomerTokenLifetime(), us)
 	if err != nil {
 		return "", fmt.Errorf("issue customer token: %w", err)
 	}
@@ -326,28 +340,36 @@ func (s *Service) IssueCustomerToken(ctx context.Context, customerID, adminID in
 // AuthenticateCustomer checks email and password with the throttle, the account lock and
 // confirmation. With alt, a reset token or one-time code is accepted in place of the password.
 func (s *Service) AuthenticateCustomer(ctx context.Context, email, password string, alt bool) (*Customer, int64, error) {
+	c, adminID, _, err := s.authenticateCustomer(ctx, email, password, alt)
+	return c, adminID, err
+}
+
+// authenticateCustomer is AuthenticateCustomer that also returns when the customer row
+// was read (a NowMicro value taken just before), the date of the token to issue.
+func (s *Service) authenticateCustomer(ctx context.Context, email, password string, alt bool) (*Customer, int64, int64, error) {
 	now := s.Now()
 	st := s.Settings()
 	name := throttleName(email)
 	if throttled, err := s.throttled(ctx, name, UserTypeCustomer); err != nil || throttled {
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, 0, err
 		}
 		s.audit(ctx, AuditEvent{Event: "customer.signin_throttled", Username: name})
-		return nil, 0, ErrSignInIncorrect
+		return nil, 0, 0, ErrSignInIncorrect
 	}
-	fail := func(c *Customer, event string) (*Customer, int64, error) {
+	fail := func(c *Customer, event string) (*Customer, int64, int64, error) {
 		if err := s.countThrottleFailure(ctx, name, UserTypeCustomer); err != nil {
-			return nil, 0, err
+			return nil, 0, 0, err
 		}
 		ev := AuditEvent{Event: event, Username: name}
 		if c != nil {
 			ev.CustomerID = c.ID
 		}
 		s.audit(ctx, ev)
-		return nil, 0, ErrSignInIncorrect
+		return nil, 0, 0, ErrSignInIncorrect
 	}
 
+	readAt := s.Tokens.NowMicro()
 	c, err := s.Customers.CustomerByEmail(ctx, strings.TrimSpace(email))
 	if errors.Is(err, ErrNotFound) {
 		// Same cost as a wrong password, so timing does not tell which emails exist.
@@ -355,7 +377,7 @@ func (s *Service) AuthenticateCustomer(ctx context.Context, email, password stri
 		return fail(nil, "customer.signin_failed")
 	}
 	if err != nil {
-		return nil, 0, fmt.Errorf("find customer: %w", err)
+		return nil, 0, 0, fmt.Errorf("find customer: %w", err)
 	}
 	if c.Locked(now) {
 		s.Hasher.VerifyDummy(ctx, password)
@@ -365,7 +387,7 @@ func (s *Service) AuthenticateCustomer(ctx context.Context, email, password stri
 	if c.PasswordHash != "" {
 		ok, rehash, err = s.Hasher.Verify(ctx, password, c.PasswordHash)
 		if err != nil && ctx.Err() != nil {
-			return nil, 0, ctx.Err()
+			return nil, 0, 0, ctx.Err()
 		}
 		if err != nil {
 			s.Log.Warn("unreadable password hash", "customer_id", c.ID, "err", err)
@@ -378,7 +400,7 @@ func (s *Service) AuthenticateCustomer(ctx context.Context, email, password stri
 		for _, check := range s.AltPasswords {
 			aid, used, err := check(ctx, c, password)
 			if err != nil {
-				return nil, 0, err
+				return nil, 0, 0, err
 			}
 			if used {
 				ok, adminID = true, aid
@@ -389,7 +411,7 @@ func (s *Service) AuthenticateCustomer(ctx context.Context, email, password stri
 	if !ok {
 		res, err := s.Customers.RecordLoginFailure(ctx, c.ID, now, s.customerLockout())
 		if err != nil {
-			return nil, 0, fmt.Errorf("record login failure: %w", err)
+			return nil, 0, 0, fmt.Errorf("record login failure: %w", err)
 		}
 		if res.NewlyLocked {
 			s.audit(ctx, AuditEvent{Event: "customer.locked", CustomerID: c.ID, Username: name})
@@ -397,15 +419,15 @@ func (s *Service) AuthenticateCustomer(ctx context.Context, email, password stri
 		return fail(c, "customer.signin_failed")
 	}
 	if st.Bool(PathConfirmRequired) && c.Confirmation != "" {
-		return nil, 0, ErrNotConfirmed
+		return nil, 0, 0, ErrNotConfirmed
 	}
 	if c.FailuresNum > 0 || !c.LockExpires.IsZero() {
 		if err := s.Customers.ResetLoginFailures(ctx, c.ID); err != nil {
-			return nil, 0, fmt.Errorf("reset login failures: %w", err)
+			return nil, 0, 0, fmt.Errorf("reset login failures: %w", err)
 		}
 	}
 	if err := s.clearThrottle(ctx, name, UserTypeCustomer); err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	if rehash && adminID == 0 {
 		if h, err := s.Hasher.Hash(ctx, password); err == nil {
@@ -416,7 +438,7 @@ func (s *Service) AuthenticateCustomer(ctx context.Context, email, password stri
 	}
 	ev := AuditEvent{Event: "customer.signin", CustomerID: c.ID, Username: name, AdminID: adminID}
 	s.audit(ctx, ev)
-	return c, adminID, nil
+	return c, adminID, readAt, nil
 }
 
 // CurrentCustomer returns the signed-in customer, with Magento's CheckCustomerAccount

@@ -71,6 +71,7 @@ const (
 	PathNewsletterGuest         = "newsletter/subscription/allow_guest_subscribe"
 	PathCORSOrigins             = "web/graphql/cors_allowed_origins"
 	PathResetRateLimit          = "shopauth/rate_limit/reset_per_minute"
+	PathGuestCheckoutLogin      = "checkout/options/enable_guest_checkout_login"
 )
 
 var settingDefs = []Setting{
@@ -100,7 +101,8 @@ var settingDefs = []Setting{
 	{Path: PathMailFrom, Default: "owner@example.com", Help: "sender address", validate: anyLine},
 	{Path: PathStoreName, Default: "Default Store View", Help: "store name", validate: anyLine},
 	{Path: PathSignInRateLimit, Default: "60", Help: "sign-in and account-creation requests per client address per minute (0 = no limit)", validate: intRange(0, 1000000)},
-	{Path: PathResetRateLimit, Default: "10", Help: "password reset requests per client address per minute (0 = no limit)", validate: intRange(0, 1000000)},
+	{Path: PathResetRateLimit, Default: "10", Help: "password reset, confirmation mail and email-availability requests per client address per minute (0 = no limit)", validate: intRange(0, 1000000)},
+	{Path: PathGuestCheckoutLogin, Default: "0", Help: "1 lets isEmailAvailable tell which emails have accounts (Magento 2.4.7+: off, every email is available)", validate: boolean},
 	{Path: PathAssistanceCheckboxTitle, Default: "Allow remote shopping assistance", Help: "storefront checkbox title", validate: anyLine},
 	{Path: PathBaseURL, Default: "", Help: "public base URL, ending in / (storeConfig base_url, links in mail); empty: from --addr", validate: baseURL("")},
 	{Path: PathBaseLinkURL, Default: "{{unsecure_base_url}}", Help: "base link URL", validate: baseURL("{{unsecure_base_url}}")},

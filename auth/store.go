@@ -116,6 +116,10 @@ type AuditEvent struct {
 	RemoteAddr string
 }
 
+// EventEmailConflict is recorded by the store when two existing accounts' emails fold to
+// one key (see db's migration 0008): the later account can no longer sign in by email.
+const EventEmailConflict = "customer.email_conflict"
+
 // AuditEventNames are every event the service records, sorted: what the admin page's
 // filter offers and what audit:list --event accepts (TestAdminPageAuditEventsListed
 // reads auth/ to keep this complete).
@@ -123,7 +127,7 @@ var AuditEventNames = []string{
 	"admin.assistance_set", "admin.created", "admin.customer_signed_out", "admin.customer_unlocked",
 	"admin.locked", "admin.login_as_customer", "admin.otc_created", "admin.otc_refused", "admin.otc_used",
 	"admin.page_signin", "admin.setting_changed", "admin.signin", "admin.signin_failed", "admin.signin_locked",
-	"admin.signin_throttled", "admin.tfa_failed", "admin.tfa_setup", "customer.confirmation_limited", "customer.confirmed", "customer.created",
+	"admin.signin_throttled", "admin.tfa_failed", "admin.tfa_setup", "customer.confirmation_limited", "customer.confirmed", "customer.created", "customer.email_conflict",
 	"customer.import", "customer.locked", "customer.otc_failed", "customer.password_changed",
 	"customer.password_reset", "customer.reset_failed", "customer.reset_limited", "customer.reset_requested",
 	"customer.reset_token_signin", "customer.revoke", "customer.signin", "customer.signin_failed",

@@ -143,9 +143,15 @@ func (t *Tokens) NowMicro() int64 {
 	}
 }
 
-// Issue signs a token for the user, valid for lifetime.
+// Issue signs a token for the user, valid for lifetime, dated now.
 func (t *Tokens) Issue(userType int, userID, adminID int64, lifetime time.Duration) (string, Claims, error) {
-	us := t.NowMicro()
+	return t.IssueAt(userType, userID, adminID, lifetime, t.NowMicro())
+}
+
+// IssueAt signs a token dated us (a NowMicro value taken earlier): a sign-in dates its
+// token when it read the account, so a revocation made while the password was being
+// checked covers the token too.
+func (t *Tokens) IssueAt(userType int, userID, adminID int64, lifetime time.Duration, us int64) (string, Claims, error) {
 	iat := us / 1e6
 	exp := (us + lifetime.Microseconds()) / 1e6
 	if exp <= iat {

@@ -54,15 +54,67 @@ func (d *DB) prepare(ctx context.Context) error {
 	if d.customerByID, err = d.read.PrepareContext(ctx, `SELECT `+customerColumns+` FROM customer WHERE id = $1`); err != nil {
 		return fmt.Errorf("prepare: %w", err)
 	}
-	if d.customerByEmail, err = d.read.PrepareContext(ctx, `SELECT `+customerColumns+` FROM customer WHERE email = $1`); err != nil {
+	if d.customerByEmail, err = d.read.PrepareContext(ctx, `SELECT `+customerColumns+` FROM customer WHERE email_key = $1`); err != nil {
 		return fmt.Errorf("prepare: %w", err)
 	}
 	return nil
 }
 
-// CustomerByEmail finds a customer by email, ignoring case.
+// CustomerByEmail finds a customer by email, compared as auth.EmailKey.
 func (d *DB) CustomerByEmail(ctx context.Context, email string) (*auth.Customer, error) {
-	return scanCustomer(d.customerByEmail.QueryRowContext(ctx, email))
+	return scanCustomer(d.customerByEmail.QueryRowContext(ctx, auth.EmailKey(email)))
+}
+
+// fillEmailKeys gives every customer row without an email_key its key (migration 0008,
+// and rows an older binary wrote since). Two rows whose emails fold to one key (possible
+// before 0008: "ÉMILE@x" and "émile@x") cannot both have it: rows that have a key keep
+// it, then the oldest row (lowest id) gets it, and each later one a key no email can
+// have ("conflict ID: KEY", with spaces), so it can no longer sign in by email, and an
+// audit event customer.email_conflict names both. Nothing is deleted: the account is
+// still listed, exported, and its tokens still work, so its email can be changed.
+func fillEmailKeys(ctx context.Context, tx *sql.Tx, now time.Time) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, email FROM customer WHERE email_key IS NULL ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		id    int64
+		email string
+	}
+	var todo []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.email); err != nil {
+			rows.Close()
+			return err
+		}
+		todo = append(todo, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, r := range todo {
+		key := auth.EmailKey(r.email)
+		var owner int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM customer WHERE email_key = $1`, key).Scan(&owner)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return err
+		default:
+			if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (created_at, event, customer_id, username, detail)
+				VALUES ($1, $2, $3, $4, $5)`, now.Unix(), auth.EventEmailConflict, r.id, key,
+				fmt.Sprintf("same email as customer %d after Unicode case folding; this account cannot sign in by email until its email changes", owner)); err != nil {
+				return err
+			}
+			key = fmt.Sprintf("conflict %d: %s", r.id, key)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE customer SET email_key = $1 WHERE id = $2`, key, r.id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // CustomerByID finds a customer by id.
@@ -86,10 +138,11 @@ func isUniqueViolation(err error) bool {
 func (d *DB) CreateCustomer(ctx context.Context, c *auth.Customer) error {
 	now := time.Now().Unix()
 	res, err := d.write.ExecContext(ctx, `INSERT INTO customer (email, firstname, lastname, middlename, prefix, suffix,
-		dob, taxvat, gender, is_subscribed, allow_assistance, group_id, created_at, updated_at, password_hash, confirmation)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+		dob, taxvat, gender, is_subscribed, allow_assistance, group_id, created_at, updated_at, password_hash, confirmation, email_key)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
 		c.Email, c.Firstname, c.Lastname, c.Middlename, c.Prefix, c.Suffix, c.DateOfBirth, c.Taxvat, c.Gender,
-		boolInt(c.IsSubscribed), boolInt(c.AllowAssistance), c.GroupID, c.CreatedAt.Unix(), now, c.PasswordHash, c.Confirmation)
+		boolInt(c.IsSubscribed), boolInt(c.AllowAssistance), c.GroupID, c.CreatedAt.Unix(), now, c.PasswordHash, c.Confirmation,
+		auth.EmailKey(c.Email))
 	if isUniqueViolation(err) {
 		return auth.ErrDuplicate
 	}
@@ -104,10 +157,10 @@ func (d *DB) CreateCustomer(ctx context.Context, c *auth.Customer) error {
 // UpdateCustomer saves c's profile fields and email.
 func (d *DB) UpdateCustomer(ctx context.Context, c *auth.Customer) error {
 	res, err := d.write.ExecContext(ctx, `UPDATE customer SET email = $1, firstname = $2, lastname = $3, middlename = $4,
-		prefix = $5, suffix = $6, dob = $7, taxvat = $8, gender = $9, is_subscribed = $10, allow_assistance = $11, updated_at = $12
-		WHERE id = $13`,
+		prefix = $5, suffix = $6, dob = $7, taxvat = $8, gender = $9, is_subscribed = $10, allow_assistance = $11, updated_at = $12,
+		email_key = CASE WHEN email = $1 THEN email_key ELSE $14 END WHERE id = $13`,
 		c.Email, c.Firstname, c.Lastname, c.Middlename, c.Prefix, c.Suffix, c.DateOfBirth, c.Taxvat, c.Gender,
-		boolInt(c.IsSubscribed), boolInt(c.AllowAssistance), time.Now().Unix(), c.ID)
+		boolInt(c.IsSubscribed), boolInt(c.AllowAssistance), time.Now().Unix(), c.ID, auth.EmailKey(c.Email))
 	d.cache.changed()
 	if isUniqueViolation(err) {
 		return auth.ErrDuplicate

@@ -62,9 +62,11 @@ func (d *DB) ImportBatch(ctx context.Context, cs []*auth.Customer, update map[st
 		}
 	}
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		// No conflict target: the email's unique key (email_key) and the older ASCII-only
+		// unique email column both mean "this customer exists".
 		ins, err := tx.PrepareContext(ctx, `INSERT INTO customer (email, firstname, lastname, middlename, prefix, suffix, dob, taxvat,
-			gender, allow_assistance, group_id, created_at, updated_at, password_hash, confirmation)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (email) DO NOTHING`)
+			gender, allow_assistance, group_id, created_at, updated_at, password_hash, confirmation, email_key)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT DO NOTHING`)
 		if err != nil {
 			return err
 		}
@@ -72,7 +74,7 @@ func (d *DB) ImportBatch(ctx context.Context, cs []*auth.Customer, update map[st
 		var upd *sql.Stmt
 		if update != nil {
 			// The SET list is built from importUpdatable only, never from the file.
-			upd, err = tx.PrepareContext(ctx, `UPDATE customer SET `+strings.Join(append(sets, fmt.Sprintf("updated_at = $%d", len(cols)+1)), ", ")+fmt.Sprintf(" WHERE email = $%d", len(cols)+2))
+			upd, err = tx.PrepareContext(ctx, `UPDATE customer SET `+strings.Join(append(sets, fmt.Sprintf("updated_at = $%d", len(cols)+1)), ", ")+fmt.Sprintf(" WHERE email_key = $%d", len(cols)+2))
 			if err != nil {
 				return err
 			}
@@ -80,7 +82,7 @@ func (d *DB) ImportBatch(ctx context.Context, cs []*auth.Customer, update map[st
 		}
 		for i, c := range cs {
 			res, err := ins.ExecContext(ctx, c.Email, c.Firstname, c.Lastname, c.Middlename, c.Prefix, c.Suffix, c.DateOfBirth, c.Taxvat,
-				c.Gender, boolInt(c.AllowAssistance), c.GroupID, c.CreatedAt.Unix(), now, c.PasswordHash, c.Confirmation)
+				c.Gender, boolInt(c.AllowAssistance), c.GroupID, c.CreatedAt.Unix(), now, c.PasswordHash, c.Confirmation, auth.EmailKey(c.Email))
 			if err != nil {
 				return err
 			}
@@ -96,7 +98,7 @@ func (d *DB) ImportBatch(ctx context.Context, cs []*auth.Customer, update map[st
 			for _, col := range cols {
 				args = append(args, importValue(c, col))
 			}
-			if _, err := upd.ExecContext(ctx, append(args, now, c.Email)...); err != nil {
+			if _, err := upd.ExecContext(ctx, append(args, now, auth.EmailKey(c.Email))...); err != nil {
 				return err
 			}
 			out[i] = auth.Updated

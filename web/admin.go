@@ -141,6 +141,45 @@ func (s *Server) handleAdminLogout(w http.ResponseWriter, r *http.Request, ar *a
 	http.Redirect(w, r, "/admin", http.StatusSeeOther)
 }
 
+// handleAdminOverview shows how this server runs: the database, mail delivery and the
+// security settings in force. It is behind the admin sign-in (the public start page
+// names none of it).
+func (s *Server) handleAdminOverview(w http.ResponseWriter, r *http.Request, ar *adminRequest) {
+	st := s.svc.Settings()
+	data := s.adminData(ar, "overview", "Overview")
+	for k, v := range map[string]any{
+		"DB": s.cfg.DBPath, "CustomerLifetime": st.Get(auth.PathCustomerTokenLifetime), "AdminLifetime": st.Get(auth.PathAdminTokenLifetime),
+		"SessionsOff": st.Bool(auth.PathSessionDisable), "LoginAsCustomer": st.Bool(auth.PathLoginAsCustomerEnabled),
+		"TwoFactor": st.Bool(auth.PathTwoFactorEnable), "OTCLifetime": st.Get(auth.PathOTCLifetime),
+		"Confirm": st.Bool(auth.PathConfirmRequired), "LockoutFailures": st.Int(auth.PathLockoutFailures),
+		"LockoutMinutes": st.Int(auth.PathLockoutThreshold), "ThrottleFailures": st.Int(auth.PathThrottleMaxFailures),
+		"ThrottleMinutes": durationWords(st.Int(auth.PathThrottleTimeout)), "AdminIdle": durationWords(st.Int(auth.PathAdminSessionLifetime)),
+		"SMTPHost": st.Get(auth.PathSMTPHost), "SMTPPort": st.Get(auth.PathSMTPPort),
+	} {
+		data[k] = v
+	}
+	s.render(w, r, http.StatusOK, "admin_overview", data)
+}
+
+// durationWords writes seconds as a shop owner reads them: "30 min", "1 h 30 min", "45 s".
+func durationWords(sec int) string {
+	if sec <= 0 {
+		return "0 s"
+	}
+	h, m, sc := sec/3600, sec%3600/60, sec%60
+	var parts []string
+	if h > 0 {
+		parts = append(parts, strconv.Itoa(h)+" h")
+	}
+	if m > 0 {
+		parts = append(parts, strconv.Itoa(m)+" min")
+	}
+	if sc > 0 {
+		parts = append(parts, strconv.Itoa(sc)+" s")
+	}
+	return strings.Join(parts, " ")
+}
+
 // adminSetting is one setting an admin changes on the Settings page (SPEC §9, §10).
 // Kind is "decimal", "number", "text", "choice" (Options: value, label) or "secret"
 // (never shown; an empty field keeps the stored value).
@@ -184,7 +223,8 @@ var adminSettingGroups = []struct {
 		{Path: auth.PathThrottleMaxFailures, Label: "Failed token requests per user name before throttling (0 = never)", Kind: "number"},
 		{Path: auth.PathThrottleTimeout, Label: "Token request throttle (seconds)", Kind: "number"},
 		{Path: auth.PathSignInRateLimit, Label: "Sign-ins and new accounts per client address per minute (0 = no limit)", Kind: "number"},
-		{Path: auth.PathResetRateLimit, Label: "Reset requests per client address per minute (0 = no limit)", Kind: "number"},
+		{Path: auth.PathResetRateLimit, Label: "Reset, confirmation and email-availability requests per client address per minute (0 = no limit)", Kind: "number"},
+		{Path: auth.PathGuestCheckoutLogin, Label: "isEmailAvailable tells which emails have accounts (Enable Guest Checkout Login)", Kind: "choice", Options: yesNo},
 	}},
 	{"Admins", []adminSetting{
 		{Path: auth.PathTwoFactorEnable, Label: "Admins need two-factor authentication", Kind: "choice", Options: yesNo},

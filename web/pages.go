@@ -40,7 +40,7 @@ func loadPages(assets fs.FS) (map[string]*template.Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	funcs := template.FuncMap{"join": strings.Join, "graphqlExample": func() string { return graphqlExample }}
+	funcs := template.FuncMap{"join": strings.Join}
 	for _, n := range names {
 		name := strings.TrimSuffix(strings.TrimPrefix(n, "web/templates/"), ".html")
 		if name == "layout" {
@@ -88,20 +88,16 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	w.Write(buf.Bytes())
 }
 
+// handleStart is the public start page. It names what a guest needs to use the API and
+// nothing about how this server is run: no database path, mail relay or security
+// settings (a guest could use them to plan an attack); those are on /admin/overview.
 func (s *Server) handleStart(w http.ResponseWriter, r *http.Request) {
-	st := s.svc.Settings()
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
 	s.render(w, r, http.StatusOK, "start", map[string]any{
-		"Title": "Start", "DB": s.cfg.DBPath, "Base": scheme + "://" + r.Host,
-		"CustomerLifetime": st.Get(auth.PathCustomerTokenLifetime), "AdminLifetime": st.Get(auth.PathAdminTokenLifetime),
-		"SessionsOff": st.Bool(auth.PathSessionDisable), "LoginAsCustomer": st.Bool(auth.PathLoginAsCustomerEnabled),
-		"TwoFactor": st.Bool(auth.PathTwoFactorEnable), "OTCLifetime": st.Get(auth.PathOTCLifetime),
-		"Confirm": st.Bool(auth.PathConfirmRequired), "LockoutFailures": st.Int(auth.PathLockoutFailures),
-		"LockoutMinutes": st.Get(auth.PathLockoutThreshold), "AdminIdle": st.Get(auth.PathAdminSessionLifetime),
-		"SMTPHost": st.Get(auth.PathSMTPHost), "GraphQLExample": graphqlExample,
+		"Title": "Start", "Base": scheme + "://" + r.Host, "GraphQLExample": graphqlExample,
 	})
 }
 

@@ -171,10 +171,7 @@ func (s *Server) restToken(w http.ResponseWriter, r *http.Request, kind string) 
 	case "google":
 		tok, err = s.svc.GoogleAuthenticate(r.Context(), v[0], v[1], v[2])
 	default:
-		var c *auth.Customer
-		if c, _, err = s.svc.AuthenticateCustomer(r.Context(), v[0], v[1], false); err == nil {
-			tok, err = s.svc.IssueCustomerToken(r.Context(), c.ID, 0)
-		}
+		tok, err = s.svc.CustomerToken(r.Context(), v[0], v[1], false)
 	}
 	if err != nil {
 		s.writeRESTError(w, r, err)

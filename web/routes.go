@@ -7,7 +7,7 @@ import (
 // routes lists every URL shopauth serves.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/graphql", s.withCORS(s.handleGraphQL))
+	mux.HandleFunc("/graphql", s.withCORS(s.handleGraphQLOrExplorer)) // GraphiQL for a browser, GraphQL otherwise
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.Handle("GET /metrics", s.metrics.handler())
 	mux.HandleFunc("/rest/", s.handleREST)
@@ -22,6 +22,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /admin/tfa/setup", s.handleTFASetup)
 	mux.Handle("GET /admin/login", http.RedirectHandler("/admin", http.StatusSeeOther)) // a reload or bookmark of the sign-in answer
 	mux.HandleFunc("POST /admin/logout", s.requireAdmin(s.handleAdminLogout))
+	mux.HandleFunc("GET /admin/overview", s.requireAdmin(s.handleAdminOverview))
 	mux.HandleFunc("GET /admin/settings", s.requireAdmin(s.handleAdminSettings))
 	mux.HandleFunc("POST /admin/settings", s.requireAdmin(s.handleAdminSettings))
 	mux.HandleFunc("GET /admin/customers", s.requireAdmin(s.handleAdminCustomers))

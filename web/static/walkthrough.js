@@ -76,7 +76,11 @@
     return atob(s);
   }
 
+  // keep leaves a token for the GraphQL explorer (/graphql) of this browser tab.
+  function keep(key, t) { try { sessionStorage.setItem(key, t); } catch (e) { /* storage off */ } }
+
   function showToken(t) {
+    keep("shopauth.customerToken", t);
     const [h, p] = t.split(".");
     const claims = JSON.parse(b64url(p));
     $("token").textContent = t;
@@ -120,7 +124,7 @@
       ? await send("admin-out", "POST", "/rest/V1/tfa/provider/google/authenticate", {}, { username: $("admin-user").value, password: $("admin-password").value, otp })
       : await send("admin-out", "POST", "/rest/V1/integration/admin/token", {}, { username: $("admin-user").value, password: $("admin-password").value });
     if (r.status === 200 && typeof r.json === "string") {
-      adminToken = r.json; $("lac-go").disabled = false; $("otc-go").disabled = false;
+      adminToken = r.json; keep("shopauth.adminToken", adminToken); $("lac-go").disabled = false; $("otc-go").disabled = false;
     }
   });
 

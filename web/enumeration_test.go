@@ -1,0 +1,60 @@
+package web_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"shopauth/auth"
+)
+
+// TestIsEmailAvailableGuestCheckoutLogin: as Magento 2.4.7+, isEmailAvailable answers
+// true for every valid email (taken or not) unless
+// checkout/options/enable_guest_checkout_login is 1; its input errors stay. With it on,
+// the real answer, and the reset bucket limits it per address, each aliased field
+// counted, over POST and GET alike. Before, 2000 emails could be checked in half a
+// second from one address.
+func TestIsEmailAvailableGuestCheckoutLogin(t *testing.T) {
+	e := newEnv(t)
+	e.customer("customer@example.com", "password")
+	avail := func(email string) response {
+		return e.gql("", `{isEmailAvailable(email:"`+email+`"){is_email_available}}`, nil)
+	}
+	yes := `{"data":{"isEmailAvailable":{"is_email_available":true}}}`
+	no := `{"data":{"isEmailAvailable":{"is_email_available":false}}}`
+	if v := e.svc.Settings().Get(auth.PathGuestCheckoutLogin); v != "0" {
+		t.Fatalf("default %s = %q, want 0", auth.PathGuestCheckoutLogin, v)
+	}
+	expect(t, avail("customer@example.com"), 200, yes)
+	expect(t, avail("free@example.com"), 200, yes)
+	expect(t, avail(""), 200, gqlErr("Email must be specified", "graphql-input", 2, "isEmailAvailable"))
+	expect(t, avail("nope"), 200, gqlErr("Email is invalid", "graphql-input", 2, "isEmailAvailable"))
+	// Off, nothing is told, so nothing is limited: a checkout form may ask freely.
+	e.set(auth.PathResetRateLimit, "3")
+	for i := 0; i < 5; i++ {
+		expect(t, avail("customer@example.com"), 200, yes)
+	}
+
+	e.set(auth.PathGuestCheckoutLogin, "1")
+	expect(t, avail("customer@example.com"), 200, no)
+	expect(t, avail("free@example.com"), 200, yes)
+	// Two requests used two of the three; two aliases in one request are two.
+	expect(t, e.gql("", `{a:isEmailAvailable(email:"a@example.com"){is_email_available} b:isEmailAvailable(email:"b@example.com"){is_email_available}}`, nil),
+		429, tooMany)
+	expect(t, avail("customer@example.com"), 200, no)
+	expect(t, avail("customer@example.com"), 429, tooMany)
+	// GET is limited too (it runs queries).
+	get := e.do("GET", "/graphql?query="+url.QueryEscape(`{isEmailAvailable(email:"customer@example.com"){is_email_available}}`), "", "", nil)
+	expect(t, get, 429, tooMany)
+	// The probes share the bucket: the reset mutation is limited as well now.
+	expect(t, e.gql("", `mutation{requestPasswordResetEmail(email:"customer@example.com")}`, nil), 429, tooMany)
+	// Other queries are not.
+	expect(t, e.gql("", `{storeConfig{store_code}}`, nil), 200, `{"data":{"storeConfig":{"store_code":"default"}}}`)
+}
+
+// TestGuestCheckoutLoginSetting: the new setting is validated like every boolean.
+func TestGuestCheckoutLoginSetting(t *testing.T) {
+	if err := auth.ValidateSetting(auth.PathGuestCheckoutLogin, "2"); err == nil || !strings.Contains(err.Error(), `want 0 or 1, got "2"`) {
+		t.Errorf("value 2: %v", err)
+	}
+}
