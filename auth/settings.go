@@ -215,7 +215,7 @@ func cryptKey(v string) error {
 func baseURL(placeholder string) func(string) error {
 	return func(v string) error {
 		bad := fmt.Errorf("want an http:// or https:// URL ending in /, such as https://shop.example.com/, got %q", v)
-		if placeholder == "" && v == "" {
+		if (placeholder == "" && v == "") || (placeholder != "" && v == placeholder) {
 			return nil
 		}
 		if anyLine(v) != nil || !strings.HasSuffix(v, "/") {

@@ -85,8 +85,17 @@ func TestStoreConfigEveryField(t *testing.T) {
 		"secure_base_static_url":"https://secure.example.com/pub/static/","base_media_url":"https://media.example.com/m/"}}}`)
 }
 
-// The URL and store settings refuse what Magento's admin would not store.
+// The URL and store settings refuse what Magento's admin would not store, and take
+// every default (what the admin page submits unchanged).
 func TestStorefrontSettingsValidate(t *testing.T) {
+	for _, s := range auth.AllSettings() {
+		if s.Path == auth.PathCryptKey {
+			continue // generated on first start
+		}
+		if err := auth.ValidateSetting(s.Path, s.Default); err != nil {
+			t.Errorf("default of %s: %v", s.Path, err)
+		}
+	}
 	for _, c := range []struct{ path, value string }{
 		{auth.PathBaseURL, "shop.example.com/"}, {auth.PathBaseURL, "https://shop.example.com"},
 		{auth.PathBaseURL, "ftp://shop.example.com/"}, {auth.PathBaseURL, "https://shop.example.com/?a=1/"},
