@@ -394,3 +394,33 @@ func TestImportEmailKeys(t *testing.T) {
 		t.Errorf("customer:create with U+202E: %v", err)
 	}
 }
+
+// TestImportRefusesHashBombs: an imported hash whose argon2 parameters or chain go
+// beyond what Magento writes is refused with its line, so one account cannot make each
+// sign-in attempt cost a gigabyte or dozens of passes. Before, 1 GiB, 10 passes and
+// chains of 8 were imported.
+func TestImportRefusesHashBombs(t *testing.T) {
+	dbf := filepath.Join(t.TempDir(), "s.db")
+	h := "00:" + salt + ":"
+	csv := "email,firstname,lastname,password_hash\n" +
+		"gib@example.com,A,B," + h + "3_32_2_1073741824\n" +
+		"passes@example.com,A,B," + h + "3_32_10_67108864\n" +
+		"long@example.com,A,B," + h + "0:1:1:1:3_32_2_67108864\n" +
+		"argons@example.com,A,B," + h + "3_32_2_67108864:3_32_2_67108864:3_32_2_67108864\n" +
+		"magento@example.com,A,B," + h + "0:1:2:3_32_2_67108864\n" +
+		"sensitive@example.com,A,B," + h + "3_32_4_67108864\n"
+	var log bytes.Buffer
+	importLog = &log
+	defer func() { importLog = os.Stderr }()
+	out, err := cli(t, "customer:import", writeFile(t, "c.csv", csv), "--db", dbf)
+	if err != nil || out != "6 rows: 2 imported, 0 updated, 4 skipped (existing emails: skipped)\n" {
+		t.Fatalf("%q %v", out, err)
+	}
+	want := `line 2 (gib@example.com): skipped: password_hash: malformed password hash: argon2 parameters beyond Magento's (at most 4 passes and 64 MiB) in "3_32_2_1073741824"` + "\n" +
+		`line 3 (passes@example.com): skipped: password_hash: malformed password hash: argon2 parameters beyond Magento's (at most 4 passes and 64 MiB) in "3_32_10_67108864"` + "\n" +
+		`line 4 (long@example.com): skipped: password_hash: malformed password hash: a chain of 5 versions (Magento's longest is 4)` + "\n" +
+		`line 5 (argons@example.com): skipped: password_hash: malformed password hash: 3 argon2 versions in one chain (Magento's most is 2)` + "\n"
+	if log.String() != want {
+		t.Errorf("import log:\n%s\nwant:\n%s", log.String(), want)
+	}
+}

@@ -197,6 +197,9 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer d.Close()
+	if err := svc.CheckCryptKey(); err != nil {
+		return err
+	}
 	svc.Log = log
 	svc.BaseURL = baseURL(*addr)
 	if *demo {

@@ -105,6 +105,14 @@ const (
 	MsgTFALinkInvalid = `This two-factor setup link is invalid or has expired. Ask for a new one by requesting an admin token.`
 )
 
+// MsgCryptKeyShortFmt is config:set's answer to a short crypt/key (the length, the minimum).
+const MsgCryptKeyShortFmt = `the last key, the one that signs tokens, has %d characters; want at least %d, as Magento generates`
+
+// MsgCryptKeyStoredShortFmt is serve's refusal to start with a short stored crypt/key.
+const MsgCryptKeyStoredShortFmt = `crypt/key is too short to sign tokens: %v. Anyone who finds it by trying keys against one token can make tokens for any account. ` +
+	`Set a new key (every token and session issued so far stops working; a shop that shares the key with Magento sets the same one in app/etc/env.php): ` +
+	`shopauth config:set crypt/key "$(head -c 24 /dev/urandom | base64)"`
+
 // Messages of customer:import about the file as a whole (shopauth's own).
 const (
 	MsgImportEmpty        = `the file is empty: the first line must name the columns (at least email, firstname, lastname)`

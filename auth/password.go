@@ -44,7 +44,18 @@ type hashStep struct {
 	params HashParams
 }
 
-const maxChain = 8
+// Magento's own ranges for a stored hash. Its Encryptor writes argon2id with libsodium's
+// INTERACTIVE limits only (3_32_2_67108864), and its upgrades append at most three
+// versions to an old hash (0 or 1, then 2, then 3_…). A hash beyond them is refused at
+// import and not computed at sign-in, so one account cannot make every sign-in attempt
+// for it take a gigabyte or a hundred passes: memory at most Magento's 64 MiB, passes at
+// most libsodium's SENSITIVE 4, at most 4 versions of which at most 2 are argon2.
+const (
+	maxChain      = 4
+	maxArgonSteps = 2
+	maxHashOps    = 4
+	maxHashMem    = 64 << 20
+)
 
 // ErrMalformedHash is wrapped by every parse failure of a stored hash.
 var ErrMalformedHash = errors.New("malformed password hash")
@@ -57,14 +68,21 @@ func parseHash(stored string) (hash, salt string, steps []hashStep, err error) {
 	}
 	versions := strings.Split(parts[2], ":")
 	if len(versions) > maxChain {
-		return "", "", nil, fmt.Errorf("%w: chain of %d versions", ErrMalformedHash, len(versions))
+		return "", "", nil, fmt.Errorf("%w: a chain of %d versions (Magento's longest is %d)", ErrMalformedHash, len(versions), maxChain)
 	}
+	argon := 0
 	for _, v := range versions {
 		st, err := parseVersion(v)
 		if err != nil {
 			return "", "", nil, err
 		}
+		if st.kind == '3' {
+			argon++
+		}
 		steps = append(steps, st)
+	}
+	if argon > maxArgonSteps {
+		return "", "", nil, fmt.Errorf("%w: %d argon2 versions in one chain (Magento's most is %d)", ErrMalformedHash, argon, maxArgonSteps)
 	}
 	return parts[0], parts[1], steps, nil
 }
@@ -91,9 +109,12 @@ func parseVersion(v string) (hashStep, error) {
 		n[i] = x
 	}
 	p := HashParams{KeyLen: uint32(n[0]), Ops: uint32(n[1]), MemBytes: uint32(n[2])}
-	if p.KeyLen < 16 || p.KeyLen > 64 || p.Ops < 1 || p.Ops > 10 || p.MemBytes%1024 != 0 ||
-		p.MemBytes < 8<<10 || p.MemBytes > 1<<30 {
+	if p.KeyLen < 16 || p.KeyLen > 64 || p.Ops < 1 || p.MemBytes%1024 != 0 || p.MemBytes < 8<<10 {
 		return hashStep{}, fmt.Errorf("%w: parameters out of range in %q", ErrMalformedHash, v)
+	}
+	if p.Ops > maxHashOps || p.MemBytes > maxHashMem {
+		return hashStep{}, fmt.Errorf("%w: argon2 parameters beyond Magento's (at most %d passes and %d MiB) in %q",
+			ErrMalformedHash, maxHashOps, maxHashMem>>20, v)
 	}
 	return hashStep{kind: '3', params: p}, nil
 }

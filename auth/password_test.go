@@ -79,7 +79,9 @@ func TestDefaultParamsRoundTrip(t *testing.T) {
 func TestMalformedHashes(t *testing.T) {
 	h := NewHasher(CheapHashParams, 0, rand.Reader)
 	for _, s := range []string{"", "abc", "x:y", "x:y:9", "x:y:3_32_2", "x:y:3_0_2_65536", "x:y:3_32_2_4294967295",
-		"x:y:3_32_0_65536", "x:y:3_32_2_65535", ":y:1", "x:y:1:1:1:1:1:1:1:1:1", "x:y:3_32_2_-1", "x:y:3_a_2_65536"} {
+		"x:y:3_32_0_65536", "x:y:3_32_2_65535", ":y:1", "x:y:1:1:1:1:1:1:1:1:1", "x:y:3_32_2_-1", "x:y:3_a_2_65536",
+		// Beyond Magento's ranges: never computed (a memory bomb at every sign-in otherwise).
+		"x:y:3_32_2_1073741824", "x:y:3_32_2_67109888", "x:y:3_32_5_65536", "x:y:0:1:1:1:1", "x:y:3_32_1_65536:3_32_1_65536:3_32_1_65536"} {
 		ok, _, err := h.Verify(context.Background(), "pw", s)
 		if ok || !errors.Is(err, ErrMalformedHash) {
 			t.Errorf("%q: ok=%v err=%v", s, ok, err)
@@ -93,9 +95,12 @@ func FuzzParseHash(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		_, _, steps, err := parseHash(s)
+		if err == nil && len(steps) > 4 {
+			t.Fatalf("accepted a chain of %d", len(steps))
+		}
 		if err == nil {
 			for _, st := range steps {
-				if st.kind == '3' && (st.params.MemBytes > 1<<30 || st.params.Ops > 10 || st.params.KeyLen > 64) {
+				if st.kind == '3' && (st.params.MemBytes > 64<<20 || st.params.Ops > 4 || st.params.KeyLen > 64) {
 					t.Fatalf("accepted absurd parameters %+v", st.params)
 				}
 			}

@@ -138,6 +138,16 @@ func (s *Service) Start(ctx context.Context) error {
 	return nil
 }
 
+// CheckCryptKey returns an error when the crypt/key in force is too short to sign
+// tokens safely (a database from before the minimum, or a key written past config:set):
+// serve refuses to start with it; the other commands run, so config:set can replace it.
+func (s *Service) CheckCryptKey() error {
+	if err := CheckSigningKey(s.Settings().Get(PathCryptKey)); err != nil {
+		return fmt.Errorf(MsgCryptKeyStoredShortFmt, err)
+	}
+	return nil
+}
+
 // Refresh picks up settings and revocations written by any process since the last call.
 func (s *Service) Refresh(ctx context.Context) error {
 	ver, err := s.Config.SettingsVersion(ctx)

@@ -93,7 +93,7 @@ var settingDefs = []Setting{
 	{Path: PathAdminLockoutThreshold, Default: "30", Help: "admin lock duration, minutes", validate: intRange(0, 525600)},
 	{Path: PathAdminSessionLifetime, Default: "900", Help: "admin page idle timeout, seconds", validate: intRange(60, 31536000)},
 	{Path: PathNewsletterActive, Default: "1", Help: "newsletter on/off", validate: boolean},
-	{Path: PathCryptKey, Default: "", Help: "signing key (generated on first start)", Secret: true, validate: cryptKey},
+	{Path: PathCryptKey, Default: "", Help: "signing key (generated on first start; the last key at least 32 characters)", Secret: true, validate: cryptKey},
 	{Path: PathSMTPHost, Default: "", Help: "SMTP host; empty keeps mail in the outbox only", validate: anyLine},
 	{Path: PathSMTPPort, Default: "25", Help: "SMTP port", validate: intRange(1, 65535)},
 	{Path: PathSMTPUsername, Default: "", Help: "SMTP user", validate: anyLine},
@@ -199,13 +199,36 @@ func intRange(lo, hi int) func(string) error {
 	}
 }
 
+// MinCryptKeyLen is the length of the keys Magento generates (and its KeyValidator
+// requires): a shorter signing key could be found by trying keys against one token.
+const MinCryptKeyLen = 32
+
 // cryptKey accepts Magento's env.php form: keys separated by any whitespace,
-// newlines included (they are stored separated by single spaces).
+// newlines included (they are stored separated by single spaces). The last key signs
+// tokens and must be at least MinCryptKeyLen characters; older keys sign nothing here.
+// The message never shows a key.
 func cryptKey(v string) error {
-	if len(CryptKeys(v)) == 0 {
+	keys := CryptKeys(v)
+	if len(keys) == 0 {
 		return fmt.Errorf("want at least one key")
 	}
-	return anyLine(strings.Join(CryptKeys(v), " "))
+	if err := CheckSigningKey(v); err != nil {
+		return err
+	}
+	return anyLine(strings.Join(keys, " "))
+}
+
+// CheckSigningKey reports whether the key of a crypt/key value that signs tokens (the
+// last) is long enough; the error says how long it is, never what it is.
+func CheckSigningKey(v string) error {
+	keys := CryptKeys(v)
+	if len(keys) == 0 {
+		return fmt.Errorf("crypt/key is empty")
+	}
+	if n := len(keys[len(keys)-1]); n < MinCryptKeyLen {
+		return fmt.Errorf(MsgCryptKeyShortFmt, n, MinCryptKeyLen)
+	}
+	return nil
 }
 
 // baseURL accepts an absolute http(s) URL ending in "/" (as Magento stores base URLs),
@@ -340,6 +363,11 @@ func NewSettings(stored map[string]string) *Settings {
 		if s, ok := settingsByPath[k]; ok && s.validate(val) == nil {
 			v[k] = val
 		}
+	}
+	// A stored key that is too short is still the key (falling back to none would sign
+	// with nothing); serve refuses to start with it (Service.CheckCryptKey).
+	if val := stored[PathCryptKey]; v[PathCryptKey] == "" && len(CryptKeys(val)) > 0 {
+		v[PathCryptKey] = strings.Join(CryptKeys(val), " ")
 	}
 	return &Settings{values: v}
 }

@@ -1,6 +1,9 @@
 package auth
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestValidateSetting(t *testing.T) {
 	for _, c := range []struct {
@@ -31,7 +34,9 @@ func TestValidateSetting(t *testing.T) {
 		{PathRequiredClasses, "5", false},
 		{PathSessionDisable, "1", true},
 		{PathSessionDisable, "true", false},
-		{PathCryptKey, "old new", true},
+		{PathCryptKey, "old " + strings.Repeat("k", 32), true},
+		{PathCryptKey, strings.Repeat("k", 32) + " new", false},
+		{PathCryptKey, strings.Repeat("k", 31), false},
 		{PathCryptKey, "  ", false},
 		{"no/such/path", "1", false},
 	} {
