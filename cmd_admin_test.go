@@ -2,13 +2,12 @@ package main
 
 import (
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 )
 
 func TestAdminCommands(t *testing.T) {
-	dbf := filepath.Join(t.TempDir(), "s.db")
+	dbf := testDB(t, t.TempDir(), "s.db")
 	args := []string{"admin:user:create", "--admin-user", "boss", "--admin-password", "Adm1nPass!", "--admin-email", "boss@example.com",
 		"--admin-firstname", "Big", "--admin-lastname", "Boss", "--db", dbf}
 	if out, err := cli(t, args...); err != nil || out != "Created admin user boss (id 1)\n" {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +16,7 @@ import (
 // TestAuditListFilters: audit:list prints oldest first, filters by customer, admin and
 // event, keeps the newest --limit events, and --json gives one exact object a line.
 func TestAuditListFilters(t *testing.T) {
-	dbf := filepath.Join(t.TempDir(), "s.db")
+	dbf := testDB(t, t.TempDir(), "s.db")
 	ctx := context.Background()
 	d, err := db.Open(ctx, dbf)
 	if err != nil {
@@ -89,7 +88,7 @@ func TestAuditListEscapesControlCharacters(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	dbf := filepath.Join(t.TempDir(), "s.db")
+	dbf := testDB(t, t.TempDir(), "s.db")
 	var stderr bytes.Buffer
 	cmd, base := startBinary(t, &stderr, "serve", "--demo", "--addr", "127.0.0.1:0", "--db", dbf)
 	defer cmd.Process.Kill()

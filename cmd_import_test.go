@@ -55,7 +55,7 @@ func writeFile(t testing.TB, name, body string) string {
 }
 
 func TestImportLegacyHashesSignIn(t *testing.T) {
-	dbf := filepath.Join(t.TempDir(), "s.db")
+	dbf := testDB(t, t.TempDir(), "s.db")
 	var csv strings.Builder
 	csv.WriteString("email,firstname,lastname,password_hash,created_at,website_id\n")
 	for email, h := range legacyHashes() {
@@ -144,7 +144,7 @@ func TestImportLegacyHashesSignIn(t *testing.T) {
 const incorrect = `{"errors":[{"message":"The account sign-in was incorrect or your account is disabled temporarily. Please wait and try again later.","locations":[{"line":1,"column":10}],"path":["generateCustomerToken"],"extensions":{"category":"graphql-authentication"}}],"data":{"generateCustomerToken":null}}` + "\n"
 
 func TestImportBadRowsAndRerun(t *testing.T) {
-	dbf := filepath.Join(t.TempDir(), "s.db")
+	dbf := testDB(t, t.TempDir(), "s.db")
 	csv := "Email,FirstName,LastName,password_hash,dob,gender,allow_remote_shopping_assistance\n" +
 		"good@example.com,Good,Row,,1990-01-31,Female,1\n" +
 		"bad-email,No,Good,,,,\n" +
@@ -201,7 +201,7 @@ func TestImportBadFileFromBinary(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	dir := t.TempDir()
-	dbf := filepath.Join(dir, "s.db")
+	dbf := testDB(t, dir, "s.db")
 	for _, tc := range []struct{ file, want string }{
 		{writeFile(t, "empty.csv", ""),
 			"shopauth: customer:import: the file is empty: the first line must name the columns (at least email, firstname, lastname)\n"},
@@ -233,7 +233,7 @@ func TestImportBadFileFromBinary(t *testing.T) {
 
 func TestExportImportRoundTrip(t *testing.T) {
 	dir := t.TempDir()
-	src, dst := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
+	src, dst := testDB(t, dir, "a.db"), testDB(t, dir, "b.db")
 	var csv strings.Builder
 	csv.WriteString(strings.Join(auth.ImportColumns, ",") + "\n")
 	for email, h := range legacyHashes() {
@@ -307,7 +307,7 @@ func BenchmarkImport100k(b *testing.B) {
 // --on-existing update writes only the columns the file has, and an empty
 // password_hash cell never removes a stored password.
 func TestImportUpdateKeepsUnlistedColumns(t *testing.T) {
-	dbf := filepath.Join(t.TempDir(), "s.db")
+	dbf := testDB(t, t.TempDir(), "s.db")
 	hashes := legacyHashes()
 	first := "email,firstname,lastname,dob,password_hash,confirmation\n" +
 		"a@example.com,Ann,Old,1990-01-31," + hashes["md5@example.com"] + ",\n" +
@@ -356,7 +356,7 @@ func TestImportProgress(t *testing.T) {
 	var log bytes.Buffer
 	importLog = &log
 	defer func() { importLog = os.Stderr }()
-	out, err := cli(t, "customer:import", writeFile(t, "p.csv", csv.String()), "--db", filepath.Join(t.TempDir(), "s.db"))
+	out, err := cli(t, "customer:import", writeFile(t, "p.csv", csv.String()), "--db", testDB(t, t.TempDir(), "s.db"))
 	if err != nil || out != "21000 rows: 21000 imported, 0 updated, 0 skipped (existing emails: skipped)\n" {
 		t.Fatalf("%q %v", out, err)
 	}

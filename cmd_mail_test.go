@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -10,7 +9,7 @@ import (
 )
 
 func TestMailList(t *testing.T) {
-	dbf := filepath.Join(t.TempDir(), "s.db")
+	dbf := testDB(t, t.TempDir(), "s.db")
 	// An empty outbox prints nothing.
 	if out, err := cli(t, "mail:list", "--json", "--db", dbf); err != nil || out != "" {
 		t.Fatalf("empty outbox: %q %v", out, err)

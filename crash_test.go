@@ -9,7 +9,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -57,7 +56,7 @@ func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills the real binary")
 	}
-	dbf := filepath.Join(t.TempDir(), "crash.db")
+	dbf := testDB(t, t.TempDir(), "crash.db")
 	// isEmailAvailable tells the truth (and unlimited) for the check after the kills.
 	for _, kv := range [][2]string{{"shopauth/rate_limit/signin_per_minute", "0"}, {"shopauth/rate_limit/reset_per_minute", "0"},
 		{"checkout/options/enable_guest_checkout_login", "1"}} {
@@ -180,7 +179,8 @@ func TestCrashSafety(t *testing.T) {
 		kills, inFlight.Load(), int64(cutOff)-inFlight.Load(), len(accounts), len(revoked))
 }
 
-// checkIntegrity runs PRAGMA integrity_check on the database file.
+// checkIntegrity runs PRAGMA integrity_check on the database file (on PostgreSQL, reads
+// every table: see db.IntegrityCheck).
 func checkIntegrity(t *testing.T, dbf string) {
 	t.Helper()
 	d, err := db.Open(context.Background(), dbf)

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -81,7 +80,7 @@ func TestMailAcrossRestartBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("about 15 s of real time")
 	}
-	dbf := filepath.Join(t.TempDir(), "s.db")
+	dbf := testDB(t, t.TempDir(), "s.db")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

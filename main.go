@@ -85,7 +85,7 @@ type flagSet struct {
 func newFlags(name string) *flagSet {
 	fs := &flagSet{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError)}
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&fs.db, "db", envOr("SHOPAUTH_DB", "./shopauth.db"), "SQLite database file")
+	fs.StringVar(&fs.db, "db", envOr("SHOPAUTH_DB", "./shopauth.db"), "SQLite database file, or postgres://… URL")
 	return fs
 }
 
@@ -208,7 +208,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	srv, err := web.New(web.Config{Service: svc, Schema: schemaSDL, Assets: webAssets, Log: log, Pinger: d,
-		Version: version, DBPath: fs.db, LogRequests: !*quiet, TrustedProxies: trusted})
+		Version: version, DBPath: db.Redact(fs.db), LogRequests: !*quiet, TrustedProxies: trusted})
 	if err != nil {
 		return err
 	}
@@ -226,7 +226,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 	hs := web.NewHTTPServer(srv, web.DefaultTimeouts, log)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	log.Info("listening", "addr", ln.Addr().String(), "db", fs.db, "version", version)
+	log.Info("listening", "addr", ln.Addr().String(), "db", db.Redact(fs.db), "version", version)
 	fmt.Fprintf(stdout, "shopauth %s listening on http://%s\n", version, ln.Addr())
 	if *demo && !d.Created && svc.Settings().Get(auth.PathTwoFactorEnable) == "1" {
 		// The demo admin then gets no token without TOTP: said here, as someone who ran
@@ -346,6 +346,10 @@ func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
 	pos, err := fs.parse(args, 1, "FILE [--db FILE]")
 	if err != nil {
 		return err
+	}
+	if db.IsPostgres(fs.db) {
+		// PostgreSQL has its own consistent online copy; writing a second one would be worse.
+		return usagef("backup: the database is PostgreSQL: back it up with pg_dump (pg_dump -Fc -f %s '%s'), restore with pg_restore", pos[0], db.Redact(fs.db))
 	}
 	if _, err := os.Stat(pos[0]); err == nil {
 		return usagef("backup: %s already exists", pos[0])

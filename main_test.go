@@ -40,7 +40,7 @@ func isUsage(err error) bool {
 }
 
 func TestConfigSetShow(t *testing.T) {
-	dbf := filepath.Join(t.TempDir(), "s.db")
+	dbf := testDB(t, t.TempDir(), "s.db")
 	if out, err := cli(t, "config:set", "oauth/access_token_lifetime/customer", "0.5", "--db", dbf); err != nil || out != "Value was saved.\n" {
 		t.Fatalf("config:set: %q %v", out, err)
 	}
@@ -81,7 +81,7 @@ func TestConfigSetShow(t *testing.T) {
 }
 
 func TestCustomerCreate(t *testing.T) {
-	dbf := filepath.Join(t.TempDir(), "s.db")
+	dbf := testDB(t, t.TempDir(), "s.db")
 	out, err := cli(t, "customer:create", "--email", "a@example.com", "--password", "Passw0rd!", "--firstname", "A", "--lastname", "B", "--db", dbf)
 	if err != nil || out != "Created customer 1 <a@example.com>\n" {
 		t.Fatalf("%q %v", out, err)
@@ -141,7 +141,7 @@ func TestServeBinary(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	dir := t.TempDir()
-	dbf := filepath.Join(dir, "shop.db")
+	dbf := testDB(t, dir, "shop.db")
 	var stderr bytes.Buffer
 	cmd, base := startBinary(t, &stderr, "serve", "--demo", "--addr", "127.0.0.1:0", "--db", dbf)
 	defer cmd.Process.Kill()
@@ -343,7 +343,7 @@ func TestEnvDefaultsAndDemoOnOldDatabase(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	dir := t.TempDir()
-	dbf := filepath.Join(dir, "env.db")
+	dbf := testDB(t, dir, "env.db")
 	t.Setenv("SHOPAUTH_DB", dbf)
 	// config:set with only the environment: the file named there is the one written.
 	if out, err := cli(t, "config:set", "oauth/access_token_lifetime/customer", "2"); err != nil || out != "Value was saved.\n" {
@@ -352,7 +352,7 @@ func TestEnvDefaultsAndDemoOnOldDatabase(t *testing.T) {
 	if out, _ := cli(t, "config:show", "oauth/access_token_lifetime/customer", "--db", dbf); out != "2\n" {
 		t.Fatalf("SHOPAUTH_DB not used: %q", out)
 	}
-	other := filepath.Join(dir, "flag.db")
+	other := testDB(t, dir, "flag.db")
 	if out, _ := cli(t, "config:show", "oauth/access_token_lifetime/customer", "--db", other); out != "1\n" {
 		t.Errorf("--db did not win over SHOPAUTH_DB: %q", out)
 	}
@@ -407,7 +407,7 @@ func TestEnvDefaultsAndDemoOnOldDatabase(t *testing.T) {
 	}
 
 	// On a new database --demo turns 2FA off and prints nothing after the listening line.
-	cmd := exec.Command(binary(t), "serve", "--demo", "--quiet", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "new.db"))
+	cmd := exec.Command(binary(t), "serve", "--demo", "--quiet", "--addr", "127.0.0.1:0", "--db", testDB(t, dir, "new.db"))
 	cmd.Env = append(os.Environ(), "SHOPAUTH_INSECURE_FAST_HASH=1")
 	stdout, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {

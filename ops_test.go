@@ -3,10 +3,13 @@ package main
 import (
 	"encoding/json"
 	"io"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+
+	"shopauth/db/pgtest"
 )
 
 // signInVia posts a sign-in to a running binary with an optional X-Forwarded-For.
@@ -31,7 +34,7 @@ func TestTrustedProxyFlag(t *testing.T) {
 		trusted     string
 		spoofHelped bool // does a new X-Forwarded-For get a fresh bucket?
 	}{{"10.0.0.0/8", false}, {"127.0.0.1", true}} {
-		dbf := filepath.Join(t.TempDir(), "p.db")
+		dbf := testDB(t, t.TempDir(), "p.db")
 		if _, err := cli(t, "config:set", "shopauth/rate_limit/signin_per_minute", "1", "--db", dbf); err != nil {
 			t.Fatal(err)
 		}
@@ -57,6 +60,7 @@ func TestBackupCommand(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the binary")
 	}
+	sqliteOnly(t)
 	dir := t.TempDir()
 	dbf, copyf := filepath.Join(dir, "live.db"), filepath.Join(dir, "copy.db")
 	cmd, base := startBinary(t, io.Discard, "serve", "--quiet", "--demo", "--addr", "127.0.0.1:0", "--db", dbf)
@@ -77,5 +81,17 @@ func TestBackupCommand(t *testing.T) {
 	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
 	if status, body := signInVia(t, base, ""); status != 200 || !strings.Contains(body, `"token":"ey`) {
 		t.Fatalf("restored copy: %d %s", status, body)
+	}
+}
+
+// TestBackupPostgresNamesPgDump: backup of a PostgreSQL database is a usage error
+// (exit 2) that names pg_dump, and shows no password.
+func TestBackupPostgresNamesPgDump(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	u, _ := url.Parse(dsn)
+	u.User = url.UserPassword(u.User.Username(), "s3cret")
+	_, err := cli(t, "backup", filepath.Join(t.TempDir(), "x.dump"), "--db", u.String())
+	if !isUsage(err) || !strings.Contains(err.Error(), "pg_dump") || strings.Contains(err.Error(), "s3cret") {
+		t.Fatalf("backup on PostgreSQL: %v", err)
 	}
 }

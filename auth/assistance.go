@@ -27,6 +27,9 @@ type OneTimeCodeStore interface {
 	// ConsumeOneTimeCode marks the code used, atomically, and returns who made it and
 	// why; ok is false when it is unknown, used, expired or another customer's.
 	ConsumeOneTimeCode(ctx context.Context, hash string, customerID int64, now time.Time) (adminID int64, reason string, ok bool, err error)
+	// OneTimeCodeByHash reads a code without using it (to say in the audit log why an
+	// exchange failed); ErrNotFound when there is none.
+	OneTimeCodeByHash(ctx context.Context, hash string) (code OneTimeCode, usedAt time.Time, err error)
 }
 
 func hashSecret(s string) string {
@@ -184,7 +187,11 @@ func (s *Service) ExchangeOtpForCustomerToken(ctx context.Context, email, otp st
 		if err := s.countThrottleFailure(ctx, name, UserTypeCustomer); err != nil {
 			return "", err
 		}
-		s.audit(ctx, AuditEvent{Event: "customer.otc_failed", Username: name})
+		var cid int64
+		if c != nil {
+			cid = c.ID
+		}
+		s.audit(ctx, AuditEvent{Event: "customer.otc_failed", Username: name, CustomerID: cid, Detail: s.otcFailure(ctx, c, strings.TrimSpace(otp), now)})
 		return "", ErrSignInIncorrect
 	}
 	if s.Settings().Bool(PathConfirmRequired) && c.Confirmation != "" {
@@ -196,4 +203,37 @@ func (s *Service) ExchangeOtpForCustomerToken(ctx context.Context, email, otp st
 	}
 	s.audit(ctx, AuditEvent{Event: "customer.signin", CustomerID: c.ID, Username: name, AdminID: adminID, Detail: "exchangeOtpForCustomerToken"})
 	return s.IssueCustomerToken(ctx, c.ID, adminID)
+}
+
+// otcFailure says, for the audit log, why a one-time code did not open c's session. The
+// client only ever gets Magento's generic message; the admin who made the code can read
+// here what went wrong.
+func (s *Service) otcFailure(ctx context.Context, c *Customer, secret string, now time.Time) string {
+	if c == nil {
+		return "no customer with this email"
+	}
+	if c.Locked(now) {
+		return "the customer's account is locked"
+	}
+	if len(secret) != 32 {
+		return "not a one-time code (32 hex characters)"
+	}
+	code, usedAt, err := s.OneTimeCodes.OneTimeCodeByHash(ctx, hashSecret(strings.ToLower(secret)))
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return "unknown code"
+	case err != nil:
+		return "unknown code (lookup failed)"
+	case code.CustomerID != c.ID:
+		return fmt.Sprintf("the code is customer #%d's", code.CustomerID)
+	case !usedAt.IsZero():
+		return "the code was used already"
+	case !now.Before(code.ExpiresAt):
+		return "the code expired"
+	case !s.Settings().Bool(PathLoginAsCustomerEnabled):
+		return "login as customer is off"
+	case !c.AllowAssistance:
+		return "the customer does not allow remote shopping assistance"
+	}
+	return "refused"
 }

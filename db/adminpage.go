@@ -29,7 +29,7 @@ func (d *DB) TouchAdminSession(ctx context.Context, idHash string, now time.Time
 	var s auth.AdminSession
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		var created, seen int64
-		err := tx.QueryRowContext(ctx, `SELECT id_hash, admin_id, csrf, created_at, last_seen FROM admin_session WHERE id_hash = $1`, idHash).
+		err := tx.QueryRowContext(ctx, `SELECT id_hash, admin_id, csrf, created_at, last_seen FROM admin_session WHERE id_hash = $1`+d.dl.forUpdate, idHash).
 			Scan(&s.IDHash, &s.AdminID, &s.CSRF, &created, &seen)
 		if errors.Is(err, sql.ErrNoRows) {
 			return auth.ErrNotFound
@@ -64,14 +64,15 @@ func (d *DB) DeleteAdminSession(ctx context.Context, idHash string) error {
 
 // ListCustomers finds customers whose email or name contains q, newest first.
 func (d *DB) ListCustomers(ctx context.Context, q string, offset, limit int) ([]auth.Customer, int, error) {
-	like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.TrimSpace(q)) + "%"
-	where := ` FROM customer WHERE email LIKE $1 ESCAPE '\' OR firstname LIKE $1 ESCAPE '\' OR lastname LIKE $1 ESCAPE '\'
-		OR (firstname || ' ' || lastname) LIKE $1 ESCAPE '\'`
+	pattern := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.TrimSpace(q)) + "%"
+	like := d.dl.ilike + ` $1 ESCAPE '\'`
+	where := ` FROM customer WHERE email ` + like + ` OR firstname ` + like + ` OR lastname ` + like + `
+		OR (firstname || ' ' || lastname) ` + like
 	var total int
-	if err := d.read.QueryRowContext(ctx, `SELECT count(*)`+where, like).Scan(&total); err != nil {
+	if err := d.read.QueryRowContext(ctx, `SELECT count(*)`+where, pattern).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := d.read.QueryContext(ctx, `SELECT `+customerColumns+where+` ORDER BY id DESC LIMIT $2 OFFSET $3`, like, limit, offset)
+	rows, err := d.read.QueryContext(ctx, `SELECT `+customerColumns+where+` ORDER BY id DESC LIMIT $2 OFFSET $3`, pattern, limit, offset)
 	if err != nil {
 		return nil, 0, err
 	}

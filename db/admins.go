@@ -32,7 +32,7 @@ func scanAdmin(row interface{ Scan(...any) error }) (*auth.Admin, error) {
 
 // AdminByUsername finds an admin, ignoring case.
 func (d *DB) AdminByUsername(ctx context.Context, username string) (*auth.Admin, error) {
-	return scanAdmin(d.read.QueryRowContext(ctx, `SELECT `+adminColumns+` FROM admin_user WHERE username = $1`, username))
+	return scanAdmin(d.read.QueryRowContext(ctx, `SELECT `+adminColumns+` FROM admin_user WHERE `+d.dl.foldEq("username", "$1"), username))
 }
 
 // AdminByID finds an admin by id.
@@ -42,15 +42,11 @@ func (d *DB) AdminByID(ctx context.Context, id int64) (*auth.Admin, error) {
 
 // CreateAdmin inserts a and sets its ID; ErrDuplicate when the username is taken.
 func (d *DB) CreateAdmin(ctx context.Context, a *auth.Admin) error {
-	res, err := d.write.ExecContext(ctx, `INSERT INTO admin_user (username, email, firstname, lastname, password_hash, is_active, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, a.Username, a.Email, a.Firstname, a.Lastname, a.PasswordHash, boolInt(a.Active), a.CreatedAt.Unix())
-	if isUniqueViolation(err) {
+	err := d.write.QueryRowContext(ctx, `INSERT INTO admin_user (username, email, firstname, lastname, password_hash, is_active, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, a.Username, a.Email, a.Firstname, a.Lastname, a.PasswordHash, boolInt(a.Active), a.CreatedAt.Unix()).Scan(&a.ID)
+	if d.dl.isUniqueViolation(err) {
 		return auth.ErrDuplicate
 	}
-	if err != nil {
-		return err
-	}
-	a.ID, err = res.LastInsertId()
 	return err
 }
 
@@ -109,6 +105,27 @@ func (d *DB) CreateOneTimeCode(ctx context.Context, c auth.OneTimeCode) error {
 // ConsumeOneTimeCode marks the code used if it belongs to the customer, is unused and
 // unexpired, and the customer allows assistance in the database right now (whatever a
 // cache saw), in one statement, so of two parallel uses exactly one wins.
+// OneTimeCodeByHash reads a one-time code without using it; auth.ErrNotFound when
+// there is none.
+func (d *DB) OneTimeCodeByHash(ctx context.Context, hash string) (auth.OneTimeCode, time.Time, error) {
+	var c auth.OneTimeCode
+	var created, expires, used int64
+	err := d.read.QueryRowContext(ctx, `SELECT code_hash, customer_id, admin_id, reason, created_at, expires_at, used_at
+		FROM one_time_code WHERE code_hash = $1`, hash).Scan(&c.Hash, &c.CustomerID, &c.AdminID, &c.Reason, &created, &expires, &used)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, time.Time{}, auth.ErrNotFound
+	}
+	if err != nil {
+		return c, time.Time{}, fmt.Errorf("read one-time code: %w", err)
+	}
+	c.CreatedAt, c.ExpiresAt = time.Unix(created, 0).UTC(), time.Unix(expires, 0).UTC()
+	var usedAt time.Time
+	if used != 0 {
+		usedAt = time.Unix(used, 0).UTC()
+	}
+	return c, usedAt, nil
+}
+
 func (d *DB) ConsumeOneTimeCode(ctx context.Context, hash string, customerID int64, now time.Time) (adminID int64, reason string, ok bool, err error) {
 	err = d.write.QueryRowContext(ctx, `UPDATE one_time_code SET used_at = $1
 		WHERE code_hash = $2 AND customer_id = $3 AND used_at = 0 AND expires_at > $1

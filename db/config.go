@@ -34,6 +34,9 @@ func (d *DB) SettingsVersion(ctx context.Context) (int64, error) {
 // SetSetting stores one setting.
 func (d *DB) SetSetting(ctx context.Context, path, value string) error {
 	return d.inTx(ctx, func(tx *sql.Tx) error {
+		if err := d.dl.lock(ctx, tx, "config"); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO config (path, value, seq) VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM config))
 			ON CONFLICT (path) DO UPDATE SET value = excluded.value, seq = excluded.seq`, path, value)
 		if err != nil {
@@ -45,7 +48,12 @@ func (d *DB) SetSetting(ctx context.Context, path, value string) error {
 
 // SetSettingIfUnset stores a setting only when it has never been set (used by --demo).
 func (d *DB) SetSettingIfUnset(ctx context.Context, path, value string) error {
-	_, err := d.write.ExecContext(ctx, `INSERT INTO config (path, value, seq) VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM config))
-		ON CONFLICT (path) DO NOTHING`, path, value)
-	return err
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		if err := d.dl.lock(ctx, tx, "config"); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO config (path, value, seq) VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM config))
+			ON CONFLICT (path) DO NOTHING`, path, value)
+		return err
+	})
 }

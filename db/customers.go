@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"shopauth/auth"
@@ -49,12 +48,20 @@ func unixOf(t time.Time) int64 {
 	return t.Unix()
 }
 
+const (
+	customerByIDSQL    = `SELECT ` + customerColumns + ` FROM customer WHERE id = $1`
+	customerByEmailSQL = `SELECT ` + customerColumns + ` FROM customer WHERE email_key = $1`
+)
+
 func (d *DB) prepare(ctx context.Context) error {
+	if d.dl.name != "sqlite" {
+		return nil
+	}
 	var err error
-	if d.customerByID, err = d.read.PrepareContext(ctx, `SELECT `+customerColumns+` FROM customer WHERE id = $1`); err != nil {
+	if d.customerByID, err = d.read.PrepareContext(ctx, customerByIDSQL); err != nil {
 		return fmt.Errorf("prepare: %w", err)
 	}
-	if d.customerByEmail, err = d.read.PrepareContext(ctx, `SELECT `+customerColumns+` FROM customer WHERE email_key = $1`); err != nil {
+	if d.customerByEmail, err = d.read.PrepareContext(ctx, customerByEmailSQL); err != nil {
 		return fmt.Errorf("prepare: %w", err)
 	}
 	return nil
@@ -62,6 +69,9 @@ func (d *DB) prepare(ctx context.Context) error {
 
 // CustomerByEmail finds a customer by email, compared as auth.EmailKey.
 func (d *DB) CustomerByEmail(ctx context.Context, email string) (*auth.Customer, error) {
+	if d.customerByEmail == nil {
+		return scanCustomer(d.read.QueryRowContext(ctx, customerByEmailSQL, auth.EmailKey(email)))
+	}
 	return scanCustomer(d.customerByEmail.QueryRowContext(ctx, auth.EmailKey(email)))
 }
 
@@ -123,35 +133,38 @@ func (d *DB) CustomerByID(ctx context.Context, id int64) (*auth.Customer, error)
 	if c != nil {
 		return c, nil
 	}
-	c, err := scanCustomer(d.customerByID.QueryRowContext(ctx, id))
+	var row *sql.Row
+	if d.customerByID == nil {
+		row = d.read.QueryRowContext(ctx, customerByIDSQL, id)
+	} else {
+		row = d.customerByID.QueryRowContext(ctx, id)
+	}
+	c, err := scanCustomer(row)
 	if err == nil {
 		d.cache.put(c, gen)
 	}
 	return c, err
 }
 
-func isUniqueViolation(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
-}
-
 // CreateCustomer inserts c and sets its ID.
 func (d *DB) CreateCustomer(ctx context.Context, c *auth.Customer) error {
 	now := time.Now().Unix()
-	res, err := d.write.ExecContext(ctx, `INSERT INTO customer (email, firstname, lastname, middlename, prefix, suffix,
+	var id int64
+	err := d.write.QueryRowContext(ctx, `INSERT INTO customer (email, firstname, lastname, middlename, prefix, suffix,
 		dob, taxvat, gender, is_subscribed, allow_assistance, group_id, created_at, updated_at, password_hash, confirmation, email_key)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
 		c.Email, c.Firstname, c.Lastname, c.Middlename, c.Prefix, c.Suffix, c.DateOfBirth, c.Taxvat, c.Gender,
 		boolInt(c.IsSubscribed), boolInt(c.AllowAssistance), c.GroupID, c.CreatedAt.Unix(), now, c.PasswordHash, c.Confirmation,
-		auth.EmailKey(c.Email))
-	if isUniqueViolation(err) {
+		auth.EmailKey(c.Email)).Scan(&id)
+	if d.dl.isUniqueViolation(err) {
 		return auth.ErrDuplicate
 	}
 	if err != nil {
 		return err
 	}
 	d.cache.changed()
-	c.ID, err = res.LastInsertId()
-	return err
+	c.ID = id
+	return nil
 }
 
 // UpdateCustomer saves c's profile fields and email.
@@ -162,7 +175,7 @@ func (d *DB) UpdateCustomer(ctx context.Context, c *auth.Customer) error {
 		c.Email, c.Firstname, c.Lastname, c.Middlename, c.Prefix, c.Suffix, c.DateOfBirth, c.Taxvat, c.Gender,
 		boolInt(c.IsSubscribed), boolInt(c.AllowAssistance), time.Now().Unix(), c.ID, auth.EmailKey(c.Email))
 	d.cache.changed()
-	if isUniqueViolation(err) {
+	if d.dl.isUniqueViolation(err) {
 		return auth.ErrDuplicate
 	}
 	if err != nil {
@@ -196,7 +209,7 @@ func (d *DB) recordFailure(ctx context.Context, table string, id int64, now time
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		var failures int
 		var first, lockExp int64
-		err := tx.QueryRowContext(ctx, `SELECT failures_num, first_failure, lock_expires FROM `+table+` WHERE id = $1`, id).
+		err := tx.QueryRowContext(ctx, `SELECT failures_num, first_failure, lock_expires FROM `+table+` WHERE id = $1`+d.dl.forUpdate, id).
 			Scan(&failures, &first, &lockExp)
 		if errors.Is(err, sql.ErrNoRows) {
 			return auth.ErrNotFound

@@ -1,5 +1,6 @@
-// Package db stores shopauth's data in SQLite: one connection for writes, a small
-// pool for reads, embedded numbered migrations.
+// Package db stores shopauth's data in SQLite (one connection for writes, a small pool
+// for reads) or PostgreSQL (one pool), with embedded numbered migrations per engine
+// under the same numbers. The SQL is one text for both; dialect.go holds what differs.
 package db
 
 import (
@@ -10,26 +11,33 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"path"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the pure-Go "pgx" driver
+	_ "modernc.org/sqlite"             // registers the pure-Go "sqlite" driver
 )
 
-//go:embed migrations/sqlite/*.sql
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrationFS embed.FS
 
-// DB is an open shopauth database.
+// DB is an open shopauth database, SQLite or PostgreSQL.
 type DB struct {
-	// write has one connection: SQLite allows one writer, and read-then-write
-	// transactions on a shared pool deadlock into SQLITE_BUSY (go-stack.md §3).
+	// write has one connection on SQLite: SQLite allows one writer, and read-then-write
+	// transactions on a shared pool deadlock into SQLITE_BUSY (go-stack.md §3). On
+	// PostgreSQL write and read are the same pool.
 	write *sql.DB
 	read  *sql.DB
-	Path  string
-	dsn   string
-	// Prepared once: parsing SQL cost more than running it on the hot read path.
+	dl    dialect
+	// Path is the database as given to Open (a file name or a DSN; see Redact).
+	Path string
+	dsn  string
+	// Prepared once on SQLite: parsing SQL cost more than running it on the hot read
+	// path. Nil on PostgreSQL, where pgx caches statements per connection itself and an
+	// explicit prepare would not survive a transaction-pooling PgBouncer.
 	customerByID    *sql.Stmt
 	customerByEmail *sql.Stmt
 	cache           customerCache
@@ -37,8 +45,23 @@ type DB struct {
 	Created bool
 }
 
-// Open opens (creating if needed) the database at path and applies migrations.
-func Open(ctx context.Context, path string) (*DB, error) {
+// DefaultPoolSize is the PostgreSQL connection pool of one process unless the DSN says
+// pool_max_conns=N.
+const DefaultPoolSize = 10
+
+// ErrSchemaNewer is returned by Open when the database was migrated by a newer shopauth.
+var ErrSchemaNewer = errors.New("database schema is newer than this shopauth")
+
+// Open opens the database named by dsn and applies migrations: a postgres:// or
+// postgresql:// URL is PostgreSQL, anything else a SQLite file (created if needed).
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	if IsPostgres(dsn) {
+		return openPostgres(ctx, dsn)
+	}
+	return openSQLite(ctx, dsn)
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
 	base := "file:" + (&url.URL{Path: path}).EscapedPath() +
 		"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
 	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
@@ -55,7 +78,42 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
-	d := &DB{write: w, read: r, Path: path, dsn: base}
+	return finishOpen(ctx, &DB{write: w, read: r, dl: sqliteDialect, Path: path, dsn: base})
+}
+
+func openPostgres(ctx context.Context, dsn string) (*DB, error) {
+	// pool_max_conns is pgxpool's name for the pool size; pgx itself would send it to
+	// the server as a setting, so it is taken out here.
+	size := DefaultPoolSize
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", Redact(dsn), err)
+	}
+	q := u.Query()
+	if v := q.Get("pool_max_conns"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("open %s: pool_max_conns must be a positive number", Redact(dsn))
+		}
+		size = n
+		q.Del("pool_max_conns")
+		u.RawQuery = q.Encode()
+	}
+	p, err := sql.Open("pgx", u.String())
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", Redact(dsn), err)
+	}
+	p.SetMaxOpenConns(size)
+	p.SetMaxIdleConns(size)
+	p.SetConnMaxIdleTime(5 * time.Minute)
+	if err := p.PingContext(ctx); err != nil {
+		p.Close()
+		return nil, fmt.Errorf("open %s: %w", Redact(dsn), err)
+	}
+	return finishOpen(ctx, &DB{write: p, read: p, dl: postgresDialect, Path: dsn, dsn: u.String()})
+}
+
+func finishOpen(ctx context.Context, d *DB) (*DB, error) {
 	if err := d.migrate(ctx); err != nil {
 		d.Close()
 		return nil, err
@@ -67,9 +125,15 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return d, nil
 }
 
-// Close closes both pools.
+// Engine returns "sqlite" or "postgres".
+func (d *DB) Engine() string { return d.dl.name }
+
+// Close closes the pools.
 func (d *DB) Close() error {
 	err1 := d.write.Close()
+	if d.read == d.write {
+		return err1
+	}
 	err2 := d.read.Close()
 	if err1 != nil {
 		return err1
@@ -77,8 +141,8 @@ func (d *DB) Close() error {
 	return err2
 }
 
-// Ping checks that the database file can be read and is migrated (for /healthz);
-// SELECT 1 alone would answer without touching the file.
+// Ping checks that the database can be read and is migrated (for /healthz); SELECT 1
+// alone would answer without touching the file (or, on PostgreSQL, the database).
 func (d *DB) Ping(ctx context.Context) error {
 	var n int
 	if err := d.read.QueryRowContext(ctx, "SELECT count(*) FROM schema_migration").Scan(&n); err != nil {
@@ -90,45 +154,96 @@ func (d *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
+// migrationLockID is the PostgreSQL advisory lock that instances started together take
+// before migrating, so exactly one of them migrates and the others then find it done.
+const migrationLockID = 0x73686f7061757468 // "shopauth"
+
+// migrations returns the embedded migrations of the engine by number.
+func migrations(engine string) (map[int]string, error) {
+	names, err := fs.Glob(migrationFS, "migrations/"+engine+"/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	out := map[int]string{}
+	for _, name := range names {
+		base := path.Base(name)
+		num, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a number", base)
+		}
+		if _, dup := out[num]; dup {
+			return nil, fmt.Errorf("migration %s: number %d used twice", base, num)
+		}
+		out[num] = name
+	}
+	return out, nil
+}
+
 func (d *DB) migrate(ctx context.Context) error {
-	names, err := fs.Glob(migrationFS, "migrations/sqlite/*.sql")
+	all, err := migrations(d.dl.name)
 	if err != nil {
 		return err
 	}
-	sort.Strings(names)
+	nums := make([]int, 0, len(all))
+	for n := range all {
+		nums = append(nums, n)
+	}
+	sort.Ints(nums)
 	tx, err := d.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL) STRICT`); err != nil {
+	if d.dl.name == "postgres" {
+		// Held until this transaction ends; PostgreSQL's DDL is transactional, so the
+		// next instance in line sees every migration applied or none.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrationLockID)); err != nil {
+			return fmt.Errorf("migrate: lock: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`+d.dl.strict); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	for _, name := range names {
-		base := strings.TrimPrefix(name, "migrations/sqlite/")
-		num, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("migration %s: name must start with a number", base)
-		}
-		var done int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migration WHERE version = $1`, num).Scan(&done); err != nil {
+	applied := map[int]bool{}
+	newest := 0
+	rows, err := tx.QueryContext(ctx, `SELECT version FROM schema_migration`)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
 			return fmt.Errorf("migrate: %w", err)
 		}
-		if done > 0 {
+		applied[v] = true
+		newest = max(newest, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if known := nums[len(nums)-1]; newest > known {
+		return fmt.Errorf("%w: the database is at migration %d, this binary knows up to %d; run the newer shopauth (or restore a backup made before it)",
+			ErrSchemaNewer, newest, known)
+	}
+	for _, num := range nums {
+		if applied[num] {
 			continue
 		}
 		if num == 1 {
 			d.Created = true
 		}
+		name := all[num]
 		body, err := migrationFS.ReadFile(name)
 		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-			return fmt.Errorf("migration %s: %w", base, err)
+			return fmt.Errorf("migration %s: %w", path.Base(name), err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migration (version, name) VALUES ($1, $2)`, num, base); err != nil {
-			return fmt.Errorf("migration %s: %w", base, err)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migration (version, name) VALUES ($1, $2)`, num, path.Base(name)); err != nil {
+			return fmt.Errorf("migration %s: %w", path.Base(name), err)
 		}
 	}
 	// Migration 0008's Go step; it also keys rows that a binary from before 0008

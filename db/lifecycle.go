@@ -18,6 +18,9 @@ import (
 // never a token without its mail.
 func (d *DB) CreateResetToken(ctx context.Context, t auth.ResetToken, since time.Time, max int, m auth.Mail) (ok bool, err error) {
 	err = d.inTx(ctx, func(tx *sql.Tx) error {
+		if err := d.dl.lock(ctx, tx, fmt.Sprintf("password_reset %d", t.CustomerID)); err != nil {
+			return err
+		}
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM password_reset WHERE customer_id = $1 AND created_at > $2`,
 			t.CustomerID, since.Unix()).Scan(&n); err != nil {
@@ -97,7 +100,7 @@ func (d *DB) SetPassword(ctx context.Context, ch auth.PasswordChange) (ok bool, 
 		if _, err := tx.ExecContext(ctx, `UPDATE password_reset SET used_at = $1 WHERE customer_id = $2 AND used_at = 0`, now, ch.CustomerID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, revokeSQL, ch.Revoke.UserType, ch.Revoke.UserID, ch.Revoke.BeforeMicro); err != nil {
+		if err := d.revoke(ctx, tx, ch.Revoke); err != nil {
 			return err
 		}
 		ok = true
@@ -126,6 +129,9 @@ func (d *DB) Send(ctx context.Context, m auth.Mail) error {
 // after since; the count and the insert are one transaction.
 func (d *DB) QueueMailLimited(ctx context.Context, m auth.Mail, since time.Time, max int) (ok bool, err error) {
 	err = d.inTx(ctx, func(tx *sql.Tx) error {
+		if err := d.dl.lock(ctx, tx, "mail_outbox "+m.Template+"\x00"+m.To); err != nil {
+			return err
+		}
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM mail_outbox WHERE to_addr = $1 AND template = $2 AND created_at > $3`,
 			m.To, m.Template, since.Unix()).Scan(&n); err != nil {
@@ -183,7 +189,7 @@ const mailColumns = `id, to_addr, subject, template, vars_json, created_at, sent
 
 // ListMail returns the newest limit messages, oldest first.
 func (d *DB) ListMail(ctx context.Context, limit int) ([]auth.OutboxMail, error) {
-	rows, err := d.read.QueryContext(ctx, `SELECT * FROM (SELECT `+mailColumns+` FROM mail_outbox ORDER BY id DESC LIMIT $1) ORDER BY id`, limit)
+	rows, err := d.read.QueryContext(ctx, `SELECT * FROM (SELECT `+mailColumns+` FROM mail_outbox ORDER BY id DESC LIMIT $1) AS newest ORDER BY id`, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +210,7 @@ func (d *DB) ListMail(ctx context.Context, limit int) ([]auth.OutboxMail, error)
 func (d *DB) ClaimDueMail(ctx context.Context, now, leaseUntil time.Time, limit int) ([]auth.OutboxMail, error) {
 	var out []auth.OutboxMail
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+mailColumns+` FROM mail_outbox WHERE sent_at = 0 AND next_attempt_at <= $1 ORDER BY id LIMIT $2`, now.Unix(), limit)
+		rows, err := tx.QueryContext(ctx, `SELECT `+mailColumns+` FROM mail_outbox WHERE sent_at = 0 AND next_attempt_at <= $1 ORDER BY id LIMIT $2`+d.dl.skipLocked, now.Unix(), limit)
 		if err != nil {
 			return err
 		}

@@ -10,16 +10,26 @@ import (
 
 // Revoke stores a user's revocation time; it only ever moves forward.
 func (d *DB) Revoke(ctx context.Context, r auth.Revocation) error {
-	_, err := d.write.ExecContext(ctx, revokeSQL, r.UserType, r.UserID, r.BeforeMicro)
-	return err
+	return d.inTx(ctx, func(tx *sql.Tx) error { return d.revoke(ctx, tx, r) })
 }
 
-// revokeSQL moves a user's revocation time forward (never back) and gives the row a new
-// seq, so other processes pick it up.
-const revokeSQL = `INSERT INTO token_revocation (user_type, user_id, revoke_before_us, seq)
+// revoke moves a user's revocation time forward (never back) and gives the row the
+// next seq, so other processes pick it up. The seq is MAX+1 taken under a lock held
+// until the transaction ends, so revocations commit in seq order: a reader that saw
+// seq N has seen every seq below it (a sequence alone would not do: its numbers commit
+// out of order, and a poller past N+1 would never read a late N).
+func (d *DB) revoke(ctx context.Context, tx *sql.Tx, r auth.Revocation) error {
+	if err := d.dl.lock(ctx, tx, "token_revocation"); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO token_revocation (user_type, user_id, revoke_before_us, seq)
 	VALUES ($1, $2, $3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM token_revocation))
 	ON CONFLICT (user_type, user_id) DO UPDATE SET
-		revoke_before_us = MAX(revoke_before_us, excluded.revoke_before_us), seq = excluded.seq`
+		revoke_before_us = CASE WHEN excluded.revoke_before_us > token_revocation.revoke_before_us
+			THEN excluded.revoke_before_us ELSE token_revocation.revoke_before_us END,
+		seq = excluded.seq`, r.UserType, r.UserID, r.BeforeMicro)
+	return err
+}
 
 // RevocationsSince returns revocations written after seq and the highest seq seen.
 func (d *DB) RevocationsSince(ctx context.Context, seq int64) ([]auth.Revocation, int64, error) {
@@ -56,7 +66,7 @@ func (d *DB) RecordThrottleFailure(ctx context.Context, name string, userType in
 		_, err := tx.ExecContext(ctx, `INSERT INTO token_request_log (user_name, user_type, failures_count, lock_expires_at)
 			VALUES ($1, $2, 1, $4)
 			ON CONFLICT (user_name, user_type) DO UPDATE SET
-				failures_count = CASE WHEN lock_expires_at <= $3 THEN 1 ELSE failures_count + 1 END,
+				failures_count = CASE WHEN token_request_log.lock_expires_at <= $3 THEN 1 ELSE token_request_log.failures_count + 1 END,
 				lock_expires_at = $4`,
 			name, userType, now.Unix(), now.Add(timeout).Unix())
 		return err

@@ -184,9 +184,18 @@ func TestWalkthrough(t *testing.T) {
 	replay := func(out string) {
 		t.Helper()
 		cmd := text("#" + out + " pre.request")
-		got, err := exec.Command("sh", "-c", cmd).Output()
+		// Step 2's shell line, as the page says to run it first.
+		line := text("#token-shell pre.token-line")
+		got, err := exec.Command("sh", "-c", line+"\n"+cmd).Output()
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", out, err, cmd)
+		}
+		if strings.Contains(cmd, "curl -si") { // -i: the status line and headers first
+			head, body, _ := strings.Cut(string(got), "\r\n\r\n")
+			if st := text("#" + out + " h3 span"); !strings.HasPrefix(head, "HTTP/1.1 "+strings.TrimPrefix(st, "HTTP ")+" ") {
+				t.Errorf("%s: curl -i answered %q, the page showed %s", out, head, st)
+			}
+			got = []byte(body)
 		}
 		if want := text("#" + out + " pre.response"); compact(t, string(got)) != compact(t, want) {
 			t.Errorf("%s: curl answered %s\nthe page showed %s", out, got, want)
@@ -206,19 +215,24 @@ func TestWalkthrough(t *testing.T) {
 		t.Errorf("focus style: %q %v", ring, err)
 	}
 	step("signin-go", "signin-out", "HTTP 200")
-	claims := text("#token-claims")
-	if !strings.Contains(claims, `"uid":1,"utypid":3,`) {
+	claims := text("#token-claims-rows")
+	if !strings.Contains(claims, "uid\t1\tthe user's id: customer #1\n") || !strings.Contains(claims, "utypid\t3\tuser type: 3 = customer") ||
+		!regexp.MustCompile(`exp\t\d+\texpires at: .+ \(local\), \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\n`).MatchString(claims) {
 		t.Fatalf("claims %q", claims)
+	}
+	if w := text("#token-whose"); w != "Customer #1 (customer@example.com), signed in with a password." {
+		t.Errorf("whose: %q", w)
 	}
 	if h := text("#token-header"); h != `{"kid":"1","alg":"HS256"}` {
 		t.Errorf("header %q", h)
 	}
-	if curl := text("#signin-out pre.request"); !strings.HasPrefix(curl, "curl -s -X POST "+e.srv.URL+"/graphql \\\n  -H 'Content-Type: application/json' \\\n  -d '") {
+	if curl := text("#signin-out pre.request"); !strings.HasPrefix(curl, "curl -s -X POST "+e.srv.URL+"/graphql \\\n  -H 'Content-Type: application/json' \\\n  -d '") ||
+		!strings.Contains(curl, `"password":"••••••••"`) || strings.Contains(curl, `"password":"password"`) {
 		t.Errorf("request shown: %q", curl)
 	}
 	// The countdown is live: it shows 59 min something, and then changes.
 	first := text("#countdown")
-	if !regexp.MustCompile(`^(59|60) min \d+ s$`).MatchString(first) {
+	if !regexp.MustCompile(`^(59 min \d+ s|1 h 0 min 0 s)$`).MatchString(first) {
 		t.Errorf("countdown %q", first)
 	}
 	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`document.getElementById("countdown").textContent !== `+quoteJS(first),
@@ -241,7 +255,7 @@ func TestWalkthrough(t *testing.T) {
 	// The admin path, with the fields as they are.
 	step("admin-go", "admin-out", "HTTP 200")
 	step("lac-go", "lac-out", `"customer_token"`)
-	if c := text("#token-claims"); !strings.Contains(c, `"uid":2,`) || !strings.Contains(c, `"admin_id":1`) {
+	if c := text("#token-claims-rows"); !strings.Contains(c, "uid\t2\t") || !strings.Contains(c, "admin_id\t1\tthe admin (#1) acting for the customer") {
 		t.Errorf("claims after login as customer: %s", c)
 	}
 	step("otc-go", "otc-out", `"otp"`)
@@ -249,13 +263,14 @@ func TestWalkthrough(t *testing.T) {
 		t.Errorf("one-time code for the wrong customer: %s", text("#otc-out pre.request"))
 	}
 	step("exchange-go", "exchange-out", `"token"`)
-	if c := text("#token-claims"); !strings.Contains(c, `"uid":2,`) || !strings.Contains(c, `"admin_id":1`) {
+	if c := text("#token-claims-rows"); !strings.Contains(c, "uid\t2\t") || !strings.Contains(c, "admin_id\t1\t") {
 		t.Errorf("claims after the exchange: %s", c)
 	}
 	step("query-go", "query-out", `"email": "customer1@mail.com"`)
 	replay("query-out")
 	screenshot(t, ctx, "walkthrough-admin")
-	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("button.copy").length`)); n != 8 {
+	// One Copy button for every command shown: signin, token, query, admin (and its shell line), lac, otc, exchange.
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("button.copy[aria-label='Copy the command']").length`)); n != 8 {
 		t.Errorf("copy buttons: %d", n)
 	}
 }
@@ -324,7 +339,7 @@ func TestWalkthroughTwoFactor(t *testing.T) {
 	}
 	req, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#admin-out pre.request")))
 	if want := "curl -s -X POST " + e.srv.URL + "/rest/V1/tfa/provider/google/authenticate \\\n  -H 'Content-Type: application/json' \\\n" +
-		`  -d '{"username":"admin","password":"admin123","otp":"` + code + `"}'`; req != want {
+		`  -d '{"username":"admin","password":"••••••••","otp":"` + code + `"}'`; req != want {
 		t.Errorf("request shown:\n%s\nwant\n%s", req, want)
 	}
 	if err := chromedp.Do(ctx, chromedp.WaitEnabled(chromedp.ID("lac-go")), chromedp.Click(chromedp.ID("lac-go"))); err != nil {

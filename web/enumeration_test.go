@@ -58,3 +58,46 @@ func TestGuestCheckoutLoginSetting(t *testing.T) {
 		t.Errorf("value 2: %v", err)
 	}
 }
+
+// shopauthMetrics is /metrics without the Go runtime and process series.
+func shopauthMetrics(e *env) string {
+	var keep []string
+	for _, l := range strings.Split(e.do("GET", "/metrics", "", "", nil).body, "\n") {
+		if strings.HasPrefix(l, "shopauth_") || strings.HasPrefix(l, "# HELP shopauth_") {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
+}
+
+// TestMetricsTellNoAccounts: the same wrong passwords, against an account that exists
+// and locks or against an email (or admin name) that does not, leave /metrics exactly
+// the same. Before, shopauth_signins_total{result="locked"} and shopauth_lockouts_total
+// rose only for existing accounts: a guest could list them from the public metrics.
+func TestMetricsTellNoAccounts(t *testing.T) {
+	attempts := func(existing bool) string {
+		e := newEnv(t)
+		e.set(auth.PathLockoutFailures, "2")
+		e.set(auth.PathAdminLockoutFailures, "2")
+		e.set(auth.PathTwoFactorEnable, "0")
+		if existing {
+			e.customer("victim@example.com", "password")
+			e.admin("victim", "admin123")
+		}
+		for i := 0; i < 8; i++ { // locks at 2, meets the lock, then the throttle at 6
+			e.gql("", `mutation{generateCustomerToken(email:"victim@example.com",password:"bad"){token}}`, nil)
+			e.rest("/rest/V1/integration/admin/token", `{"username":"victim","password":"bad"}`, "")
+		}
+		return shopauthMetrics(e)
+	}
+	known, unknown := attempts(true), attempts(false)
+	if known != unknown {
+		t.Errorf("metrics tell an existing account from an unknown one:\nexisting:\n%s\nunknown:\n%s", known, unknown)
+	}
+	for _, want := range []string{`shopauth_signins_total{result="failed",user_type="customer"} 6`, `shopauth_signins_total{result="throttled",user_type="customer"} 2`,
+		`shopauth_signins_total{result="failed",user_type="admin"} 6`} {
+		if !strings.Contains(known, want) {
+			t.Errorf("metrics lack %q:\n%s", want, known)
+		}
+	}
+}

@@ -18,6 +18,7 @@ import (
 
 	"shopauth/auth"
 	"shopauth/db"
+	"shopauth/db/pgtest"
 	"shopauth/web"
 )
 
@@ -57,9 +58,29 @@ type env struct {
 // argon2id parameters (the hasher's own tests use the real ones).
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "shopauth.db")
-	return openEnv(t, path)
+	return openEnv(t, newDB(t))
 }
+
+// newDB names a new, empty database: a SQLite file, or with SHOPAUTH_TEST_DB=postgres
+// (how CI runs the suite a second time) a fresh PostgreSQL database.
+func newDB(t testing.TB) string {
+	t.Helper()
+	if pgtest.OnPostgres() {
+		return pgtest.DSN(t)
+	}
+	return filepath.Join(t.TempDir(), "shopauth.db")
+}
+
+// sqliteOnly skips a test of what only the SQLite engine has (backup by VACUUM INTO,
+// the file itself) when the suite runs on PostgreSQL.
+func sqliteOnly(t testing.TB) {
+	t.Helper()
+	if pgtest.OnPostgres() {
+		t.Skip("SQLite only: the suite runs on PostgreSQL")
+	}
+}
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 func openEnv(t testing.TB, path string) *env {
 	return openEnvWith(t, path, nil)
@@ -67,7 +88,7 @@ func openEnv(t testing.TB, path string) *env {
 
 // newEnvWith is newEnv with a chance to change the server's Config.
 func newEnvWith(t testing.TB, configure func(*web.Config)) *env {
-	return openEnvWith(t, filepath.Join(t.TempDir(), "shopauth.db"), configure)
+	return openEnvWith(t, newDB(t), configure)
 }
 
 func openEnvWith(t testing.TB, path string, configure func(*web.Config)) *env {

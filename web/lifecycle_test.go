@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"shopauth/auth"
+	"shopauth/db"
 	"shopauth/web"
 )
 
@@ -48,10 +49,15 @@ var (
 	signInFailed = gqlErr(auth.MsgSignInIncorrect, "graphql-authentication", 33, "generateCustomerToken")
 )
 
-// rawDB opens the server's SQLite file read-only, to check what is stored.
+// rawDB opens the server's database directly (a SQLite file read-only), to check what
+// is stored.
 func (e *env) rawDB() *sql.DB {
 	e.t.Helper()
-	d, err := sql.Open("sqlite", "file:"+e.path+"?mode=ro")
+	driver, dsn := "sqlite", "file:"+e.path+"?mode=ro"
+	if db.IsPostgres(e.path) {
+		driver, dsn = "pgx", e.path
+	}
+	d, err := sql.Open(driver, dsn)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -69,7 +75,7 @@ func TestResetTokenIsRandomAndStoredHashed(t *testing.T) {
 	if len(first) != 32 || strings.Trim(first, "0123456789abcdef") != "" || first == second {
 		t.Fatalf("tokens %q %q", first, second)
 	}
-	rows, err := e.rawDB().Query(`SELECT token_hash FROM password_reset ORDER BY created_at, rowid`)
+	rows, err := e.rawDB().Query(`SELECT token_hash FROM password_reset ORDER BY created_at, token_hash`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +92,7 @@ func TestResetTokenIsRandomAndStoredHashed(t *testing.T) {
 	}
 	// The token itself is nowhere in the database file's reset table.
 	var n int
-	e.rawDB().QueryRow(`SELECT count(*) FROM password_reset WHERE token_hash IN (?, ?)`, first, second).Scan(&n)
+	e.rawDB().QueryRow(`SELECT count(*) FROM password_reset WHERE token_hash IN ($1, $2)`, first, second).Scan(&n)
 	if n != 0 {
 		t.Fatal("a reset token is stored in clear")
 	}

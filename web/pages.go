@@ -102,7 +102,11 @@ func (s *Server) handleStart(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleWalkthrough(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "walkthrough", map[string]any{"Title": "Walk-through", "Scripts": []string{"walkthrough.js"}})
+	// The TOTP field only while admin 2FA is on (any client learns that from the admin
+	// token route's answer anyway), and the one-time code lifetime for 6c's countdown.
+	st := s.svc.Settings()
+	s.render(w, r, http.StatusOK, "walkthrough", map[string]any{"Title": "Walk-through", "Scripts": []string{"walkthrough.js"},
+		"TwoFactor": st.Bool(auth.PathTwoFactorEnable), "OTCLifetime": st.Int(auth.PathOTCLifetime)})
 }
 
 func (s *Server) staticHandler() http.Handler {

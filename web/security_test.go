@@ -76,8 +76,8 @@ func TestLongSignInNamesAreNotStored(t *testing.T) {
 		401, gqlErr(auth.MsgSignInIncorrect, "graphql-authentication", 22, "exchangeOtpForCustomerToken"))
 
 	d := e.rawDB()
-	for _, q := range []string{`SELECT max(length(CAST(user_name AS BLOB))) FROM token_request_log`,
-		`SELECT max(length(CAST(username AS BLOB))) FROM audit_log`} {
+	for _, q := range []string{`SELECT max(octet_length(user_name)) FROM token_request_log`,
+		`SELECT max(octet_length(username)) FROM audit_log`} {
 		var n int
 		if err := d.QueryRow(q).Scan(&n); err != nil {
 			t.Fatal(err)

@@ -3,45 +3,83 @@
 (function () {
   const $ = (id) => document.getElementById(id);
   const base = window.location.origin;
-  let token = "", adminToken = "", countdownTimer = 0, revoked = false;
+  const otcLifetime = parseInt($("admin-path").dataset.otcLifetime, 10) || 0;
+  let token = "", adminToken = "", countdownTimer = 0, otcTimer = 0, revoked = false;
+  // customer is the one 6b signed in as: 6c and 6d follow it.
+  let customer = null;
+  // otc is the code 6c made: for whom, when it runs out, whether it was used.
+  let otc = null;
 
   function shellQuote(s) { return "'" + s.replace(/'/g, "'\\''") + "'"; }
 
-  function curl(method, path, headers, body) {
-    let c = "curl -s";
+  // curl writes the command a step sent. A bearer token that is the one in step 2 is
+  // written as $TOKEN (step 2 shows TOKEN=… once), and -i is added where the status is
+  // the point.
+  function curl(method, path, headers, body, opts) {
+    let c = "curl -s" + (opts && opts.status ? "i" : "");
     if (method !== "GET") c += " -X " + method;
     c += " " + base + path;
-    for (const [k, v] of Object.entries(headers)) c += " \\\n  -H " + shellQuote(k + ": " + v);
+    for (const [k, v] of Object.entries(headers)) {
+      if (k === "Authorization" && token && v === "Bearer " + token) c += " \\\n  -H \"Authorization: Bearer $TOKEN\"";
+      else if (k === "Authorization" && adminToken && v === "Bearer " + adminToken) c += " \\\n  -H \"Authorization: Bearer $ADMIN_TOKEN\"";
+      else c += " \\\n  -H " + shellQuote(k + ": " + v);
+    }
     if (body !== undefined) c += " \\\n  -d " + shellQuote(body);
     return c;
   }
 
   // copy puts text on the clipboard; without the Clipboard API (plain http on another
   // host than localhost) it selects the text so Ctrl+C copies it.
-  function copy(button, pre) {
-    const done = () => { button.textContent = "Copied"; setTimeout(() => { button.textContent = "Copy"; }, 2000); };
+  function copy(button, pre, text) {
+    const label = button.textContent;
+    const done = () => { button.textContent = "Copied"; setTimeout(() => { button.textContent = label; }, 2000); };
     const select = () => {
       const range = document.createRange(); range.selectNodeContents(pre);
       const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
       button.textContent = "Selected: press Ctrl+C";
     };
     if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(pre.textContent).then(done, select);
+      navigator.clipboard.writeText(text).then(done, select);
     } else {
       select();
     }
   }
 
-  function show(outId, request, status, text) {
+  function button(text, aria, onClick) {
+    const b = document.createElement("button");
+    b.type = "button"; b.className = "secondary copy"; b.textContent = text;
+    if (aria) b.setAttribute("aria-label", aria);
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  // codeBlock shows a command with a Copy button; a password in its JSON body is masked
+  // until Reveal is pressed. Copy always copies the real command.
+  function codeBlock(out, title, text, className, secret) {
+    const h = document.createElement("h3"); h.textContent = title;
+    const pre = document.createElement("pre"); pre.className = className;
+    const field = secret ? shellQuote(JSON.stringify(secret)).slice(1, -1) : "";
+    const mask = (s) => (secret ? s.split('"password":' + field).join('"password":"' + "•".repeat(8) + '"') : s);
+    pre.textContent = mask(text);
+    h.append(button("Copy", "Copy the command", () => copy(h.lastChild, pre, text)));
+    if (secret && mask(text) !== text) {
+      const reveal = button("Reveal password", null, () => {
+        const shown = pre.textContent === text;
+        pre.textContent = shown ? mask(text) : text;
+        reveal.textContent = shown ? "Reveal password" : "Hide password";
+        reveal.setAttribute("aria-pressed", String(!shown));
+      });
+      reveal.setAttribute("aria-pressed", "false");
+      h.insertBefore(reveal, h.lastChild);
+    }
+    out.append(h, pre);
+    return pre;
+  }
+
+  function show(outId, request, status, text, secret) {
     const out = $(outId);
     out.textContent = "";
-    const h = document.createElement("h3"); h.textContent = "Request";
-    const pre = document.createElement("pre"); pre.textContent = request; pre.className = "request";
-    const btn = document.createElement("button");
-    btn.type = "button"; btn.className = "secondary copy"; btn.textContent = "Copy";
-    btn.setAttribute("aria-label", "Copy the curl command");
-    btn.addEventListener("click", () => copy(btn, pre));
-    h.append(btn); out.append(h, pre);
+    codeBlock(out, "Request", request, "request", secret);
     const h2 = document.createElement("h3"); h2.textContent = "Response ";
     const st = document.createElement("span");
     st.textContent = "HTTP " + status;
@@ -53,7 +91,7 @@
     body.textContent = pretty; body.className = "response"; out.append(body);
   }
 
-  async function send(outId, method, path, headers, bodyObj) {
+  async function send(outId, method, path, headers, bodyObj, opts) {
     const body = bodyObj === undefined ? undefined : JSON.stringify(bodyObj);
     const shown = Object.assign({ "Content-Type": "application/json" }, headers);
     let status = 0, text = "";
@@ -61,14 +99,23 @@
       const res = await fetch(path, { method, headers: shown, body, credentials: "omit" });
       status = res.status; text = await res.text();
     } catch (e) { text = String(e); }
-    show(outId, curl(method, path, shown, body), status, text);
+    show(outId, curl(method, path, shown, body, opts), status, text, opts && opts.secret);
     try { return { status, json: JSON.parse(text) }; } catch (e) { return { status, json: null }; }
   }
 
-  function graphql(outId, query, variables, bearer) {
+  function graphql(outId, query, variables, bearer, opts) {
     const headers = bearer ? { Authorization: "Bearer " + bearer } : {};
-    return send(outId, "POST", "/graphql", headers, variables ? { query, variables } : { query });
+    return send(outId, "POST", "/graphql", headers, variables ? { query, variables } : { query }, opts);
   }
+
+  // gate enables a button, or disables it with the reason next to it.
+  function gate(id, why) {
+    const b = $(id), note = $("why-" + id.replace(/-go$/, ""));
+    b.disabled = !!why;
+    if (note) { note.textContent = why || ""; note.hidden = !why; }
+  }
+
+  function done(step, yes) { $("nav-" + step).classList.toggle("done", yes !== false); }
 
   function b64url(s) {
     s = s.replace(/-/g, "+").replace(/_/g, "/");
@@ -76,81 +123,180 @@
     return atob(s);
   }
 
-  // keep leaves a token for the GraphQL explorer (/graphql) of this browser tab.
-  function keep(key, t) { try { sessionStorage.setItem(key, t); } catch (e) { /* storage off */ } }
+  // duration writes seconds as "2 h 29 min 58 s".
+  function duration(sec) {
+    const h = Math.floor(sec / 3600), m = Math.floor((sec % 3600) / 60), s = sec % 60;
+    return (h ? h + " h " : "") + (h || m ? m + " min " : "") + s + " s";
+  }
 
-  function showToken(t) {
-    keep("shopauth.customerToken", t);
+  function when(sec) {
+    const d = new Date(sec * 1000);
+    return d.toLocaleString() + " (local), " + d.toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+  }
+
+  const meaning = {
+    uid: (v, c) => "the user's id: " + (c.utypid === 2 ? "admin" : "customer") + " #" + v,
+    utypid: (v) => "user type: " + ({ 3: "3 = customer", 2: "2 = admin" }[v] || v + " = other") + " (Magento's UserContextInterface)",
+    admin_id: (v) => "the admin (#" + v + ") acting for the customer: login as customer; the audit log names them",
+    iat: (v) => "issued at: " + when(v),
+    exp: (v) => "expires at: " + when(v),
+    iat_us: (v) => "issued at, in microseconds (shopauth's): orders the token against a sign-out in the same second",
+    jti: () => "a random id: two tokens for the same user and second still differ",
+  };
+
+  function showToken(t, whose) {
     const [h, p] = t.split(".");
     const claims = JSON.parse(b64url(p));
-    $("token").textContent = t;
+    token = t;
+    try { sessionStorage.setItem("shopauth.customerToken", t); } catch (e) { /* storage off */ }
+    $("token-whose").textContent = whose;
+    const shell = $("token-shell"); shell.textContent = "";
+    codeBlock(shell, "In your shell (steps 3 to 5 use $TOKEN)", "TOKEN=" + shellQuote(t), "token-line");
     $("token-header").textContent = b64url(h);
-    $("token-claims").textContent = JSON.stringify(claims);
+    const rows = $("token-claims-rows"); rows.textContent = "";
+    for (const [k, v] of Object.entries(claims)) {
+      const tr = document.createElement("tr");
+      const th = document.createElement("th"); th.scope = "row"; th.textContent = k;
+      const tv = document.createElement("td"); tv.textContent = JSON.stringify(v); tv.dataset.label = "Value";
+      const tm = document.createElement("td"); tm.textContent = meaning[k] ? meaning[k](v, claims) : ""; tm.dataset.label = "Meaning";
+      tr.append(th, tv, tm); rows.append(tr);
+    }
     $("token-none").hidden = true; $("token-view").hidden = false;
     clearInterval(countdownTimer);
     revoked = false;
     const tick = () => {
       const left = claims.exp - Math.floor(Date.now() / 1000);
-      const text = left > 0 ? Math.floor(left / 60) + " min " + (left % 60) + " s" : "expired";
+      const text = left > 0 ? duration(left) : "expired";
       $("countdown").textContent = revoked && left > 0 ? text + " (but revoked)" : text;
     };
     tick(); countdownTimer = setInterval(tick, 1000);
-    // A token made for an admin names the customer the one-time code step is for.
-    if (claims.admin_id && claims.uid) $("otc-id").value = claims.uid;
-    $("again-go").disabled = true;
+    // Results of steps 3 to 5 were for the previous token: they go.
+    for (const id of ["query-out", "revoke-out", "again-out"]) $(id).textContent = "";
+    done(1); done(2); done(3, false); done(4, false); done(5, false);
+    gate("query-go"); gate("revoke-go"); gate("again-go", "Revoke the token first (step 4).");
+    return claims;
   }
 
   $("signin").addEventListener("submit", async (ev) => {
     ev.preventDefault();
+    const email = $("email").value, password = $("password").value;
     const r = await graphql("signin-out",
       "mutation SignIn($email: String!, $password: String!) { generateCustomerToken(email: $email, password: $password) { token } }",
-      { email: $("email").value, password: $("password").value });
+      { email, password }, null, { secret: password });
     const t = r.json && r.json.data && r.json.data.generateCustomerToken && r.json.data.generateCustomerToken.token;
-    if (t) { token = t; showToken(t); $("query-go").disabled = false; $("revoke-go").disabled = false; }
-  });
-
-  const customerQuery = "{ customer { firstname lastname email allow_remote_shopping_assistance } }";
-  $("query-go").addEventListener("click", () => graphql("query-out", customerQuery, null, token));
-  $("revoke-go").addEventListener("click", async () => {
-    const r = await graphql("revoke-out", "mutation { revokeCustomerToken { result } }", null, token);
-    if (r.status === 200) { revoked = true; $("again-go").disabled = false; }
-  });
-  $("again-go").addEventListener("click", () => graphql("again-out", customerQuery, null, token));
-
-  $("admin").addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    const otp = $("admin-otp").value.trim();
-    const r = otp
-      ? await send("admin-out", "POST", "/rest/V1/tfa/provider/google/authenticate", {}, { username: $("admin-user").value, password: $("admin-password").value, otp })
-      : await send("admin-out", "POST", "/rest/V1/integration/admin/token", {}, { username: $("admin-user").value, password: $("admin-password").value });
-    if (r.status === 200 && typeof r.json === "string") {
-      adminToken = r.json; keep("shopauth.adminToken", adminToken); $("lac-go").disabled = false; $("otc-go").disabled = false;
+    if (t) {
+      const claims = JSON.parse(b64url(t.split(".")[1]));
+      showToken(t, "Customer #" + claims.uid + " (" + email + "), signed in with a password.");
     }
   });
 
+  const customerQuery = "{ customer { firstname lastname email allow_remote_shopping_assistance } }";
+  $("query-go").addEventListener("click", async () => {
+    const r = await graphql("query-out", customerQuery, null, token);
+    done(3, r.status === 200);
+  });
+  $("revoke-go").addEventListener("click", async () => {
+    const r = await graphql("revoke-out", "mutation { revokeCustomerToken { result } }", null, token);
+    if (r.status === 200) { revoked = true; gate("again-go"); done(4); }
+  });
+  $("again-go").addEventListener("click", async () => {
+    const r = await graphql("again-out", customerQuery, null, token, { status: true });
+    done(5, r.status === 401);
+  });
+
+  $("admin").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const username = $("admin-user").value, password = $("admin-password").value;
+    const otp = $("admin-otp") ? $("admin-otp").value.trim() : "";
+    const r = otp
+      ? await send("admin-out", "POST", "/rest/V1/tfa/provider/google/authenticate", {}, { username, password, otp }, { secret: password })
+      : await send("admin-out", "POST", "/rest/V1/integration/admin/token", {}, { username, password }, { secret: password });
+    if (r.status === 200 && typeof r.json === "string") {
+      adminToken = r.json;
+      codeBlock($("admin-out"), "In your shell (6b and 6c use $ADMIN_TOKEN)", "ADMIN_TOKEN=" + shellQuote(adminToken), "token-line");
+      try { sessionStorage.setItem("shopauth.adminToken", adminToken); } catch (e) { /* storage off */ }
+      gate("lac-go");
+      gate("otc-go", customer ? null : "Needs a customer: log in as one first (6b).");
+    }
+  });
+
+  function setCustomer(c) {
+    customer = c;
+    $("otc-for").textContent = c ? "For customer #" + c.id + " (" + c.email + "), the one 6b signed in as." : "No customer yet: 6b picks one.";
+    $("exchange-email").value = c ? c.email : "";
+    gate("otc-go", !adminToken ? "Needs an admin token (6a)." : c ? null : "Needs a customer: log in as one first (6b).");
+  }
+
   $("lac").addEventListener("submit", async (ev) => {
     ev.preventDefault();
+    const email = $("lac-email").value;
     const r = await graphql("lac-out",
       "mutation AsAdmin($email: String!) { generateCustomerTokenAsAdmin(input: { customer_email: $email }) { customer_token } }",
-      { email: $("lac-email").value }, adminToken);
+      { email }, adminToken);
     const t = r.json && r.json.data && r.json.data.generateCustomerTokenAsAdmin && r.json.data.generateCustomerTokenAsAdmin.customer_token;
-    if (t) { token = t; showToken(t); $("query-go").disabled = false; $("revoke-go").disabled = false; $("token-moved").hidden = false; }
-    $("exchange-email").value = $("lac-email").value;
+    if (!t) { setCustomer(null); return; }
+    const claims = showToken(t, "");
+    $("token-whose").textContent = "Customer #" + claims.uid + " (" + email + "), for admin #" + claims.admin_id + " acting for them (login as customer).";
+    setCustomer({ id: claims.uid, email });
+    $("token-moved").hidden = false;
+    done(6);
   });
+
+  function otcCountdown() {
+    clearInterval(otcTimer);
+    const tick = () => {
+      const left = Math.ceil((otc.expires - Date.now()) / 1000);
+      const el = $("otc-left"); el.hidden = false;
+      el.textContent = otc.used ? "The code was used: it works once." :
+        left > 0 ? "The code is valid for " + duration(left) + " more." : "The code expired: make a new one (6c).";
+      if (left <= 0 || otc.used) clearInterval(otcTimer);
+    };
+    tick(); otcTimer = setInterval(tick, 1000);
+  }
 
   $("otc").addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const id = encodeURIComponent($("otc-id").value.trim());
-    const r = await send("otc-out", "POST", "/rest/V1/customer/" + id + "/otp", { Authorization: "Bearer " + adminToken }, { reason: $("otc-reason").value });
-    if (r.status === 200 && r.json && r.json.otp) { $("exchange-otp").value = r.json.otp; $("exchange-go").disabled = false; }
+    if (!customer) return;
+    const r = await send("otc-out", "POST", "/rest/V1/customer/" + customer.id + "/otp", { Authorization: "Bearer " + adminToken }, { reason: $("otc-reason").value });
+    if (r.status === 200 && r.json && r.json.otp) {
+      otc = { code: r.json.otp, customer, expires: Date.now() + otcLifetime * 1000, used: false };
+      $("exchange-otp").value = r.json.otp;
+      gate("exchange-go");
+      otcCountdown();
+    }
   });
+
+  // whyRefused says on the page why an exchange failed; the API keeps Magento's one
+  // message for every case (it tells an attacker nothing), and the audit log's
+  // customer.otc_failed entry names the reason too.
+  function whyRefused(code, email) {
+    if (!otc || code !== otc.code) return "This is not the code 6c made on this page, or it was mistyped.";
+    if (otc.used) return "The code was used already: a one-time code works once. Make a new one (6c).";
+    if (Date.now() >= otc.expires) return "The code expired: it was valid for " + otcLifetime + " s. Make a new one (6c).";
+    if (email.toLowerCase() !== otc.customer.email.toLowerCase()) return "The code is another customer's (" + otc.customer.email + ").";
+    return "Login as customer may have been switched off, or the customer withdrew remote shopping assistance, since the code was made. " +
+      "The admin page's audit log (customer.otc_failed) says which.";
+  }
 
   $("exchange").addEventListener("submit", async (ev) => {
     ev.preventDefault();
+    const email = $("exchange-email").value, code = $("exchange-otp").value.trim();
     const r = await graphql("exchange-out",
       "mutation Exchange($email: String!, $otp: String!) { exchangeOtpForCustomerToken(email: $email, otp: $otp) { token } }",
-      { email: $("exchange-email").value, otp: $("exchange-otp").value.trim() });
+      { email, otp: code });
     const t = r.json && r.json.data && r.json.data.exchangeOtpForCustomerToken && r.json.data.exchangeOtpForCustomerToken.token;
-    if (t) { token = t; showToken(t); $("query-go").disabled = false; $("revoke-go").disabled = false; $("token-moved").hidden = false; }
+    const why = $("exchange-why");
+    if (t) {
+      why.hidden = true;
+      if (otc && code === otc.code) { otc.used = true; otcCountdown(); }
+      const claims = showToken(t, "");
+      $("token-whose").textContent = "Customer #" + claims.uid + " (" + email + "), from a one-time code admin #" + claims.admin_id + " made.";
+      $("token-moved").hidden = false;
+      return;
+    }
+    why.textContent = "Why it was refused: " + whyRefused(code, email) + " The API answers only Magento's message above.";
+    why.hidden = false;
   });
+
+  setCustomer(null);
 })();

@@ -1,0 +1,100 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"hash/fnv"
+	"net/url"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// dialect is everything that differs between SQLite and PostgreSQL. Every statement
+// in db/ is one text for both engines ($N placeholders, ON CONFLICT upserts, RETURNING,
+// integer unix times computed in Go); where the engines cannot share a text, the
+// statement asks its dialect for the differing part. Kept this small on purpose: a
+// second copy of each query per engine would drift (ory/kratos keeps one persister with
+// a dialect switch for the same reason).
+type dialect struct {
+	// name is "sqlite" or "postgres", also the migrations' directory.
+	name string
+	// forUpdate ends a SELECT of rows the transaction goes on to change. PostgreSQL's
+	// READ COMMITTED lets two transactions read the same row and both write from what
+	// they read, so the row is locked; SQLite's BEGIN IMMEDIATE already holds the
+	// database's one write lock.
+	forUpdate string
+	// skipLocked ends a SELECT that claims rows (the outbox): each instance takes rows
+	// nobody else holds, instead of waiting for them.
+	skipLocked string
+	// ilike is a LIKE that ignores case (the admin page's search): SQLite's LIKE folds
+	// ASCII already, PostgreSQL's does not.
+	ilike string
+	// strict ends a CREATE TABLE: SQLite's STRICT type checking; PostgreSQL is strict.
+	strict string
+}
+
+var (
+	sqliteDialect   = dialect{name: "sqlite", ilike: "LIKE", strict: " STRICT"}
+	postgresDialect = dialect{name: "postgres", forUpdate: " FOR UPDATE", skipLocked: " FOR UPDATE SKIP LOCKED", ilike: "ILIKE"}
+)
+
+// IsPostgres reports whether dsn names a PostgreSQL database (postgres:// or
+// postgresql://) rather than a SQLite file.
+func IsPostgres(dsn string) bool {
+	l := strings.ToLower(dsn)
+	return strings.HasPrefix(l, "postgres://") || strings.HasPrefix(l, "postgresql://")
+}
+
+// Redact returns dsn fit for a log line or a page: a PostgreSQL URL without its
+// password; a SQLite file name unchanged.
+func Redact(dsn string) string {
+	if !IsPostgres(dsn) {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "postgres://(unparsable)"
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.Redacted()
+}
+
+// isUniqueViolation reports whether err is a unique-constraint failure.
+func (dl dialect) isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
+	return strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// lock serialises the transactions that take the same key until they end, for a
+// read-then-write with no row to lock (counting recent mails to an address before
+// queueing one). PostgreSQL: a transaction-scoped advisory lock; SQLite: nothing, as
+// the transaction holds the one write lock.
+func (dl dialect) lock(ctx context.Context, tx *sql.Tx, key string) error {
+	if dl.name != "postgres" {
+		return nil
+	}
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(h.Sum64()))
+	return err
+}
+
+// foldEq compares the case-insensitive admin username with a parameter: SQLite's
+// column is COLLATE NOCASE; PostgreSQL's has a unique index on lower(column), which this
+// form uses. (Customer emails are compared by auth.EmailKey in Go, alike on both.)
+func (dl dialect) foldEq(column, param string) string {
+	if dl.name == "postgres" {
+		return "lower(" + column + ") = lower(" + param + ")"
+	}
+	return column + " = " + param
+}

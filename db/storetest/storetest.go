@@ -1,0 +1,649 @@
+// Package storetest is the conformance suite of shopauth's storage: every engine's
+// test calls Run with a way to open a fresh database twice, so each case runs over two
+// handles at once, as two instances of the service would.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"shopauth/auth"
+	"shopauth/db"
+)
+
+// Opener returns a DSN of a new, empty database for one test.
+type Opener func(t *testing.T) string
+
+// Run runs every case over two handles on one new database from newDSN.
+func Run(t *testing.T, newDSN Opener) {
+	cases := []struct {
+		name string
+		fn   func(t *testing.T, a, b *db.DB)
+	}{
+		{"Customers", testCustomers},
+		{"EmailCase", testEmailCase},
+		{"Admins", testAdmins},
+		{"Settings", testSettings},
+		{"Revocations", testRevocations},
+		{"RevocationOrder", testRevocationOrder},
+		{"Throttle", testThrottle},
+		{"Lockout", testLockout},
+		{"OneTimeCodeOnce", testOneTimeCodeOnce},
+		{"TOTPStepOnce", testTOTPStepOnce},
+		{"ResetTokens", testResetTokens},
+		{"MailLimit", testMailLimit},
+		{"OutboxClaim", testOutboxClaim},
+		{"AdminSessions", testAdminSessions},
+		{"SearchAndAudit", testSearchAndAudit},
+		{"Import", testImport},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dsn := newDSN(t)
+			a := open(t, dsn)
+			b := open(t, dsn)
+			c.fn(t, a, b)
+		})
+	}
+}
+
+func open(t *testing.T, dsn string) *db.DB {
+	t.Helper()
+	d, err := db.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+var ctx = context.Background()
+
+// parallel runs fn n times at once and waits.
+func parallel(n int, fn func(i int)) {
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			fn(i)
+		}()
+	}
+	close(start)
+	wg.Wait()
+}
+
+// pick alternates between the two handles.
+func pick(i int, a, b *db.DB) *db.DB {
+	if i%2 == 0 {
+		return a
+	}
+	return b
+}
+
+func newCustomer(t *testing.T, d *db.DB, email string) *auth.Customer {
+	t.Helper()
+	c := &auth.Customer{Email: email, Firstname: "Jane", Lastname: "Doe", GroupID: 1, CreatedAt: time.Unix(1700000000, 0), AllowAssistance: true}
+	if err := d.CreateCustomer(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func testCustomers(t *testing.T, a, b *db.DB) {
+	c := newCustomer(t, a, "jane@example.com")
+	if c.ID == 0 {
+		t.Fatal("no id")
+	}
+	got, err := b.CustomerByID(ctx, c.ID)
+	if err != nil || got.Email != "jane@example.com" || got.Firstname != "Jane" || !got.AllowAssistance {
+		t.Fatalf("by id on the other handle: %+v %v", got, err)
+	}
+	c.Firstname, c.Gender, c.IsSubscribed = "Janet", 2, true
+	if err := b.UpdateCustomer(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.RefreshCache(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := a.CustomerByID(ctx, c.ID); got.Firstname != "Janet" || got.Gender != 2 || !got.IsSubscribed {
+		t.Fatalf("a sees %+v after b's update and a refresh", got)
+	}
+	other := newCustomer(t, b, "other@example.com")
+	if other.ID == c.ID {
+		t.Fatal("same id twice")
+	}
+	other.Email = "jane@example.com"
+	if err := a.UpdateCustomer(ctx, other); !errors.Is(err, auth.ErrDuplicate) {
+		t.Fatalf("update to a taken email: %v", err)
+	}
+	if err := a.UpdateCustomer(ctx, &auth.Customer{ID: 999999, Email: "x@example.com"}); !errors.Is(err, auth.ErrNotFound) {
+		t.Fatalf("update of a missing customer: %v", err)
+	}
+	if err := b.SetPasswordHash(ctx, c.ID, "h1"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := a.CustomerByEmail(ctx, "jane@example.com"); got.PasswordHash != "h1" {
+		t.Fatalf("hash %q", got.PasswordHash)
+	}
+	if err := a.DeleteCustomer(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.RefreshCache(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CustomerByID(ctx, c.ID); !errors.Is(err, auth.ErrNotFound) {
+		t.Fatalf("deleted customer: %v", err)
+	}
+	// 100 parallel creations of one address from two handles: exactly one wins.
+	var won, dup atomic.Int32
+	parallel(100, func(i int) {
+		err := pick(i, a, b).CreateCustomer(ctx, &auth.Customer{Email: "race@example.com", Firstname: "R", Lastname: "R", CreatedAt: time.Now()})
+		switch {
+		case err == nil:
+			won.Add(1)
+		case errors.Is(err, auth.ErrDuplicate):
+			dup.Add(1)
+		default:
+			t.Error(err)
+		}
+	})
+	if won.Load() != 1 || dup.Load() != 99 {
+		t.Fatalf("parallel creations: %d won, %d duplicate", won.Load(), dup.Load())
+	}
+}
+
+// testEmailCase: an address matches whatever its letter case, on both engines alike.
+func testEmailCase(t *testing.T, a, b *db.DB) {
+	newCustomer(t, a, "Mixed.Case@Example.com")
+	for _, e := range []string{"mixed.case@example.com", "MIXED.CASE@EXAMPLE.COM", "Mixed.Case@Example.com"} {
+		if c, err := b.CustomerByEmail(ctx, e); err != nil || c.Email != "Mixed.Case@Example.com" {
+			t.Errorf("by %q: %+v %v", e, c, err)
+		}
+	}
+	if err := b.CreateCustomer(ctx, &auth.Customer{Email: "MIXED.case@example.COM", Firstname: "x", Lastname: "y", CreatedAt: time.Now()}); !errors.Is(err, auth.ErrDuplicate) {
+		t.Fatalf("same address in other case: %v", err)
+	}
+}
+
+func testAdmins(t *testing.T, a, b *db.DB) {
+	ad := &auth.Admin{Username: "Boss", Email: "boss@example.com", Firstname: "B", Lastname: "B", PasswordHash: "h", Active: true, CreatedAt: time.Unix(1700000000, 0)}
+	if err := a.CreateAdmin(ctx, ad); err != nil || ad.ID == 0 {
+		t.Fatalf("create admin: %v %d", err, ad.ID)
+	}
+	if err := b.CreateAdmin(ctx, &auth.Admin{Username: "boss", Email: "x@example.com", PasswordHash: "h", CreatedAt: time.Now()}); !errors.Is(err, auth.ErrDuplicate) {
+		t.Fatalf("duplicate username: %v", err)
+	}
+	got, err := b.AdminByUsername(ctx, "BOSS")
+	if err != nil || got.ID != ad.ID || !got.Active {
+		t.Fatalf("by username: %+v %v", got, err)
+	}
+	if err := b.SetAdminPasswordHash(ctx, ad.ID, "h2"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := a.AdminByID(ctx, ad.ID); got.PasswordHash != "h2" {
+		t.Fatalf("hash %q", got.PasswordHash)
+	}
+	// Of parallel first 2FA setups on two instances, one stores its secret.
+	var set atomic.Int32
+	parallel(20, func(i int) {
+		ok, err := pick(i, a, b).SetAdminTOTPSecretIfNone(ctx, ad.ID, fmt.Sprintf("SECRET%d", i))
+		if err != nil {
+			t.Error(err)
+		}
+		if ok {
+			set.Add(1)
+		}
+	})
+	if set.Load() != 1 {
+		t.Fatalf("%d setups stored a secret", set.Load())
+	}
+}
+
+func testSettings(t *testing.T, a, b *db.DB) {
+	v0, err := b.SettingsVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SetSetting(ctx, "web/cookie/cookie_lifetime", "3600"); err != nil {
+		t.Fatal(err)
+	}
+	v1, _ := b.SettingsVersion(ctx)
+	if v1 == v0 {
+		t.Fatal("version did not change on the other handle")
+	}
+	m, _ := b.LoadSettings(ctx)
+	if m["web/cookie/cookie_lifetime"] != "3600" {
+		t.Fatalf("settings %v", m)
+	}
+	if err := b.SetSettingIfUnset(ctx, "web/cookie/cookie_lifetime", "1"); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := a.LoadSettings(ctx); m["web/cookie/cookie_lifetime"] != "3600" {
+		t.Fatalf("SetSettingIfUnset overwrote: %v", m)
+	}
+	// Parallel writes from two handles: every version a reader sees is one whose
+	// settings it can load, and the last version reflects every write.
+	parallel(40, func(i int) {
+		if err := pick(i, a, b).SetSetting(ctx, fmt.Sprintf("test/path/%d", i), "v"); err != nil {
+			t.Error(err)
+		}
+	})
+	m, _ = a.LoadSettings(ctx)
+	for i := range 40 {
+		if m[fmt.Sprintf("test/path/%d", i)] != "v" {
+			t.Fatalf("write %d lost", i)
+		}
+	}
+}
+
+func testRevocations(t *testing.T, a, b *db.DB) {
+	if err := a.Revoke(ctx, auth.Revocation{UserType: 3, UserID: 7, BeforeMicro: 2000}); err != nil {
+		t.Fatal(err)
+	}
+	revs, seq, err := b.RevocationsSince(ctx, 0)
+	if err != nil || len(revs) != 1 || revs[0].BeforeMicro != 2000 || seq == 0 {
+		t.Fatalf("since 0: %v %d %v", revs, seq, err)
+	}
+	// An older revocation never moves the time back, but is still a change.
+	if err := b.Revoke(ctx, auth.Revocation{UserType: 3, UserID: 7, BeforeMicro: 1000}); err != nil {
+		t.Fatal(err)
+	}
+	revs, seq2, _ := a.RevocationsSince(ctx, seq)
+	if len(revs) != 1 || revs[0].BeforeMicro != 2000 || seq2 <= seq {
+		t.Fatalf("after an older revocation: %v %d", revs, seq2)
+	}
+	if revs, _, _ := a.RevocationsSince(ctx, seq2); len(revs) != 0 {
+		t.Fatalf("nothing new, got %v", revs)
+	}
+}
+
+// testRevocationOrder: writers on two handles revoke 400 users while a poller reads
+// RevocationsSince from its high-water mark, as every instance does: the poller must
+// see every revocation (a sequence number read out of order would hide one forever).
+func testRevocationOrder(t *testing.T, a, b *db.DB) {
+	const n = 400
+	var done atomic.Bool
+	seen := map[int64]bool{}
+	var pollErr error
+	pollDone := make(chan struct{})
+	go func() {
+		defer close(pollDone)
+		var seq int64
+		for {
+			last := done.Load()
+			revs, s, err := b.RevocationsSince(ctx, seq)
+			if err != nil {
+				pollErr = err
+				return
+			}
+			for _, r := range revs {
+				seen[r.UserID] = true
+			}
+			seq = s
+			if last {
+				return
+			}
+		}
+	}()
+	parallel(n, func(i int) {
+		if err := pick(i, a, b).Revoke(ctx, auth.Revocation{UserType: 3, UserID: int64(i + 1), BeforeMicro: time.Now().UnixMicro()}); err != nil {
+			t.Error(err)
+		}
+	})
+	done.Store(true)
+	<-pollDone
+	if pollErr != nil {
+		t.Fatal(pollErr)
+	}
+	if len(seen) != n {
+		t.Fatalf("the poller saw %d of %d revocations", len(seen), n)
+	}
+}
+
+func testThrottle(t *testing.T, a, b *db.DB) {
+	now := time.Unix(1700000000, 0)
+	parallel(100, func(i int) {
+		if err := pick(i, a, b).RecordThrottleFailure(ctx, "jane@example.com", 3, now, time.Hour); err != nil {
+			t.Error(err)
+		}
+	})
+	for _, c := range []struct {
+		max  int
+		want bool
+	}{{100, true}, {101, false}} {
+		if got, err := a.Throttled(ctx, "jane@example.com", 3, now, c.max); err != nil || got != c.want {
+			t.Fatalf("100 failures, max %d: throttled %v %v", c.max, got, err)
+		}
+	}
+	if got, _ := b.Throttled(ctx, "jane@example.com", 3, now.Add(2*time.Hour), 1); got {
+		t.Fatal("throttled after the lock ran out")
+	}
+	if err := b.ResetThrottle(ctx, "jane@example.com", 3); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := a.Throttled(ctx, "jane@example.com", 3, now, 1); got {
+		t.Fatal("throttled after reset")
+	}
+}
+
+func testLockout(t *testing.T, a, b *db.DB) {
+	c := newCustomer(t, a, "lock@example.com")
+	now := time.Unix(1700000000, 0)
+	l := auth.Lockout{MaxFailures: 10, Window: time.Hour}
+	var locked, newly atomic.Int32
+	parallel(100, func(i int) {
+		res, err := pick(i, a, b).RecordLoginFailure(ctx, c.ID, now, l)
+		if err != nil {
+			t.Error(err)
+		}
+		if res.Locked {
+			locked.Add(1)
+		}
+		if res.NewlyLocked {
+			newly.Add(1)
+		}
+	})
+	// Failures 1-9 are counted unlocked; the 10th locks; the 90 others find it locked.
+	if newly.Load() != 1 || locked.Load() != 91 {
+		t.Fatalf("100 parallel failures, max 10: %d newly locked, %d locked", newly.Load(), locked.Load())
+	}
+	b.RefreshCache(ctx)
+	if got, _ := b.CustomerByID(ctx, c.ID); got.FailuresNum != 10 || !got.Locked(now) {
+		t.Fatalf("customer %+v", got)
+	}
+	if err := b.ResetLoginFailures(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	a.RefreshCache(ctx)
+	if got, _ := a.CustomerByID(ctx, c.ID); got.FailuresNum != 0 || got.Locked(now) {
+		t.Fatalf("after reset %+v", got)
+	}
+}
+
+func testOneTimeCodeOnce(t *testing.T, a, b *db.DB) {
+	c := newCustomer(t, a, "otc@example.com")
+	now := time.Unix(1700000000, 0)
+	if err := a.CreateOneTimeCode(ctx, auth.OneTimeCode{Hash: "h", CustomerID: c.ID, AdminID: 4, Reason: "why", CreatedAt: now, ExpiresAt: now.Add(time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	var wins atomic.Int32
+	parallel(100, func(i int) {
+		admin, reason, ok, err := pick(i, a, b).ConsumeOneTimeCode(ctx, "h", c.ID, now)
+		if err != nil {
+			t.Error(err)
+		}
+		if ok {
+			wins.Add(1)
+			if admin != 4 || reason != "why" {
+				t.Errorf("consumed: %d %q", admin, reason)
+			}
+		}
+	})
+	if wins.Load() != 1 {
+		t.Fatalf("code used %d times", wins.Load())
+	}
+}
+
+func testTOTPStepOnce(t *testing.T, a, b *db.DB) {
+	ad := &auth.Admin{Username: "totp", Email: "t@example.com", PasswordHash: "h", Active: true, CreatedAt: time.Now()}
+	if err := a.CreateAdmin(ctx, ad); err != nil {
+		t.Fatal(err)
+	}
+	var wins atomic.Int32
+	parallel(100, func(i int) {
+		ok, err := pick(i, a, b).UseTOTPStep(ctx, ad.ID, 5000)
+		if err != nil {
+			t.Error(err)
+		}
+		if ok {
+			wins.Add(1)
+		}
+	})
+	if wins.Load() != 1 {
+		t.Fatalf("step used %d times", wins.Load())
+	}
+	if ok, _ := b.UseTOTPStep(ctx, ad.ID, 4999); ok {
+		t.Fatal("an earlier step after a later one")
+	}
+}
+
+func testResetTokens(t *testing.T, a, b *db.DB) {
+	c := newCustomer(t, a, "reset@example.com")
+	now := time.Unix(1700000000, 0)
+	var ok atomic.Int32
+	parallel(100, func(i int) {
+		d := pick(i, a, b)
+		created, err := d.CreateResetToken(ctx, auth.ResetToken{Hash: fmt.Sprintf("t%d", i), CustomerID: c.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)},
+			now.Add(-time.Hour), 5, auth.Mail{To: c.Email, Subject: "s", Template: "reset", CreatedAt: now})
+		if err != nil {
+			t.Error(err)
+		}
+		if created {
+			ok.Add(1)
+		}
+	})
+	if ok.Load() != 5 {
+		t.Fatalf("%d of 100 parallel reset requests got a token, want 5", ok.Load())
+	}
+	var live []string
+	for i := range 100 {
+		if u, _ := b.ResetTokenUsable(ctx, fmt.Sprintf("t%d", i), c.ID, now); u {
+			live = append(live, fmt.Sprintf("t%d", i))
+		}
+	}
+	if len(live) != 1 {
+		t.Fatalf("live reset tokens %v, want only the newest", live)
+	}
+	mails, _ := a.ListMail(ctx, 100)
+	if len(mails) != 5 {
+		t.Fatalf("%d mails queued", len(mails))
+	}
+	var used atomic.Int32
+	parallel(50, func(i int) {
+		if u, err := pick(i, a, b).ConsumeResetToken(ctx, live[0], c.ID, now); err != nil {
+			t.Error(err)
+		} else if u {
+			used.Add(1)
+		}
+	})
+	if used.Load() != 1 {
+		t.Fatalf("reset token used %d times", used.Load())
+	}
+	// SetPassword with a used token changes nothing; a password change revokes.
+	if ok, err := a.SetPassword(ctx, auth.PasswordChange{CustomerID: c.ID, Hash: "new", ResetTokenHash: live[0], Now: now,
+		Revoke: auth.Revocation{UserType: 3, UserID: c.ID, BeforeMicro: now.UnixMicro()}}); ok || err != nil {
+		t.Fatalf("set password with a used token: %v %v", ok, err)
+	}
+	if ok, err := b.SetPassword(ctx, auth.PasswordChange{CustomerID: c.ID, Hash: "new", Now: now,
+		Revoke: auth.Revocation{UserType: 3, UserID: c.ID, BeforeMicro: now.UnixMicro()}}); !ok || err != nil {
+		t.Fatalf("set password: %v %v", ok, err)
+	}
+	if revs, _, _ := a.RevocationsSince(ctx, 0); len(revs) != 1 || revs[0].UserID != c.ID {
+		t.Fatalf("revocations %v", revs)
+	}
+}
+
+func testMailLimit(t *testing.T, a, b *db.DB) {
+	now := time.Unix(1700000000, 0)
+	var ok atomic.Int32
+	parallel(100, func(i int) {
+		queued, err := pick(i, a, b).QueueMailLimited(ctx, auth.Mail{To: "x@example.com", Subject: "s", Template: "confirm", CreatedAt: now}, now.Add(-time.Hour), 5)
+		if err != nil {
+			t.Error(err)
+		}
+		if queued {
+			ok.Add(1)
+		}
+	})
+	if ok.Load() != 5 {
+		t.Fatalf("%d of 100 parallel limited mails queued, want 5", ok.Load())
+	}
+}
+
+// testOutboxClaim: two handles claim due mail at once, many times over; each message
+// is handed to exactly one of them.
+func testOutboxClaim(t *testing.T, a, b *db.DB) {
+	now := time.Unix(1700000000, 0)
+	const n = 150
+	for i := range n {
+		if err := a.Send(ctx, auth.Mail{To: fmt.Sprintf("m%d@example.com", i), Subject: "s", Template: "t", CreatedAt: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var mu sync.Mutex
+	claimed := map[int64]int{}
+	parallel(8, func(i int) {
+		d := pick(i, a, b)
+		for {
+			ms, err := d.ClaimDueMail(ctx, now, now.Add(time.Minute), 7)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if len(ms) == 0 {
+				return
+			}
+			mu.Lock()
+			for _, m := range ms {
+				claimed[m.ID]++
+			}
+			mu.Unlock()
+			for _, m := range ms {
+				if err := d.MarkMailSent(ctx, m.ID, now); err != nil {
+					t.Error(err)
+				}
+			}
+		}
+	})
+	var twice []int64
+	for id, k := range claimed {
+		if k != 1 {
+			twice = append(twice, id)
+		}
+	}
+	sort.Slice(twice, func(i, j int) bool { return twice[i] < twice[j] })
+	if len(claimed) != n || len(twice) != 0 {
+		t.Fatalf("%d of %d mails claimed; claimed more than once: %v", len(claimed), n, twice)
+	}
+	// A lease that runs out (the claiming instance died) hands the mail out again.
+	if err := b.Send(ctx, auth.Mail{To: "late@example.com", Subject: "s", Template: "t", CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := a.ClaimDueMail(ctx, now, now.Add(time.Minute), 10)
+	if len(ms) != 1 {
+		t.Fatalf("claimed %d", len(ms))
+	}
+	if again, _ := b.ClaimDueMail(ctx, now.Add(30*time.Second), now.Add(2*time.Minute), 10); len(again) != 0 {
+		t.Fatalf("claimed during the lease: %v", again)
+	}
+	if again, _ := b.ClaimDueMail(ctx, now.Add(time.Minute), now.Add(2*time.Minute), 10); len(again) != 1 || again[0].ID != ms[0].ID {
+		t.Fatalf("not claimed again after the lease: %v", again)
+	}
+	if err := a.MarkMailFailed(ctx, ms[0].ID, "boom", now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := b.ListMail(ctx, 1)
+	if len(list) != 1 || list[0].LastError != "boom" || list[0].Attempts != 1 {
+		t.Fatalf("list %+v", list)
+	}
+}
+
+func testAdminSessions(t *testing.T, a, b *db.DB) {
+	ad := &auth.Admin{Username: "sess", Email: "s@example.com", PasswordHash: "h", Active: true, CreatedAt: time.Now()}
+	if err := a.CreateAdmin(ctx, ad); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Unix(1700000000, 0)
+	if err := a.CreateAdminSession(ctx, auth.AdminSession{IDHash: "s1", AdminID: ad.ID, CSRF: "c", CreatedAt: now, LastSeen: now}, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	s, err := b.TouchAdminSession(ctx, "s1", now.Add(30*time.Minute), time.Hour)
+	if err != nil || s.AdminID != ad.ID || s.CSRF != "c" {
+		t.Fatalf("touch on the other handle: %+v %v", s, err)
+	}
+	if _, err := a.TouchAdminSession(ctx, "s1", now.Add(80*time.Minute), time.Hour); err != nil {
+		t.Fatalf("touched 50 min ago: %v", err)
+	}
+	if _, err := b.TouchAdminSession(ctx, "s1", now.Add(150*time.Minute), time.Hour); !errors.Is(err, auth.ErrNotFound) {
+		t.Fatalf("idle for 70 min: %v", err)
+	}
+	if err := a.CreateAdminSession(ctx, auth.AdminSession{IDHash: "s2", AdminID: ad.ID, CSRF: "c", CreatedAt: now, LastSeen: now}, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.DeleteAdminSession(ctx, "s2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.TouchAdminSession(ctx, "s2", now, time.Hour); !errors.Is(err, auth.ErrNotFound) {
+		t.Fatalf("deleted session: %v", err)
+	}
+}
+
+func testSearchAndAudit(t *testing.T, a, b *db.DB) {
+	newCustomer(t, a, "alice@example.com")
+	c2 := &auth.Customer{Email: "bob_smith@example.com", Firstname: "Bob", Lastname: "Smith", CreatedAt: time.Now()}
+	if err := b.CreateCustomer(ctx, c2); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		q    string
+		want int
+	}{{"ALICE", 1}, {"bob smith", 1}, {"_", 1}, {"example", 2}, {"%", 0}, {"nobody", 0}} {
+		list, total, err := a.ListCustomers(ctx, c.q, 0, 10)
+		if err != nil || total != c.want || len(list) != c.want {
+			t.Errorf("search %q: %d/%d %v", c.q, len(list), total, err)
+		}
+	}
+	at := time.Unix(1700000000, 0).UTC()
+	for i, e := range []auth.AuditEvent{{Event: "customer.signin", CustomerID: 1}, {Event: "admin.signin", AdminID: 2}, {Event: "customer.signin", CustomerID: 3, Detail: "d"}} {
+		e.Time = at.Add(time.Duration(i) * time.Second)
+		if err := pick(i, a, b).Audit(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, _ := b.AuditList(ctx, auth.AuditFilter{})
+	if len(all) != 3 || all[0].CustomerID != 3 || all[0].Detail != "d" || !all[0].Time.Equal(at.Add(2*time.Second)) {
+		t.Fatalf("audit %+v", all)
+	}
+	if l, _ := a.AuditList(ctx, auth.AuditFilter{Event: "customer.signin"}); len(l) != 2 {
+		t.Fatalf("by event %+v", l)
+	}
+	if l, _ := a.AuditList(ctx, auth.AuditFilter{AdminID: 2}); len(l) != 1 {
+		t.Fatalf("by admin %+v", l)
+	}
+}
+
+func testImport(t *testing.T, a, b *db.DB) {
+	newCustomer(t, a, "Existing@example.com")
+	at := time.Unix(1700000000, 0)
+	cs := []*auth.Customer{
+		{Email: "existing@EXAMPLE.com", Firstname: "New", Lastname: "Name", CreatedAt: at},
+		{Email: "fresh@example.com", Firstname: "F", Lastname: "L", CreatedAt: at},
+	}
+	out, err := b.ImportBatch(ctx, cs, nil, at)
+	if err != nil || out[0] != auth.SkippedExisting || out[1] != auth.Inserted {
+		t.Fatalf("import: %v %v", out, err)
+	}
+	out, err = a.ImportBatch(ctx, cs[:1], map[string]bool{"firstname": true}, at)
+	if err != nil || out[0] != auth.Updated {
+		t.Fatalf("import update: %v %v", out, err)
+	}
+	b.RefreshCache(ctx)
+	got, _ := b.CustomerByEmail(ctx, "existing@example.com")
+	if got.Firstname != "New" || got.Lastname != "Doe" {
+		t.Fatalf("updated %+v", got)
+	}
+	var n int
+	a.EachCustomer(ctx, func(*auth.Customer) error { n++; return nil })
+	if n != 2 {
+		t.Fatalf("%d customers", n)
+	}
+}

@@ -1,0 +1,81 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"shopauth/auth"
+)
+
+// TestOneTimeCodeFailureAudited (issue 16 item 2): a failed exchange answers Magento's
+// generic message, and the audit entry (customer.otc_failed) says why, with the
+// customer's id so the admin page's customer filter finds it.
+func TestOneTimeCodeFailureAudited(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathTwoFactorEnable, "0")
+	e.set(auth.PathSignInRateLimit, "0")
+	e.set(auth.PathThrottleMaxFailures, "0")
+	e.admin("admin", "admin123")
+	c := e.customer("customer1@mail.com", "password")
+	other := e.customer("other@mail.com", "password")
+	for _, id := range []int64{c.ID, other.ID} {
+		e.svc.UpdateCustomer(auth.WithPrincipal(context.Background(), &auth.Principal{Claims: auth.Claims{UserID: id, UserType: auth.UserTypeCustomer}}),
+			auth.CustomerInput{AllowAssistance: ptr(true)}, false)
+	}
+	adminTok := e.adminToken("admin", "admin123")
+	otc := func(id int64) string {
+		r := e.rest(fmt.Sprintf("/rest/V1/customer/%d/otp", id), `{"reason":"call"}`, adminTok)
+		var out struct{ Otp string }
+		json.Unmarshal([]byte(r.body), &out)
+		if len(out.Otp) != 32 {
+			t.Fatalf("otp: %s", r)
+		}
+		return out.Otp
+	}
+	exchange := func(email, code string) response {
+		return e.gql("", `mutation{exchangeOtpForCustomerToken(email:"`+email+`",otp:"`+code+`"){token}}`, nil)
+	}
+	refused := gqlErr(auth.MsgSignInIncorrect, "graphql-authentication", 10, "exchangeOtpForCustomerToken")
+	used := otc(c.ID)
+	if r := exchange("customer1@mail.com", used); r.status != 200 {
+		t.Fatalf("exchange: %s", r)
+	}
+	expired := otc(c.ID)
+	others := otc(other.ID)
+	cases := []struct {
+		name, email, code, detail string
+		customer                  int64
+		before                    func()
+	}{
+		{"used", "customer1@mail.com", used, "the code was used already", c.ID, nil},
+		{"another customer's", "customer1@mail.com", others, fmt.Sprintf("the code is customer #%d's", other.ID), c.ID, nil},
+		{"unknown", "customer1@mail.com", "0123456789abcdef0123456789abcdef", "unknown code", c.ID, nil},
+		{"not a code", "customer1@mail.com", "password1", "not a one-time code (32 hex characters)", c.ID, nil},
+		{"no customer", "nobody@mail.com", others, "no customer with this email", 0, nil},
+		{"expired", "customer1@mail.com", expired, "the code expired", c.ID, func() { e.clock.Add(31 * time.Second) }},
+		{"login as customer off", "customer1@mail.com", "", "login as customer is off", c.ID, func() { e.set(auth.PathLoginAsCustomerEnabled, "0") }},
+	}
+	for _, tc := range cases {
+		if tc.before != nil {
+			tc.before()
+		}
+		code := tc.code
+		if code == "" { // made just now, while login as customer was still on
+			e.set(auth.PathLoginAsCustomerEnabled, "1")
+			code = otc(c.ID)
+			tc.before()
+		}
+		expect(t, exchange(tc.email, code), 401, refused)
+		ev, _ := e.db.AuditList(context.Background(), dbFilter(0, "customer.otc_failed"))
+		if len(ev) == 0 {
+			t.Fatalf("%s: not audited", tc.name)
+		}
+		last := ev[0] // newest first
+		if last.Detail != tc.detail || last.CustomerID != tc.customer {
+			t.Errorf("%s: audit detail %q customer %d, want %q %d", tc.name, last.Detail, last.CustomerID, tc.detail, tc.customer)
+		}
+	}
+}
