@@ -88,6 +88,9 @@ type Service struct {
 	AltPasswords []AltPassword
 	// OnEvent, when set, sees every audit event name (for metrics).
 	OnEvent func(event string)
+	// RelayIsLocal, when set, says whether an SMTP host is on this machine (by default:
+	// "localhost" or a loopback address); tests use it to stand in for a relay elsewhere.
+	RelayIsLocal func(host string) bool
 
 	settings    atomic.Pointer[Settings]
 	settingsVer atomic.Int64
