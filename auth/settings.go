@@ -71,6 +71,8 @@ const (
 	PathShareCustomerGroup      = "customer/account_information/graphql_share_customer_group"
 	PathNewsletterGuest         = "newsletter/subscription/allow_guest_subscribe"
 	PathCORSOrigins             = "web/graphql/cors_allowed_origins"
+	PathDefaultCountry          = "general/country/default"
+	PathDisplayAllRegions       = "general/region/display_all"
 	PathResetRateLimit          = "shopauth/rate_limit/reset_per_minute"
 	PathGuestCheckoutLogin      = "checkout/options/enable_guest_checkout_login"
 )
@@ -122,6 +124,8 @@ var settingDefs = []Setting{
 	{Path: PathDisplayCurrency, Default: "USD", Help: "default display currency (ISO 4217 code)", validate: currencyCode},
 	{Path: PathShareCustomerGroup, Default: "1", Help: "1 lets GraphQL show the customer group (customerGroup, Customer.group)", validate: boolean},
 	{Path: PathNewsletterGuest, Default: "1", Help: "1 lets guests subscribe to the newsletter", validate: boolean},
+	{Path: PathDefaultCountry, Default: "US", Help: "the country address forms start with (two letters)", validate: countryCode},
+	{Path: PathDisplayAllRegions, Default: "1", Help: "1 tells address forms to show the region field where it is optional", validate: boolean},
 	{Path: PathCORSOrigins, Default: "", Help: "origins allowed to call /graphql from a browser, comma-separated (https://shop.example.com); empty: none", validate: originList},
 }
 
@@ -299,6 +303,13 @@ func localeCode(v string) error {
 	if len(v) != 5 || v[2] != '_' || strings.ToLower(v[:2]) != v[:2] || strings.ToUpper(v[3:]) != v[3:] ||
 		!isLetters(v[:2]) || !isLetters(v[3:]) {
 		return fmt.Errorf("want a locale such as en_US, got %q", v)
+	}
+	return nil
+}
+
+func countryCode(v string) error {
+	if directory.country(v) == nil {
+		return fmt.Errorf("want a country code of the directory such as US, got %q", v)
 	}
 	return nil
 }

@@ -260,6 +260,8 @@ var adminSettingGroups = []struct {
 		{Path: auth.PathDisplayCurrency, Label: "Default display currency", Kind: "text"},
 		{Path: auth.PathShareCustomerGroup, Label: "Show the customer group to storefronts", Kind: "choice", Options: yesNo},
 		{Path: auth.PathNewsletterGuest, Label: "Guests may subscribe to the newsletter", Kind: "choice", Options: yesNo},
+		{Path: auth.PathDefaultCountry, Label: "Default country of address forms", Kind: "text"},
+		{Path: auth.PathDisplayAllRegions, Label: "Show the region field where it is optional", Kind: "choice", Options: yesNo},
 		{Path: auth.PathCORSOrigins, Label: "Origins allowed to call /graphql from a browser (comma-separated)", Kind: "text"},
 	}},
 }

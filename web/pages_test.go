@@ -296,7 +296,7 @@ func TestAdminPageSettingsEveryField(t *testing.T) {
 		auth.PathSecureBaseStaticURL: "{{secure_base_url}}pub/static/", auth.PathSecureBaseMediaURL: "https://media.example.com/",
 		auth.PathUseStoreInURL: "1", auth.PathLocale: "de_DE", auth.PathTimezone: "Europe/Berlin", auth.PathWeightUnit: "kgs",
 		auth.PathBaseCurrency: "EUR", auth.PathDisplayCurrency: "CHF", auth.PathShareCustomerGroup: "0",
-		auth.PathNewsletterGuest: "0", auth.PathCORSOrigins: "https://shop.example.com,http://localhost:3000",
+		auth.PathNewsletterGuest: "0", auth.PathDefaultCountry: "DE", auth.PathDisplayAllRegions: "0", auth.PathCORSOrigins: "https://shop.example.com,http://localhost:3000",
 	}
 	if len(want) != len(names) {
 		t.Fatalf("the test covers %d fields, the page has %d", len(want), len(names))

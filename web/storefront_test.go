@@ -28,7 +28,8 @@ const qStoreConfigAll = `{storeConfig{id code store_code store_name store_sort_o
   store_group_name is_default_store_group website_id website_code website_name locale base_currency_code
   default_display_currency_code timezone weight_unit base_url base_link_url base_static_url base_media_url
   secure_base_url secure_base_link_url secure_base_static_url secure_base_media_url use_store_in_url
-  graphql_share_customer_group newsletter_enabled}}`
+  graphql_share_customer_group newsletter_enabled default_country countries_with_required_region
+  optional_zip_countries display_state_if_optional}}`
 
 const storeConfigDefaults = `{"id":1,"code":"default","store_code":"default","store_name":"Default Store View",
   "store_sort_order":0,"is_default_store":true,"store_group_code":"main_website_store",
@@ -39,7 +40,8 @@ const storeConfigDefaults = `{"id":1,"code":"default","store_code":"default","st
   "base_media_url":"http://127.0.0.1:8080/media/","secure_base_url":"http://127.0.0.1:8080/",
   "secure_base_link_url":"http://127.0.0.1:8080/","secure_base_static_url":"http://127.0.0.1:8080/static/",
   "secure_base_media_url":"http://127.0.0.1:8080/media/","use_store_in_url":false,
-  "graphql_share_customer_group":true,"newsletter_enabled":true}`
+  "graphql_share_customer_group":true,"newsletter_enabled":true,"default_country":"US",
+  "countries_with_required_region":"CA,US","optional_zip_countries":"HK,IE,MO,PA,GB","display_state_if_optional":true}`
 
 // Every store-level field of StoreGraphQl (and the newsletter and customer-group flags),
 // from the settings, for a guest, a customer and an admin alike; availableStores lists
@@ -62,7 +64,7 @@ func TestStoreConfigEveryField(t *testing.T) {
 		auth.PathBaseLinkURL: "{{unsecure_base_url}}index.php/", auth.PathUseStoreInURL: "1", auth.PathLocale: "de_DE",
 		auth.PathTimezone: "Europe/Berlin", auth.PathWeightUnit: "kgs", auth.PathBaseCurrency: "EUR",
 		auth.PathDisplayCurrency: "CHF", auth.PathStoreName: "Werkstatt", auth.PathNewsletterActive: "0",
-		auth.PathShareCustomerGroup: "0",
+		auth.PathShareCustomerGroup: "0", auth.PathDefaultCountry: "DE", auth.PathDisplayAllRegions: "0",
 	} {
 		e.set(path, v)
 	}
@@ -75,7 +77,8 @@ func TestStoreConfigEveryField(t *testing.T) {
 	  "base_media_url":"https://media.example.com/m/","secure_base_url":"https://secure.example.com/",
 	  "secure_base_link_url":"https://secure.example.com/","secure_base_static_url":"https://secure.example.com/pub/static/",
 	  "secure_base_media_url":"https://secure.example.com/media/","use_store_in_url":true,
-	  "graphql_share_customer_group":false,"newsletter_enabled":false}}}`)
+	  "graphql_share_customer_group":false,"newsletter_enabled":false,"default_country":"DE",
+	  "countries_with_required_region":"CA,US","optional_zip_countries":"HK,IE,MO,PA,GB","display_state_if_optional":false}}}`)
 
 	// Without --addr (tests, commands) and no base URL set, the URLs are null.
 	e.svc.BaseURL = ""
@@ -102,7 +105,7 @@ func TestStorefrontSettingsValidate(t *testing.T) {
 		{auth.PathBaseURL, "{{unsecure_base_url}}x/"}, {auth.PathBaseMediaURL, "{{secure_base_url}}media/"},
 		{auth.PathSecureBaseStaticURL, "{{secure_base_url}}/static/"}, {auth.PathLocale, "english"},
 		{auth.PathTimezone, "Mars/Olympus"}, {auth.PathTimezone, "Local"}, {auth.PathWeightUnit, "g"},
-		{auth.PathBaseCurrency, "usd"}, {auth.PathCORSOrigins, "https://shop.example.com/"},
+		{auth.PathBaseCurrency, "usd"}, {auth.PathDefaultCountry, "XX"}, {auth.PathDefaultCountry, "us"}, {auth.PathCORSOrigins, "https://shop.example.com/"},
 		{auth.PathCORSOrigins, "shop.example.com"}, {auth.PathCORSOrigins, "https://a.example.com,*"},
 	} {
 		if err := auth.ValidateSetting(c.path, c.value); err == nil {
