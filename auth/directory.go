@@ -72,19 +72,6 @@ func (s *Service) CountryByID(id string) (*Country, error) {
 	return nil, &Error{Category: CategoryNoSuchEntity, Message: MsgCountryNotAvailable}
 }
 
-// CountriesWithRequiredRegion lists, comma-separated, the countries whose addresses must
-// name a region: those with a region list, as address validation requires
-// (storeConfig.countries_with_required_region, Magento's general/region/state_required).
-func CountriesWithRequiredRegion() string {
-	var ids []string
-	for _, c := range directory.countries {
-		if len(c.Regions) > 0 {
-			ids = append(ids, c.ID)
-		}
-	}
-	return strings.Join(ids, ",")
-}
-
 func (d *Directory) country(id string) *Country { return d.byID[id] }
 
 func (d *Directory) region(id int) *Region { return d.regions[id] }

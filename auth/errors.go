@@ -201,6 +201,12 @@ const (
 	CategoryAlreadyExists = "graphql-already-exists"
 )
 
+// Messages of customer:import --addresses about the file as a whole (shopauth's own).
+const (
+	MsgAddressImportEmpty       = `the address file is empty: the first line must name the columns (at least _email)`
+	MsgAddressImportNoColumnFmt = `the address file's header has no %q column`
+)
+
 // Messages of the newsletter and customer-group queries (NewsletterGraphQl, CustomerGraphQl).
 const (
 	MsgNewsletterEmailRequired = `You must specify an email address to subscribe to a newsletter.`

@@ -124,7 +124,7 @@ var settingDefs = []Setting{
 	{Path: PathDisplayCurrency, Default: "USD", Help: "default display currency (ISO 4217 code)", validate: currencyCode},
 	{Path: PathShareCustomerGroup, Default: "1", Help: "1 lets GraphQL show the customer group (customerGroup, Customer.group)", validate: boolean},
 	{Path: PathNewsletterGuest, Default: "1", Help: "1 lets guests subscribe to the newsletter", validate: boolean},
-	{Path: PathDefaultCountry, Default: "US", Help: "the country address forms start with (two letters)", validate: countryCode},
+	{Path: PathDefaultCountry, Default: DefaultCountry, Help: "the country address forms start with (two letters)", validate: countryCode},
 	{Path: PathDisplayAllRegions, Default: "1", Help: "1 tells address forms to show the region field where it is optional", validate: boolean},
 	{Path: PathCORSOrigins, Default: "", Help: "origins allowed to call /graphql from a browser, comma-separated (https://shop.example.com); empty: none", validate: originList},
 }

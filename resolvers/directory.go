@@ -1,6 +1,8 @@
 package resolvers
 
 import (
+	"strings"
+
 	"shopauth/auth"
 )
 
@@ -54,3 +56,15 @@ func (r *Root) Country(args struct{ ID *string }) (*Country, error) {
 	}
 	return &Country{c}, nil
 }
+
+// CountriesWithRequiredRegion lists the countries whose addresses need a region.
+func (c *StoreConfig) CountriesWithRequiredRegion() *string {
+	return str(strings.Join(auth.CountriesWithRequiredRegion(), ","))
+}
+
+// OptionalZipCountries lists the countries whose addresses need no postcode.
+func (c *StoreConfig) OptionalZipCountries() *string {
+	return str(strings.Join(auth.OptionalZipCountries(), ","))
+}
+
+// DefaultCountry and DisplayStateIfOptional are settings (resolvers/storeconfig.go).

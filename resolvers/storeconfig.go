@@ -52,12 +52,6 @@ func (c *StoreConfig) WeightUnit() *string         { return str(c.s.Get(auth.Pat
 func (c *StoreConfig) UseStoreInURL() *bool        { return boolp(c.s.Bool(auth.PathUseStoreInURL)) }
 func (c *StoreConfig) NewsletterEnabled() bool     { return c.s.Bool(auth.PathNewsletterActive) }
 func (c *StoreConfig) DefaultCountry() *string     { return str(c.s.Get(auth.PathDefaultCountry)) }
-func (c *StoreConfig) OptionalZipCountries() *string {
-	return str(auth.OptionalZipCountries)
-}
-func (c *StoreConfig) CountriesWithRequiredRegion() *string {
-	return str(auth.CountriesWithRequiredRegion())
-}
 func (c *StoreConfig) DisplayStateIfOptional() *bool {
 	return boolp(c.s.Bool(auth.PathDisplayAllRegions))
 }
