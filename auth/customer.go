@@ -256,15 +256,8 @@ func (s *Service) UpdateCustomer(ctx context.Context, in CustomerInput, legacy b
 		if in.Password == nil || *in.Password == "" {
 			return nil, inputError(`Provide the current "password" to change "email".`)
 		}
-		ok, _, err := s.Hasher.Verify(ctx, *in.Password, c.PasswordHash)
-		if err != nil && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		if !ok {
-			if _, err := s.Customers.RecordLoginFailure(ctx, c.ID, s.Now(), s.customerLockout()); err != nil {
-				return nil, fmt.Errorf("record login failure: %w", err)
-			}
-			return nil, ErrInvalidLogin
+		if err := s.checkCurrentPassword(ctx, c, *in.Password); err != nil {
+			return nil, err
 		}
 		email := strings.TrimSpace(*in.Email)
 		if !ValidEmail(email) {
