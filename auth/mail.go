@@ -40,13 +40,21 @@ type OutboxStore interface {
 type SMTPConfig struct {
 	Host, Username, Password, From string
 	Port                           int
+	// Security is system/smtp/ssl: "tls" (STARTTLS required, except from a relay on this
+	// machine), "ssl" (TLS from the first byte) or "none" (STARTTLS when offered).
+	Security string
 }
 
 // SMTPConfig returns the SMTP settings in force.
 func (s *Settings) SMTPConfig() SMTPConfig {
 	return SMTPConfig{Host: s.Get(PathSMTPHost), Port: s.Int(PathSMTPPort), Username: s.Get(PathSMTPUsername),
-		Password: s.Get(PathSMTPPassword), From: s.Get(PathMailFrom)}
+		Password: s.Get(PathSMTPPassword), From: s.Get(PathMailFrom), Security: s.Get(PathSMTPSSL)}
 }
+
+// ErrSMTPNoTLS is wrapped by the delivery error of a relay that does not offer STARTTLS
+// when system/smtp/ssl requires it: the message waits (reset tokens are never sent in
+// clear text to a relay elsewhere) and the outbox shows why.
+var ErrSMTPNoTLS = errors.New("does not offer STARTTLS")
 
 // mailLease is how long a claimed message is reserved for one sender.
 const mailLease = 2 * time.Minute
@@ -87,15 +95,15 @@ func (s *Service) DeliverMail(ctx context.Context) (int, error) {
 			break
 		}
 		m := due[0]
-		if err := sendSMTP(ctx, cfg, m); err != nil {
+		if err := sendSMTP(ctx, cfg, s.relayIsLocal(cfg.Host), m); err != nil {
 			next := s.Now().Add(retryDelay(m.Attempts + 1))
 			s.Log.Warn("mail delivery failed", "mail_id", m.ID, "attempt", m.Attempts+1, "retry_at", next, "err", err)
 			if err := s.Outbox.MarkMailFailed(ctx, m.ID, err.Error(), next); err != nil {
 				return sent, err
 			}
 			var ne net.Error
-			if errors.As(err, &ne) { // refused, unreachable, timed out
-				break // the server is unreachable: no use trying the next message now
+			if errors.As(err, &ne) || errors.Is(err, ErrSMTPNoTLS) { // refused, unreachable, timed out; or no TLS
+				break // every message would fail the same way: no use trying the next one now
 			}
 			continue
 		}
@@ -149,6 +157,16 @@ func RenderMail(m OutboxMail) string {
 	return b.String()
 }
 
+// relayIsLocal reports whether the relay is on this machine (RelayIsLocal, by default
+// isLoopback): its connection never leaves the machine, so it may do without TLS and
+// with a self-signed certificate.
+func (s *Service) relayIsLocal(host string) bool {
+	if s.RelayIsLocal != nil {
+		return s.RelayIsLocal(host)
+	}
+	return isLoopback(host)
+}
+
 // isLoopback reports whether host names this machine: "localhost" or a loopback address.
 func isLoopback(host string) bool {
 	if strings.EqualFold(host, "localhost") {
@@ -160,11 +178,24 @@ func isLoopback(host string) bool {
 
 func headerSafe(s string) string { return strings.NewReplacer("\r", " ", "\n", " ").Replace(s) }
 
-// sendSMTP delivers one message, with timeouts and STARTTLS when the server offers it.
-func sendSMTP(ctx context.Context, cfg SMTPConfig, m OutboxMail) error {
+// sendSMTP delivers one message, with timeouts and TLS as cfg.Security asks: TLS from
+// the first byte ("ssl"), or STARTTLS when the server offers it, required ("tls") unless
+// the relay is local.
+func sendSMTP(ctx context.Context, cfg SMTPConfig, local bool, m OutboxMail) error {
 	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
+	// A relay on this machine usually offers STARTTLS with a self-signed certificate
+	// (Debian's postfix: "snakeoil"). The connection never leaves the machine, so
+	// encrypt without checking the certificate rather than never deliver; a remote
+	// server's certificate is always checked.
+	tc := &tls.Config{ServerName: cfg.Host, InsecureSkipVerify: local}
 	d := net.Dialer{Timeout: 10 * time.Second}
-	conn, err := d.DialContext(ctx, "tcp", addr)
+	var conn net.Conn
+	var err error
+	if cfg.Security == "ssl" {
+		conn, err = (&tls.Dialer{NetDialer: &d, Config: tc}).DialContext(ctx, "tcp", addr)
+	} else {
+		conn, err = d.DialContext(ctx, "tcp", addr)
+	}
 	if err != nil {
 		return err
 	}
@@ -178,15 +209,14 @@ func sendSMTP(ctx context.Context, cfg SMTPConfig, m OutboxMail) error {
 	if err := c.Hello("localhost"); err != nil {
 		return err
 	}
-	if ok, _ := c.Extension("STARTTLS"); ok {
-		tc := &tls.Config{ServerName: cfg.Host}
-		// A relay on this machine usually offers STARTTLS with a self-signed certificate
-		// (Debian's postfix: "snakeoil"). The connection never leaves the machine, so
-		// encrypt without checking the certificate rather than never deliver; a remote
-		// server's certificate is always checked.
-		tc.InsecureSkipVerify = isLoopback(cfg.Host)
-		if err := c.StartTLS(tc); err != nil {
-			return err
+	if cfg.Security != "ssl" {
+		if ok, _ := c.Extension("STARTTLS"); ok {
+			if err := c.StartTLS(tc); err != nil {
+				return err
+			}
+		} else if cfg.Security == "tls" && !local {
+			return fmt.Errorf("the SMTP relay %s %w, and system/smtp/ssl is tls: the message waits rather than go out in clear text "+
+				"(system/smtp/ssl none allows a relay without TLS)", addr, ErrSMTPNoTLS)
 		}
 	}
 	if cfg.Username != "" {

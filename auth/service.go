@@ -76,6 +76,9 @@ type Service struct {
 	Outbox       OutboxStore
 	AdminPages   AdminPageStore
 	Importer     ImportStore
+	Addresses    AddressStore
+	Attributes   AttributeStore
+	Lifecycle    AccountLifecycleStore
 	Mailer       Mailer // optional
 	Tokens       *Tokens
 	Hasher       *Hasher
@@ -89,6 +92,9 @@ type Service struct {
 	AltPasswords []AltPassword
 	// OnEvent, when set, sees every audit event name (for metrics).
 	OnEvent func(event string)
+	// RelayIsLocal, when set, says whether an SMTP host is on this machine (by default:
+	// "localhost" or a loopback address); tests use it to stand in for a relay elsewhere.
+	RelayIsLocal func(host string) bool
 
 	attemptMu sync.Mutex
 	attemptCh chan struct{} // closed when an attempt ends (attemptEnded)
@@ -101,7 +107,7 @@ type Service struct {
 // NewService wires a service over one store; Start must be called before use.
 func NewService(st Store, h *Hasher) *Service {
 	s := &Service{Customers: st, Throttle: st, Attempts: st, Revocations: st, Config: st, Audit: st, Admins: st, OneTimeCodes: st,
-		Accounts: st, Outbox: st, Mailer: st, AdminPages: st, Importer: st,
+		Accounts: st, Outbox: st, Mailer: st, AdminPages: st, Importer: st, Addresses: st, Attributes: st, Lifecycle: st,
 		Hasher: h, Now: time.Now, Rand: rand.Reader, Log: slog.Default()}
 	// generateCustomerToken's order (SPEC §6): password, reset token, one-time code.
 	s.AltPasswords = append(s.AltPasswords, s.useResetToken, s.useOneTimeCode)

@@ -47,6 +47,7 @@ const (
 	PathSMTPPort                = "system/smtp/port"
 	PathSMTPUsername            = "system/smtp/username"
 	PathSMTPPassword            = "system/smtp/password"
+	PathSMTPSSL                 = "system/smtp/ssl"
 	PathMailFrom                = "trans_email/ident_general/email"
 	PathStoreName               = "general/store_information/name"
 	PathAssistanceCheckboxTitle = "login_as_customer/general/shopping_assistance_checkbox_title"
@@ -79,6 +80,7 @@ var settingDefs = []Setting{
 	{Path: PathSMTPPort, Default: "25", Help: "SMTP port", validate: intRange(1, 65535)},
 	{Path: PathSMTPUsername, Default: "", Help: "SMTP user", validate: anyLine},
 	{Path: PathSMTPPassword, Default: "", Help: "SMTP password", Secret: true, validate: anyLine},
+	{Path: PathSMTPSSL, Default: "tls", Help: "tls: STARTTLS required (a relay on localhost may do without); ssl: TLS from the first byte (port 465); none: STARTTLS when offered, else clear text", validate: oneOf("none", "ssl", "tls")},
 	{Path: PathMailFrom, Default: "owner@example.com", Help: "sender address", validate: anyLine},
 	{Path: PathStoreName, Default: "Default Store View", Help: "store name", validate: anyLine},
 	{Path: PathSignInRateLimit, Default: "60", Help: "sign-in and account-creation requests per client address per minute (0 = no limit)", validate: intRange(0, 1000000)},
@@ -150,6 +152,17 @@ func boolean(v string) error {
 		return fmt.Errorf("want 0 or 1, got %q", v)
 	}
 	return nil
+}
+
+func oneOf(values ...string) func(string) error {
+	return func(v string) error {
+		for _, ok := range values {
+			if v == ok {
+				return nil
+			}
+		}
+		return fmt.Errorf("want one of %s, got %q", strings.Join(values, ", "), v)
+	}
 }
 
 func intRange(lo, hi int) func(string) error {

@@ -237,6 +237,9 @@ var adminSettingGroups = []struct {
 		{Path: auth.PathSMTPPort, Label: "SMTP port", Kind: "number"},
 		{Path: auth.PathSMTPUsername, Label: "SMTP user name", Kind: "text"},
 		{Path: auth.PathSMTPPassword, Label: "SMTP password (empty keeps the stored one)", Kind: "secret"},
+		{Path: auth.PathSMTPSSL, Label: "SMTP encryption", Kind: "choice", Options: [][2]string{
+			{"tls", "TLS (STARTTLS required; a relay on localhost may do without)"}, {"ssl", "SSL (TLS from the first byte, port 465)"},
+			{"none", "None required (STARTTLS when offered, else clear text)"}}},
 		{Path: auth.PathMailFrom, Label: "Sender address", Kind: "text"},
 		{Path: auth.PathStoreName, Label: "Store name", Kind: "text"},
 	}},

@@ -289,7 +289,7 @@ func TestAdminPageSettingsEveryField(t *testing.T) {
 		auth.PathSignInRateLimit: "30", auth.PathResetRateLimit: "5", auth.PathGuestCheckoutLogin: "1", auth.PathTwoFactorEnable: "0",
 		auth.PathAdminLockoutFailures: "4", auth.PathAdminLockoutThreshold: "20", auth.PathAdminSessionLifetime: "1200",
 		auth.PathSMTPHost: "mail.example.com", auth.PathSMTPPort: "587", auth.PathSMTPUsername: "mailer",
-		auth.PathSMTPPassword: "s3cret-pass", auth.PathMailFrom: "shop@example.com", auth.PathStoreName: "Workshop Shop",
+		auth.PathSMTPPassword: "s3cret-pass", auth.PathSMTPSSL: "ssl", auth.PathMailFrom: "shop@example.com", auth.PathStoreName: "Workshop Shop",
 	}
 	if len(want) != len(names) {
 		t.Fatalf("the test covers %d fields, the page has %d", len(want), len(names))
