@@ -2,8 +2,8 @@ package web
 
 import (
 	"crypto/rand"
-	"encoding/base64"
 	"crypto/subtle"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"net/http"
