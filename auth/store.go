@@ -42,7 +42,15 @@ type Customer struct {
 // Locked reports whether the account is locked at now for every address or for at
 // least one (what the admin page shows and can unlock).
 func (c *Customer) Locked(now time.Time) bool {
-	return c.LockExpires.After(now) || c.AddrLockUntil.After(now)
+	return c.LockedUntil().After(now)
+}
+
+// LockedUntil is when the account's last lock ends, for every address or for one.
+func (c *Customer) LockedUntil() time.Time {
+	if c.AddrLockUntil.After(c.LockExpires) {
+		return c.AddrLockUntil
+	}
+	return c.LockExpires
 }
 
 // Lockout are the numbers of an account lock: this many failures within Window lock for Window.

@@ -428,7 +428,7 @@ func (s *Server) customersPage(w http.ResponseWriter, r *http.Request, ar *admin
 	for i, c := range list {
 		rows[i] = customerRow{Customer: c, Locked: c.Locked(now), Unconfirmed: confirm && c.Confirmation != ""}
 		if rows[i].Locked {
-			rows[i].LockLeft = durationWords(int(c.LockExpires.Sub(now).Seconds()+0.999)) + " left"
+			rows[i].LockLeft = durationWords(int(c.LockedUntil().Sub(now).Seconds()+0.999)) + " left"
 		}
 		if t, ok := held[c.ID]; ok {
 			rows[i].ThrottleLeft = durationWords(int(t.Sub(now).Seconds()+0.999)) + " left"
