@@ -182,6 +182,13 @@ func (s *Service) Refresh(ctx context.Context) error {
 			return fmt.Errorf("load settings: %w", err)
 		}
 		st := NewSettings(stored)
+		if old := s.settings.Load(); old != nil && old.Get(PathCryptKey) != st.Get(PathCryptKey) &&
+			CheckSigningKey(st.Get(PathCryptKey)) != nil && CheckSigningKey(old.Get(PathCryptKey)) == nil {
+			// Only a write past config:set (which refuses it) can bring a short key here;
+			// a running server keeps signing with the key it checked at start-up.
+			s.Log.Error("crypt/key was changed to a key too short to sign tokens; keeping the previous key", "err", CheckSigningKey(st.Get(PathCryptKey)))
+			st.values[PathCryptKey] = old.Get(PathCryptKey)
+		}
 		if old := s.settings.Load(); old == nil || old.Get(PathCryptKey) != st.Get(PathCryptKey) {
 			s.Tokens.SetKey(st.Get(PathCryptKey))
 		}
