@@ -40,7 +40,10 @@ type DB struct {
 	// explicit prepare would not survive a transaction-pooling PgBouncer.
 	customerByID    *sql.Stmt
 	customerByEmail *sql.Stmt
-	cache           customerCache
+	// The account page's reads: a customer's addresses and attribute values.
+	addressesByCustomer *sql.Stmt
+	valuesByCustomer    *sql.Stmt
+	cache               customerCache
 	// Created is true when Open made the schema from nothing (a new database).
 	Created bool
 }
