@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the pure-Go "pgx" driver
@@ -44,6 +45,8 @@ type DB struct {
 	addressesByCustomer *sql.Stmt
 	valuesByCustomer    *sql.Stmt
 	cache               customerCache
+	rateSwept           atomic.Int64 // when rate_limit was last pruned (unix µs)
+	clock               Clock
 	// Created is true when Open made the schema from nothing (a new database).
 	Created bool
 }
@@ -117,6 +120,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 }
 
 func finishOpen(ctx context.Context, d *DB) (*DB, error) {
+	d.clock.Local = time.Now
 	if err := d.migrate(ctx); err != nil {
 		d.Close()
 		return nil, err
@@ -124,6 +128,10 @@ func finishOpen(ctx context.Context, d *DB) (*DB, error) {
 	if err := d.prepare(ctx); err != nil {
 		d.Close()
 		return nil, err
+	}
+	if _, _, err := d.MeasureClock(ctx); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("read the database's clock: %w", err)
 	}
 	return d, nil
 }
@@ -146,7 +154,11 @@ func (d *DB) Close() error {
 
 // Ping checks that the database can be read and is migrated (for /healthz); SELECT 1
 // alone would answer without touching the file (or, on PostgreSQL, the database).
+// On PostgreSQL it goes through the pool, so a lost or refused connection fails it;
+// it gives up after 3 s, so a load balancer's probe gets an answer.
 func (d *DB) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
 	var n int
 	if err := d.read.QueryRowContext(ctx, "SELECT count(*) FROM schema_migration").Scan(&n); err != nil {
 		return err

@@ -40,6 +40,13 @@ type Config struct {
 	LogRequests bool
 	// TrustedProxies are the peers whose X-Forwarded-For is believed (for rate limits).
 	TrustedProxies []netip.Prefix
+	// Demo lists the demo sign-ins the start page names (serve --demo); nil otherwise.
+	Demo []DemoSignIn
+}
+
+// DemoSignIn is one demo account, named on the start page when serve runs with --demo.
+type DemoSignIn struct {
+	Kind, Login, Password, Note string
 }
 
 // Server is the HTTP side of shopauth.
@@ -75,6 +82,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, svc: cfg.Service, schema: schema, log: cfg.Log, metrics: newMetrics(cfg.Service)}
 	s.limits = newRateLimits(cfg.TrustedProxies)
+	s.limits.shared = func(key string, perMinute, n int) bool {
+		return cfg.Service.AllowRate(context.Background(), key, perMinute, n)
+	}
 	prev := cfg.Service.OnEvent
 	cfg.Service.OnEvent = func(ev string) {
 		s.metrics.observeEvent(ev)

@@ -46,6 +46,7 @@ func Run(t *testing.T, newDSN Opener) {
 		{"CustomAttributes", testCustomAttributes},
 		{"EmailChange", testEmailChange},
 		{"RemoveCustomer", testRemoveCustomer},
+		{"RateLimit", testRateLimit},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -175,6 +176,28 @@ func testEmailCase(t *testing.T, a, b *db.DB) {
 	}
 	if err := b.CreateCustomer(ctx, &auth.Customer{Email: "MIXED.case@example.COM", Firstname: "x", Lastname: "y", CreatedAt: time.Now()}); !errors.Is(err, auth.ErrDuplicate) {
 		t.Fatalf("same address in other case: %v", err)
+	}
+	// Beyond ASCII, by auth.EmailKey: accents in either case or decomposed, the Kelvin sign.
+	emile := newCustomer(t, a, "Émile@Example.com")
+	newCustomer(t, a, "kelvin@example.com")
+	for _, e := range []string{"émile@example.com", "ÉMILE@EXAMPLE.COM", "e\u0301mile@example.com"} {
+		if c, err := b.CustomerByEmail(ctx, e); err != nil || c.ID != emile.ID {
+			t.Errorf("by %q: %+v %v", e, c, err)
+		}
+	}
+	for _, dup := range []string{"ÉMILE@example.com", "\u212Aelvin@example.com"} {
+		if err := b.CreateCustomer(ctx, &auth.Customer{Email: dup, Firstname: "x", Lastname: "y", CreatedAt: time.Now()}); !errors.Is(err, auth.ErrDuplicate) {
+			t.Errorf("create %q: %v, want a duplicate", dup, err)
+		}
+	}
+	// A profile change keeps the key; moving to another account's address is a duplicate.
+	emile.Firstname = "Émile"
+	if err := b.UpdateCustomer(ctx, emile); err != nil {
+		t.Fatal(err)
+	}
+	emile.Email = "\u212AELVIN@example.com"
+	if err := a.UpdateCustomer(ctx, emile); !errors.Is(err, auth.ErrDuplicate) {
+		t.Errorf("email moved onto kelvin@: %v", err)
 	}
 }
 
@@ -627,13 +650,15 @@ func testSearchAndAudit(t *testing.T, a, b *db.DB) {
 
 func testImport(t *testing.T, a, b *db.DB) {
 	newCustomer(t, a, "Existing@example.com")
+	newCustomer(t, a, "émile@example.com")
 	at := time.Unix(1700000000, 0)
 	cs := []*auth.Customer{
 		{Email: "existing@EXAMPLE.com", Firstname: "New", Lastname: "Name", CreatedAt: at},
 		{Email: "fresh@example.com", Firstname: "F", Lastname: "L", CreatedAt: at},
+		{Email: "ÉMILE@example.com", Firstname: "F", Lastname: "L", CreatedAt: at},
 	}
 	out, err := b.ImportBatch(ctx, cs, nil, at)
-	if err != nil || out[0] != auth.SkippedExisting || out[1] != auth.Inserted {
+	if err != nil || out[0] != auth.SkippedExisting || out[1] != auth.Inserted || out[2] != auth.SkippedExisting {
 		t.Fatalf("import: %v %v", out, err)
 	}
 	out, err = a.ImportBatch(ctx, cs[:1], map[string]bool{"firstname": true}, at)
@@ -647,7 +672,48 @@ func testImport(t *testing.T, a, b *db.DB) {
 	}
 	var n int
 	a.EachCustomer(ctx, func(*auth.Customer) error { n++; return nil })
-	if n != 2 {
+	if n != 3 {
 		t.Fatalf("%d customers", n)
+	}
+}
+
+// testRateLimit: the per-address budget is one across handles: of 100 parallel
+// requests against 10 a minute, 10 pass; the bucket refills evenly.
+func testRateLimit(t *testing.T, a, b *db.DB) {
+	now := time.Unix(1700000000, 0)
+	var ok atomic.Int32
+	parallel(100, func(i int) {
+		took, err := pick(i, a, b).TakeRate(ctx, "signin 192.0.2.1", 10, 1, now)
+		if err != nil {
+			t.Error(err)
+		}
+		if took {
+			ok.Add(1)
+		}
+	})
+	if ok.Load() != 10 {
+		t.Fatalf("%d of 100 parallel requests passed a limit of 10 a minute", ok.Load())
+	}
+	for _, c := range []struct {
+		after time.Duration
+		n     int
+		want  bool
+	}{
+		{5 * time.Second, 1, false}, // a token every 6 s
+		{6 * time.Second, 1, true},
+		{6 * time.Second, 1, false},
+		{time.Hour, 11, false}, // more than a minute's worth, refused whole
+		{time.Hour, 10, true},  // a full bucket after a quiet hour
+		{time.Hour, 1, false},
+	} {
+		if got, err := b.TakeRate(ctx, "signin 192.0.2.1", 10, c.n, now.Add(c.after)); err != nil || got != c.want {
+			t.Fatalf("after %v, %d: %v %v, want %v", c.after, c.n, got, err, c.want)
+		}
+	}
+	if got, _ := a.TakeRate(ctx, "signin 192.0.2.2", 10, 1, now); !got {
+		t.Fatal("another address shares the bucket")
+	}
+	if got, _ := a.TakeRate(ctx, "signin 192.0.2.1", 0, 1000, now); !got {
+		t.Fatal("no limit (0) refused")
 	}
 }
