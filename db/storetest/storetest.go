@@ -209,6 +209,17 @@ func testAdmins(t *testing.T, a, b *db.DB) {
 	if err := b.CreateAdmin(ctx, &auth.Admin{Username: "boss", Email: "x@example.com", PasswordHash: "h", CreatedAt: time.Now()}); !errors.Is(err, auth.ErrDuplicate) {
 		t.Fatalf("duplicate username: %v", err)
 	}
+	// Usernames ignore ASCII case only, on both engines alike (SQLite's NOCASE).
+	uml := &auth.Admin{Username: "Ärger", Email: "u@example.com", PasswordHash: "h", Active: true, CreatedAt: time.Now()}
+	if err := a.CreateAdmin(ctx, uml); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.CreateAdmin(ctx, &auth.Admin{Username: "ärger", Email: "v@example.com", PasswordHash: "h", CreatedAt: time.Now()}); err != nil {
+		t.Fatalf("ärger beside Ärger: %v", err)
+	}
+	if got, err := b.AdminByUsername(ctx, "ÄRGER"); err != nil || got.ID != uml.ID {
+		t.Fatalf("ÄRGER: %+v %v", got, err)
+	}
 	got, err := b.AdminByUsername(ctx, "BOSS")
 	if err != nil || got.ID != ad.ID || !got.Active {
 		t.Fatalf("by username: %+v %v", got, err)
