@@ -167,4 +167,5 @@ type Store interface {
 	AttributeStore
 	AccountLifecycleStore
 	RateLimitStore
+	NewsletterStore
 }
