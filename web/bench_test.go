@@ -86,6 +86,7 @@ func BenchmarkCustomerAddressesQuery(b *testing.B) {
 		}
 	})
 }
+
 // BenchmarkStoreConfig measures the storefront's first request, a guest's storeConfig
 // with every field @dropins/storefront-auth and StoreGraphQl name, through the full
 // handler.
