@@ -25,12 +25,15 @@ type CustomerInput struct {
 	Gender          *int32
 	IsSubscribed    *bool
 	AllowAssistance *bool
+	// Custom are values of operator-added customer attributes (custom_attributes).
+	Custom []AttributeValueInput
 }
 
 func (in CustomerInput) empty() bool {
 	return in.Email == nil && in.Firstname == nil && in.Lastname == nil && in.Password == nil &&
 		in.Middlename == nil && in.Prefix == nil && in.Suffix == nil && in.DateOfBirth == nil &&
-		in.Dob == nil && in.Taxvat == nil && in.Gender == nil && in.IsSubscribed == nil && in.AllowAssistance == nil
+		in.Dob == nil && in.Taxvat == nil && in.Gender == nil && in.IsSubscribed == nil && in.AllowAssistance == nil &&
+		len(in.Custom) == 0
 }
 
 // Magento's varchar limits for the text attributes.
@@ -159,6 +162,13 @@ func (s *Service) CreateCustomer(ctx context.Context, in CustomerInput) (*Custom
 	if err := in.apply(c); err != nil {
 		return nil, err
 	}
+	var custom map[string]string
+	if err := s.applyCustomValues(ctx, EntityCustomer, &custom, in.Custom); err != nil {
+		return nil, err
+	}
+	if err := s.requiredCustomMissing(ctx, EntityCustomer, custom); err != nil {
+		return nil, err
+	}
 	if in.Password != nil && *in.Password != "" {
 		if err := s.Settings().PasswordPolicy().Check(*in.Password); err != nil {
 			return nil, err
@@ -169,7 +179,15 @@ func (s *Service) CreateCustomer(ctx context.Context, in CustomerInput) (*Custom
 		}
 		c.PasswordHash = h
 	}
-	return c, s.insertCustomer(ctx, c)
+	if err := s.insertCustomer(ctx, c); err != nil {
+		return nil, err
+	}
+	if len(custom) > 0 {
+		if err := s.Attributes.SetCustomerAttributeValues(ctx, c.ID, custom); err != nil {
+			return nil, fmt.Errorf("attribute values of %d: %w", c.ID, err)
+		}
+	}
+	return c, nil
 }
 
 // insertCustomer stores a new customer, giving it a confirmation key when required.
@@ -251,32 +269,36 @@ func (s *Service) UpdateCustomer(ctx context.Context, in CustomerInput, legacy b
 	if err := in.apply(c); err != nil {
 		return nil, err
 	}
+	var custom map[string]string
+	if err := s.applyCustomValues(ctx, EntityCustomer, &custom, in.Custom); err != nil {
+		return nil, err
+	}
+	newEmail := ""
 	if legacy && in.Email != nil && EmailKey(*in.Email) != EmailKey(c.Email) {
 		// Magento asks for the current password before an email change.
 		if in.Password == nil || *in.Password == "" {
-			return nil, inputError(`Provide the current "password" to change "email".`)
+			return nil, inputError(MsgProvidePasswordForEmail)
 		}
-		ok, _, err := s.Hasher.Verify(ctx, *in.Password, c.PasswordHash)
-		if err != nil && ctx.Err() != nil {
-			return nil, ctx.Err()
+		if err := s.checkOwnPassword(ctx, c, *in.Password); err != nil {
+			return nil, err
 		}
-		if !ok {
-			if _, err := s.Customers.RecordLoginFailure(ctx, c.ID, s.Now(), s.customerLockout()); err != nil {
-				return nil, fmt.Errorf("record login failure: %w", err)
-			}
-			return nil, ErrInvalidLogin
+		newEmail = strings.TrimSpace(*in.Email)
+		if !ValidEmail(newEmail) {
+			return nil, emailError(newEmail)
 		}
-		email := strings.TrimSpace(*in.Email)
-		if !ValidEmail(email) {
-			return nil, emailError(email)
-		}
-		c.Email = email
 	}
 	if err := s.Customers.UpdateCustomer(ctx, c); err != nil {
-		if errors.Is(err, ErrDuplicate) {
-			return nil, inputError(MsgEmailTakenFmt, c.Email)
-		}
 		return nil, fmt.Errorf("update customer %d: %w", c.ID, err)
+	}
+	if len(custom) > 0 {
+		if err := s.Attributes.SetCustomerAttributeValues(ctx, c.ID, custom); err != nil {
+			return nil, fmt.Errorf("attribute values of %d: %w", c.ID, err)
+		}
+	}
+	if newEmail != "" {
+		if err := s.changeEmail(ctx, c, newEmail); err != nil {
+			return nil, err
+		}
 	}
 	return c, nil
 }

@@ -151,3 +151,52 @@ const (
 	// MsgTooManyConfirmations is shopauth's: Magento does not limit resendConfirmationEmail.
 	MsgTooManyConfirmations = `We received too many requests for confirmation emails. Please wait and try again later.`
 )
+
+// Messages of the address book and the directory (Magento's CustomerGraphQl,
+// Customer address validators and DirectoryGraphQl).
+const (
+	MsgInputMustBeSpecified     = `"input" value must be specified`
+	MsgAddressIDMustBeSpecified = `Address "id" value must be specified`
+	MsgAddressIDShouldBe        = `Address "id" value should be specified`
+	MsgAddressUIDMustBe         = `Address "uid" value must be specified`
+	MsgUIDIncorrectFmt          = `Value of uid "%s" is incorrect.`
+	MsgAddressNotFoundFmt       = `Could not find a address with ID "%d"`
+	MsgAddressNotFoundV2        = `Could not find an address with the specified ID`
+	MsgAddressNotYoursFmt       = `Current customer does not have permission to address with ID "%d"`
+	MsgAddressNotYoursV2        = `Current customer does not have permission to get address with the specified ID`
+	MsgAddressDefaultBillingFmt = `Customer Address %d is set as default billing address and can not be deleted`
+	MsgAddressDefaultShipFmt    = `Customer Address %d is set as default shipping address and can not be deleted`
+	MsgAddressDefaultBillingV2  = `Customer Address with the specified ID is set as default billing address and can not be deleted`
+	MsgAddressDefaultShipV2     = `Customer Address with the specified ID is set as default shipping address and can not be deleted`
+	MsgRequiredParamsMissingFmt = `Required parameters are missing: %s`
+	MsgFieldRequiredFmt         = `"%s" is required. Enter and try again.`
+	MsgInvalidFieldValueFmt     = `Invalid value of "%s" provided for the %s field.`
+	MsgStreetLinesFmt           = `"Street Address" cannot contain more than %d lines.`
+	MsgPageSizePositive         = `pageSize value must be greater than 0.`
+	MsgCurrentPagePositive      = `currentPage value must be greater than 0.`
+	MsgCountryNotAvailable      = `Requested country is not available.`
+	// MsgTooManyAddressesFmt is shopauth's: Magento sets no limit.
+	MsgTooManyAddressesFmt = `A customer can have at most %d addresses.`
+)
+
+// Messages of attribute metadata and custom attribute values (Magento's EavGraphQl and
+// Eav attribute data models; the option and boolean ones are shopauth's).
+const (
+	MsgFormNotFoundFmt          = `Form "%s" could not be found.`
+	MsgEntityNotFoundFmt        = `Entity "%s" could not be found.`
+	MsgAttributeNotFoundFmt     = `Attribute code "%s" could not be found.`
+	MsgAttributeRequiredFmt     = `"%s" is a required value.`
+	MsgAttributeBadOptionFmt    = `"%s" is not a valid option of "%s".`
+	MsgAttributeBadBooleanFmt   = `"%s" must be 0 or 1.`
+	MsgAttributeCodeInvalidFmt  = `"%s" is not a valid attribute code: use 1 to 60 lower-case letters, digits and underscores, starting with a letter.`
+	MsgAttributeCodeTakenFmt    = `An attribute with the code "%s" already exists.`
+	MsgAttributeInputInvalidFmt = `"%s" is not an input type an attribute can be added with: use text, select or boolean.`
+)
+
+// Messages of updateCustomerEmail (Magento's UpdateCustomerAccount and SaveCustomer).
+const (
+	MsgProvidePasswordForEmail = `Provide the current "password" to change "email".`
+	MsgEmailExistsNoAddress    = `A customer with the same email address already exists in an associated website.`
+	// CategoryAlreadyExists is GraphQlAlreadyExistsException's category.
+	CategoryAlreadyExists = "graphql-already-exists"
+)

@@ -74,6 +74,9 @@ type Service struct {
 	Outbox       OutboxStore
 	AdminPages   AdminPageStore
 	Importer     ImportStore
+	Addresses    AddressStore
+	Attributes   AttributeStore
+	Lifecycle    AccountLifecycleStore
 	Mailer       Mailer // optional
 	Tokens       *Tokens
 	Hasher       *Hasher
@@ -99,7 +102,7 @@ type Service struct {
 // NewService wires a service over one store; Start must be called before use.
 func NewService(st Store, h *Hasher) *Service {
 	s := &Service{Customers: st, Throttle: st, Revocations: st, Config: st, Audit: st, Admins: st, OneTimeCodes: st,
-		Accounts: st, Outbox: st, Mailer: st, AdminPages: st, Importer: st,
+		Accounts: st, Outbox: st, Mailer: st, AdminPages: st, Importer: st, Addresses: st, Attributes: st, Lifecycle: st,
 		Hasher: h, Now: time.Now, Rand: rand.Reader, Log: slog.Default()}
 	// generateCustomerToken's order (SPEC §6): password, reset token, one-time code.
 	s.AltPasswords = append(s.AltPasswords, s.useResetToken, s.useOneTimeCode)

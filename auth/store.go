@@ -127,7 +127,8 @@ var AuditEventNames = []string{
 	"admin.assistance_set", "admin.created", "admin.customer_signed_out", "admin.customer_unlocked",
 	"admin.locked", "admin.login_as_customer", "admin.otc_created", "admin.otc_refused", "admin.otc_used",
 	"admin.page_signin", "admin.setting_changed", "admin.signin", "admin.signin_failed", "admin.signin_locked",
-	"admin.signin_throttled", "admin.tfa_failed", "admin.tfa_setup", "customer.confirmation_limited", "customer.confirmed", "customer.created", "customer.email_conflict",
+	"admin.signin_throttled", "admin.tfa_failed", "admin.tfa_setup", "customer.confirmation_limited", "customer.confirmed", "customer.created",
+	"customer.deleted", "customer.email_changed", "customer.email_conflict",
 	"customer.import", "customer.locked", "customer.otc_failed", "customer.password_changed",
 	"customer.password_reset", "customer.reset_failed", "customer.reset_limited", "customer.reset_requested",
 	"customer.reset_token_signin", "customer.revoke", "customer.signin", "customer.signin_failed",
@@ -147,4 +148,7 @@ type Store interface {
 	Mailer
 	AdminPageStore
 	ImportStore
+	AddressStore
+	AttributeStore
+	AccountLifecycleStore
 }

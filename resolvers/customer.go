@@ -13,10 +13,12 @@ import (
 type Customer struct {
 	c               *auth.Customer
 	confirmRequired bool
+	svc             *auth.Service
+	book            addressBook
 }
 
 func (r *Root) customer(c *auth.Customer) *Customer {
-	return &Customer{c: c, confirmRequired: r.Service.Settings().Bool(auth.PathConfirmRequired)}
+	return &Customer{c: c, confirmRequired: r.Service.Settings().Bool(auth.PathConfirmRequired), svc: r.Service}
 }
 
 // ID is base64 of the numeric id, as in newest Magento.
@@ -102,6 +104,7 @@ type customerCreateInput struct {
 	Password, Middlename, Prefix, Suffix, DateOfBirth, Dob, Taxvat *string
 	Gender                                                         *int32
 	IsSubscribed, AllowRemoteShoppingAssistance                    *bool
+	CustomAttributes                                               *[]attributeValueInput
 }
 
 // customerUpdateInput is CustomerUpdateInput.
@@ -109,6 +112,7 @@ type customerUpdateInput struct {
 	Firstname, Lastname, Middlename, Prefix, Suffix, DateOfBirth, Dob, Taxvat *string
 	Gender                                                                    *int32
 	IsSubscribed, AllowRemoteShoppingAssistance                               *bool
+	CustomAttributes                                                          *[]attributeValueInput
 }
 
 func (r *Root) output(c *auth.Customer, err error) (*CustomerOutput, error) {
@@ -129,7 +133,7 @@ func (r *Root) CreateCustomerV2(ctx context.Context, args struct{ Input customer
 	return r.output(r.Service.CreateCustomer(ctx, auth.CustomerInput{Email: &in.Email, Firstname: &in.Firstname,
 		Lastname: &in.Lastname, Password: in.Password, Middlename: in.Middlename, Prefix: in.Prefix, Suffix: in.Suffix,
 		DateOfBirth: in.DateOfBirth, Dob: in.Dob, Taxvat: in.Taxvat, Gender: in.Gender, IsSubscribed: in.IsSubscribed,
-		AllowAssistance: in.AllowRemoteShoppingAssistance}))
+		AllowAssistance: in.AllowRemoteShoppingAssistance, Custom: attributeValues(in.CustomAttributes)}))
 }
 
 // UpdateCustomer is the deprecated updateCustomer.
@@ -142,7 +146,8 @@ func (r *Root) UpdateCustomerV2(ctx context.Context, args struct{ Input customer
 	in := args.Input
 	return r.output(r.Service.UpdateCustomer(ctx, auth.CustomerInput{Firstname: in.Firstname, Lastname: in.Lastname,
 		Middlename: in.Middlename, Prefix: in.Prefix, Suffix: in.Suffix, DateOfBirth: in.DateOfBirth, Dob: in.Dob,
-		Taxvat: in.Taxvat, Gender: in.Gender, IsSubscribed: in.IsSubscribed, AllowAssistance: in.AllowRemoteShoppingAssistance}, false))
+		Taxvat: in.Taxvat, Gender: in.Gender, IsSubscribed: in.IsSubscribed, AllowAssistance: in.AllowRemoteShoppingAssistance,
+		Custom: attributeValues(in.CustomAttributes)}, false))
 }
 
 // IsEmailAvailableOutput is Magento's IsEmailAvailableOutput.

@@ -42,6 +42,10 @@ func Run(t *testing.T, newDSN Opener) {
 		{"AdminSessions", testAdminSessions},
 		{"SearchAndAudit", testSearchAndAudit},
 		{"Import", testImport},
+		{"Addresses", testAddresses},
+		{"CustomAttributes", testCustomAttributes},
+		{"EmailChange", testEmailChange},
+		{"RemoveCustomer", testRemoveCustomer},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
