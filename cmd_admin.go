@@ -27,7 +27,14 @@ func init() {
 			return err
 		}
 		a := &auth.Admin{Username: "admin", Email: "admin@example.com", Firstname: "Admin", Lastname: "User"}
-		return svc.CreateAdmin(ctx, a, "admin123", true)
+		if err := svc.CreateAdmin(ctx, a, "admin123", true); err != nil {
+			// Another instance started with --demo on the same database made it meanwhile.
+			if _, again := d.AdminByUsername(ctx, "admin"); again == nil {
+				return nil
+			}
+			return err
+		}
+		return nil
 	}
 }
 

@@ -22,7 +22,8 @@ var importLog io.Writer = os.Stderr
 func cmdCustomerImport(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("customer:import")
 	onExisting := fs.String("on-existing", "skip", "what to do with an email that exists: skip or update")
-	pos, err := fs.parse(args, 1, "FILE.csv [--on-existing skip|update] [--db FILE]")
+	addresses := fs.String("addresses", "", "also import this file of addresses (Magento's customer address export)")
+	pos, err := fs.parse(args, 1, "FILE.csv [--addresses ADDRESSES.csv] [--on-existing skip|update] [--db FILE]")
 	if err != nil {
 		return err
 	}
@@ -36,6 +37,16 @@ func cmdCustomerImport(ctx context.Context, args []string, stdout io.Writer) err
 	defer f.Close()
 	if st, err := f.Stat(); err == nil && st.IsDir() {
 		return usagef("customer:import: %s is a directory", pos[0])
+	}
+	var af *os.File
+	if *addresses != "" {
+		if af, err = os.Open(*addresses); err != nil {
+			return usagef("customer:import: %v", err)
+		}
+		defer af.Close()
+		if st, err := af.Stat(); err == nil && st.IsDir() {
+			return usagef("customer:import: %s is a directory", *addresses)
+		}
 	}
 	d, svc, err := openService(ctx, fs.db)
 	if err != nil {
@@ -67,30 +78,72 @@ func cmdCustomerImport(ctx context.Context, args []string, stdout io.Writer) err
 	}
 	fmt.Fprintf(stdout, "%d rows: %d imported, %d updated, %d skipped (existing emails: %s)\n",
 		rep.Rows, rep.Inserted, rep.Updated, rep.Skipped, map[bool]string{true: "updated", false: "skipped"}[*onExisting == "update"])
+	if af == nil {
+		return nil
+	}
+	arep, err := svc.ImportAddresses(ctx, bufio.NewReaderSize(af, 1<<16), auth.ImportOptions{
+		UpdateExisting: *onExisting == "update",
+		Skipped: func(line int, email, reason string) {
+			fmt.Fprintf(importLog, "%s line %d (%s): skipped: %s\n", *addresses, line, email, reason)
+		},
+		Warn: func(msg string) { fmt.Fprintf(importLog, "warning: %s: %s\n", *addresses, msg) },
+	})
+	if err != nil {
+		var ae *auth.Error
+		if errors.As(err, &ae) {
+			return usagef("customer:import: %s", ae.Message)
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "%d address rows: %d imported, %d updated, %d skipped (existing addresses: %s)\n",
+		arep.Rows, arep.Inserted, arep.Updated, arep.Skipped, map[bool]string{true: "updated", false: "skipped"}[*onExisting == "update"])
 	return nil
 }
 
 func cmdCustomerExport(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("customer:export")
-	pos, err := fs.parse(args, 1, "FILE.csv [--db FILE]")
+	addresses := fs.String("addresses", "", "also export the addresses to this file (Magento's customer address export)")
+	pos, err := fs.parse(args, 1, "FILE.csv [--addresses ADDRESSES.csv] [--db FILE]")
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(pos[0]); err == nil {
-		return usagef("customer:export: %s already exists", pos[0])
+	for _, name := range []string{pos[0], *addresses} {
+		if _, err := os.Stat(name); name != "" && err == nil {
+			return usagef("customer:export: %s already exists", name)
+		}
+	}
+	if *addresses != "" && *addresses == pos[0] {
+		return usagef("customer:export: --addresses must name another file")
 	}
 	d, svc, err := openService(ctx, fs.db)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	tmp := pos[0] + ".partial"
+	n, err := writeAtomically(pos[0], func(w io.Writer) (int, error) { return svc.ExportCustomers(ctx, w) })
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Exported %d customers to %s\n", n, pos[0])
+	if *addresses != "" {
+		n, err := writeAtomically(*addresses, func(w io.Writer) (int, error) { return svc.ExportAddresses(ctx, w) })
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Exported %d addresses to %s\n", n, *addresses)
+	}
+	return nil
+}
+
+// writeAtomically writes a file through name.partial, renamed only once complete.
+func writeAtomically(name string, write func(io.Writer) (int, error)) (int, error) {
+	tmp := name + ".partial"
 	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
-		return usagef("customer:export: %v", err)
+		return 0, usagef("customer:export: %v", err)
 	}
 	w := bufio.NewWriterSize(f, 1<<16)
-	n, err := svc.ExportCustomers(ctx, w)
+	n, err := write(w)
 	if err == nil {
 		err = w.Flush()
 	}
@@ -99,12 +152,8 @@ func cmdCustomerExport(ctx context.Context, args []string, stdout io.Writer) err
 	}
 	if err != nil {
 		os.Remove(tmp)
-		return err
+		return n, err
 	}
 	// Only a complete file gets the name asked for.
-	if err := os.Rename(tmp, pos[0]); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "Exported %d customers to %s\n", n, pos[0])
-	return nil
+	return n, os.Rename(tmp, name)
 }

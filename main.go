@@ -151,6 +151,9 @@ func openService(ctx context.Context, path string) (*db.DB, *auth.Service, error
 		return nil, nil, err
 	}
 	svc := auth.NewService(d, hasherFromEnv())
+	// Tokens and revocations are dated by the database's clock, so instances on
+	// machines whose clocks differ agree on which tokens a sign-out ends.
+	svc.Now = d.Clock().Now
 	svc.Log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	if err := svc.Start(ctx); err != nil {
 		d.Close()
@@ -237,6 +240,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 	watchCtx, stopWatch := context.WithCancel(context.Background())
 	defer stopWatch()
 	go svc.Watch(watchCtx, 250*time.Millisecond)
+	go watchClock(watchCtx, d, log)
 	go svc.RunMailer(watchCtx, 5*time.Second)
 
 	errc := make(chan error, 2)
@@ -460,6 +464,10 @@ func seedDemo(ctx context.Context, d *db.DB, svc *auth.Service) error {
 		}
 		c := dc.c
 		if err := svc.CreateCustomerDirect(ctx, &c, dc.password, true); err != nil {
+			// Another instance started with --demo on the same database made it meanwhile.
+			if _, again := d.CustomerByEmail(ctx, dc.c.Email); again == nil {
+				continue
+			}
 			return err
 		}
 	}
@@ -477,4 +485,29 @@ func baseURL(addr string) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port)
+}
+
+// clockWarning is how far this machine's clock may be from the database's before serve
+// says so; the service uses the database's time whatever the offset.
+const clockWarning = time.Second
+
+// watchClock measures the offset to the database's clock every minute (db.Clock) and
+// warns when this machine's clock is more than clockWarning off.
+func watchClock(ctx context.Context, d *db.DB, log *slog.Logger) {
+	warned := false
+	for {
+		off := d.Clock().Offset()
+		if (off > clockWarning || off < -clockWarning) && !warned {
+			log.Warn("this machine's clock differs from the database's; tokens are dated by the database's clock", "offset", off.String())
+		}
+		warned = off > clockWarning || off < -clockWarning
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Minute):
+		}
+		if _, _, err := d.MeasureClock(ctx); err != nil && ctx.Err() == nil {
+			log.Error("read the database's clock", "err", err)
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -86,8 +87,35 @@ const (
 	maxAddresses = 100
 )
 
-// optionalZipCountries is Magento's general/country/optional_zip_countries default.
-var optionalZipCountries = map[string]bool{"HK": true, "IE": true, "MO": true, "PA": true, "GB": true}
+// optionalZipList is Magento's general/country/optional_zip_countries default.
+var optionalZipList = []string{"HK", "IE", "MO", "PA", "GB"}
+
+var optionalZipCountries = func() map[string]bool {
+	m := map[string]bool{}
+	for _, c := range optionalZipList {
+		m[c] = true
+	}
+	return m
+}()
+
+// DefaultCountry is Magento's general/country/default.
+const DefaultCountry = "US"
+
+// OptionalZipCountries are the countries whose addresses need no postcode.
+func OptionalZipCountries() []string { return optionalZipList }
+
+// CountriesWithRequiredRegion are the countries whose addresses need a region: those
+// with a region list (Magento's general/region/state_required names them).
+func CountriesWithRequiredRegion() []string {
+	var out []string
+	for _, c := range directory.countries {
+		if len(c.Regions) > 0 {
+			out = append(out, c.ID)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
 
 // AddressUID is the uid of an address: base64 of its id, as Magento's Uid encoder.
 func AddressUID(id int64) string {

@@ -200,3 +200,9 @@ const (
 	// CategoryAlreadyExists is GraphQlAlreadyExistsException's category.
 	CategoryAlreadyExists = "graphql-already-exists"
 )
+
+// Messages of customer:import --addresses about the file as a whole (shopauth's own).
+const (
+	MsgAddressImportEmpty       = `the address file is empty: the first line must name the columns (at least _email)`
+	MsgAddressImportNoColumnFmt = `the address file's header has no %q column`
+)

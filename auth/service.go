@@ -77,6 +77,7 @@ type Service struct {
 	Addresses    AddressStore
 	Attributes   AttributeStore
 	Lifecycle    AccountLifecycleStore
+	RateLimits   RateLimitStore
 	Mailer       Mailer // optional
 	Tokens       *Tokens
 	Hasher       *Hasher
@@ -102,7 +103,7 @@ type Service struct {
 // NewService wires a service over one store; Start must be called before use.
 func NewService(st Store, h *Hasher) *Service {
 	s := &Service{Customers: st, Throttle: st, Revocations: st, Config: st, Audit: st, Admins: st, OneTimeCodes: st,
-		Accounts: st, Outbox: st, Mailer: st, AdminPages: st, Importer: st, Addresses: st, Attributes: st, Lifecycle: st,
+		Accounts: st, Outbox: st, Mailer: st, AdminPages: st, Importer: st, Addresses: st, Attributes: st, Lifecycle: st, RateLimits: st,
 		Hasher: h, Now: time.Now, Rand: rand.Reader, Log: slog.Default()}
 	// generateCustomerToken's order (SPEC §6): password, reset token, one-time code.
 	s.AltPasswords = append(s.AltPasswords, s.useResetToken, s.useOneTimeCode)
@@ -133,7 +134,14 @@ func (s *Service) Start(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := s.Config.SetSetting(ctx, PathCryptKey, key); err != nil {
+		// Several instances may start at once on an empty database: only the first key
+		// stored is kept, and every instance then loads that one (Refresh below).
+		// A key stored blank on purpose is replaced as before.
+		store := s.Config.SetSettingIfUnset
+		if _, blank := stored[PathCryptKey]; blank {
+			store = s.Config.SetSetting
+		}
+		if err := store(ctx, PathCryptKey, key); err != nil {
 			return fmt.Errorf("store crypt key: %w", err)
 		}
 	}

@@ -88,6 +88,9 @@ type SettingsStore interface {
 	// SettingsVersion changes whenever any setting is written, by any process.
 	SettingsVersion(ctx context.Context) (int64, error)
 	SetSetting(ctx context.Context, path, value string) error
+	// SetSettingIfUnset stores a value only where none is stored, atomically, so of
+	// instances started together on an empty database one crypt/key wins for all.
+	SetSettingIfUnset(ctx context.Context, path, value string) error
 }
 
 // AuditStore records and lists security events.
@@ -151,4 +154,5 @@ type Store interface {
 	AddressStore
 	AttributeStore
 	AccountLifecycleStore
+	RateLimitStore
 }

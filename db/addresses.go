@@ -149,3 +149,32 @@ func (d *DB) DeleteAddress(ctx context.Context, id, customerID int64) (bool, err
 	n, err := res.RowsAffected()
 	return n == 1, err
 }
+
+// EachAddress calls fn for every address, with its customer's email, in id order.
+func (d *DB) EachAddress(ctx context.Context, fn func(a *auth.Address, email string) error) error {
+	cols := "a." + strings.ReplaceAll(strings.Join(strings.Fields(addressColumns), " "), ", ", ", a.")
+	rows, err := d.read.QueryContext(ctx, `SELECT `+cols+`, c.email FROM customer_address a JOIN customer c ON c.id = a.customer_id ORDER BY a.id`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var email string
+		a, err := scanAddress(scanWith{rows, &email})
+		if err != nil {
+			return err
+		}
+		if err := fn(a, email); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// scanWith scans a row's extra trailing columns into more.
+type scanWith struct {
+	row  interface{ Scan(...any) error }
+	more *string
+}
+
+func (s scanWith) Scan(dest ...any) error { return s.row.Scan(append(dest, s.more)...) }

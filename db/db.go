@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the pure-Go "pgx" driver
@@ -41,6 +42,8 @@ type DB struct {
 	customerByID    *sql.Stmt
 	customerByEmail *sql.Stmt
 	cache           customerCache
+	rateSwept       atomic.Int64 // when rate_limit was last pruned (unix µs)
+	clock           Clock
 	// Created is true when Open made the schema from nothing (a new database).
 	Created bool
 }
@@ -114,6 +117,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 }
 
 func finishOpen(ctx context.Context, d *DB) (*DB, error) {
+	d.clock.Local = time.Now
 	if err := d.migrate(ctx); err != nil {
 		d.Close()
 		return nil, err
@@ -121,6 +125,10 @@ func finishOpen(ctx context.Context, d *DB) (*DB, error) {
 	if err := d.prepare(ctx); err != nil {
 		d.Close()
 		return nil, err
+	}
+	if _, _, err := d.MeasureClock(ctx); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("read the database's clock: %w", err)
 	}
 	return d, nil
 }

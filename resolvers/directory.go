@@ -1,6 +1,8 @@
 package resolvers
 
 import (
+	"strings"
+
 	"shopauth/auth"
 )
 
@@ -54,3 +56,19 @@ func (r *Root) Country(args struct{ ID *string }) (*Country, error) {
 	}
 	return &Country{c}, nil
 }
+
+// CountriesWithRequiredRegion lists the countries whose addresses need a region.
+func (c *StoreConfig) CountriesWithRequiredRegion() *string {
+	return str(strings.Join(auth.CountriesWithRequiredRegion(), ","))
+}
+
+// OptionalZipCountries lists the countries whose addresses need no postcode.
+func (c *StoreConfig) OptionalZipCountries() *string {
+	return str(strings.Join(auth.OptionalZipCountries(), ","))
+}
+
+// DefaultCountry is Magento's general/country/default.
+func (c *StoreConfig) DefaultCountry() *string { return str(auth.DefaultCountry) }
+
+// DisplayStateIfOptional is Magento's general/region/display_all (on by default).
+func (c *StoreConfig) DisplayStateIfOptional() *bool { v := true; return &v }

@@ -330,6 +330,9 @@ func TestCountries(t *testing.T) {
 		{"id":78,"code":"YT","name":"Yukon Territory"}]}}}`)
 	expect(t, e.gql("", `{country(id:"DE"){full_name_english available_regions{id}}}`, nil), 200,
 		`{"data":{"country":{"full_name_english":"Germany","available_regions":null}}}`)
+	// The address form's rules, as the account drop-in reads them with the countries.
+	expect(t, e.gql("", `{storeConfig{countries_with_required_region optional_zip_countries default_country display_state_if_optional}}`, nil), 200,
+		`{"data":{"storeConfig":{"countries_with_required_region":"CA,US","optional_zip_countries":"HK,IE,MO,PA,GB","default_country":"US","display_state_if_optional":true}}}`)
 	for _, q := range []string{`{country(id:"XX"){id}}`, `{country(id:""){id}}`, `{country{id}}`} {
 		expect(t, e.gql("", q, nil), 200, gqlErr(`Requested country is not available.`, "graphql-no-such-entity", 2, "country"))
 	}

@@ -12,8 +12,13 @@ import (
 )
 
 // rateLimits keeps a token bucket per client address and kind of request
-// (sign-in, password reset), so one address cannot hammer those routes.
+// (sign-in, password reset), so one address cannot hammer those routes. The bucket that
+// counts is the database's (shared), so several instances behind one proxy give an
+// address one budget; the one in memory is a pre-filter that refuses a flood without
+// a database write per request.
 type rateLimits struct {
+	// shared takes n from the database's bucket key; nil: memory only.
+	shared  func(key string, perMinute, n int) bool
 	trusted []netip.Prefix
 	mu      sync.Mutex
 	buckets map[bucketKey]*bucket
@@ -96,6 +101,13 @@ func (l *rateLimits) allow(kind string, addr netip.Addr, perMinute, n int, now t
 	if perMinute <= 0 {
 		return true
 	}
+	if !l.allowLocal(kind, addr, perMinute, n, now) {
+		return false
+	}
+	return l.shared == nil || l.shared(kind+" "+bucketAddr(addr).String(), perMinute, n)
+}
+
+func (l *rateLimits) allowLocal(kind string, addr netip.Addr, perMinute, n int, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.swept) > time.Minute {

@@ -13,6 +13,8 @@ type Mutation { createCustomerAddress(input: CustomerAddressInput!): CustomerAdd
   updateCustomerEmail(email: String!, password: String!): CustomerOutput deleteCustomer: Boolean }
 type Customer { default_billing: String default_shipping: String addresses: [CustomerAddress]
   addressesV2(currentPage: Int = 1, pageSize: Int = 5): CustomerAddresses custom_attributes(attributeCodes: [ID!]): [AttributeValueInterface] }
+type StoreConfig { countries_with_required_region: String optional_zip_countries: String default_country: String
+  display_state_if_optional: Boolean }
 input CustomerCreateInput { custom_attributes: [AttributeValueInput!] }
 input CustomerUpdateInput { custom_attributes: [AttributeValueInput!] }
 type CustomerAddresses { items: [CustomerAddress] page_info: SearchResultPageInfo total_count: Int }

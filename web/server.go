@@ -75,6 +75,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, svc: cfg.Service, schema: schema, log: cfg.Log, metrics: newMetrics(cfg.Service)}
 	s.limits = newRateLimits(cfg.TrustedProxies)
+	s.limits.shared = func(key string, perMinute, n int) bool {
+		return cfg.Service.AllowRate(context.Background(), key, perMinute, n)
+	}
 	prev := cfg.Service.OnEvent
 	cfg.Service.OnEvent = func(ev string) {
 		s.metrics.observeEvent(ev)

@@ -46,6 +46,7 @@ func Run(t *testing.T, newDSN Opener) {
 		{"CustomAttributes", testCustomAttributes},
 		{"EmailChange", testEmailChange},
 		{"RemoveCustomer", testRemoveCustomer},
+		{"RateLimit", testRateLimit},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -649,5 +650,46 @@ func testImport(t *testing.T, a, b *db.DB) {
 	a.EachCustomer(ctx, func(*auth.Customer) error { n++; return nil })
 	if n != 2 {
 		t.Fatalf("%d customers", n)
+	}
+}
+
+// testRateLimit: the per-address budget is one across handles: of 100 parallel
+// requests against 10 a minute, 10 pass; the bucket refills evenly.
+func testRateLimit(t *testing.T, a, b *db.DB) {
+	now := time.Unix(1700000000, 0)
+	var ok atomic.Int32
+	parallel(100, func(i int) {
+		took, err := pick(i, a, b).TakeRate(ctx, "signin 192.0.2.1", 10, 1, now)
+		if err != nil {
+			t.Error(err)
+		}
+		if took {
+			ok.Add(1)
+		}
+	})
+	if ok.Load() != 10 {
+		t.Fatalf("%d of 100 parallel requests passed a limit of 10 a minute", ok.Load())
+	}
+	for _, c := range []struct {
+		after time.Duration
+		n     int
+		want  bool
+	}{
+		{5 * time.Second, 1, false}, // a token every 6 s
+		{6 * time.Second, 1, true},
+		{6 * time.Second, 1, false},
+		{time.Hour, 11, false}, // more than a minute's worth, refused whole
+		{time.Hour, 10, true},  // a full bucket after a quiet hour
+		{time.Hour, 1, false},
+	} {
+		if got, err := b.TakeRate(ctx, "signin 192.0.2.1", 10, c.n, now.Add(c.after)); err != nil || got != c.want {
+			t.Fatalf("after %v, %d: %v %v, want %v", c.after, c.n, got, err, c.want)
+		}
+	}
+	if got, _ := a.TakeRate(ctx, "signin 192.0.2.2", 10, 1, now); !got {
+		t.Fatal("another address shares the bucket")
+	}
+	if got, _ := a.TakeRate(ctx, "signin 192.0.2.1", 0, 1000, now); !got {
+		t.Fatal("no limit (0) refused")
 	}
 }
