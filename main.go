@@ -227,7 +227,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	srv, err := web.New(web.Config{Service: svc, Schema: schemaSDL, Assets: webAssets, Log: log, Pinger: d,
-		Version: version, DBPath: db.Redact(fs.db), LogRequests: !*quiet, TrustedProxies: trusted})
+		Version: version, DBPath: db.Redact(fs.db), LogRequests: !*quiet, TrustedProxies: trusted, Demo: demoSignIns(*demo)})
 	if err != nil {
 		return err
 	}
@@ -472,6 +472,19 @@ func seedDemo(ctx context.Context, d *db.DB, svc *auth.Service) error {
 		}
 	}
 	return seedDemoAdmin(ctx, d, svc)
+}
+
+// demoSignIns are the accounts seedDemo makes, as the start page names them with --demo.
+func demoSignIns(demo bool) []web.DemoSignIn {
+	if !demo {
+		return nil
+	}
+	return []web.DemoSignIn{
+		{Kind: "Customer", Login: "customer@example.com", Password: "password", Note: "the walk-through's default"},
+		{Kind: "Customer", Login: "customer1@mail.com", Password: "password", Note: "allows remote shopping assistance (login as customer)"},
+		{Kind: "Customer", Login: "bobloblaw@example.com", Password: "b0bl0bl@w"},
+		{Kind: "Admin", Login: "admin", Password: "admin123", Note: "the admin page and REST admin tokens"},
+	}
 }
 
 // seedDemoAdmin creates the demo admin once admin users exist (admin issue).

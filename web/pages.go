@@ -97,8 +97,18 @@ func (s *Server) handleStart(w http.ResponseWriter, r *http.Request) {
 		scheme = "https"
 	}
 	s.render(w, r, http.StatusOK, "start", map[string]any{
-		"Title": "Start", "Base": scheme + "://" + r.Host, "GraphQLExample": graphqlExample,
+		"Title": "Start", "Base": scheme + "://" + r.Host, "GraphQLExample": graphqlExample, "Demo": s.cfg.Demo,
 	})
+}
+
+// handleNotFound is the page for a URL nothing else serves (Go's answer is plain text).
+// API paths keep their own answers: /rest/ and /graphql are routed before this.
+func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
+	if !strings.Contains(r.Header.Get("Accept"), "text/html") {
+		http.NotFound(w, r)
+		return
+	}
+	s.render(w, r, http.StatusNotFound, "notfound", map[string]any{"Title": "Not found", "Path": r.URL.Path})
 }
 
 func (s *Server) handleWalkthrough(w http.ResponseWriter, r *http.Request) {

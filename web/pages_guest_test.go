@@ -4,7 +4,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"shopauth/auth"
+	"shopauth/web"
 )
 
 // TestStartPageShowsGuestsNoInternals (issue 14 item 6): the public start page names no
@@ -95,4 +98,64 @@ func TestAdminOutboxShowsNoSecrets(t *testing.T) {
 			t.Errorf("outbox lacks %s\n%s", want, p.body)
 		}
 	}
+}
+
+// TestStartPageDemoAndNotFound (issue 16 item 8): with --demo the start page names the
+// demo sign-ins (passwords behind a disclosure); on a phone the "where to go" links
+// come first; an unknown URL opened in a browser gets a page with links, while other
+// clients keep Go's plain 404.
+func TestStartPageDemoAndNotFound(t *testing.T) {
+	plain := newEnv(t)
+	if r := plain.do("GET", "/", "", "", nil); strings.Contains(r.body, "demo-signins") {
+		t.Error("demo sign-ins without --demo")
+	}
+	e := newEnvWith(t, func(c *web.Config) {
+		c.Demo = []web.DemoSignIn{{Kind: "Customer", Login: "customer@example.com", Password: "password", Note: "the walk-through's default"},
+			{Kind: "Admin", Login: "admin", Password: "admin123"}}
+	})
+	r := e.do("GET", "/", "", "", nil)
+	for _, want := range []string{`<td data-label="Sign in with"><code>customer@example.com</code></td><td data-label="Note">the walk-through&#39;s default</td>`,
+		`<details id="demo-passwords"><summary>Show the demo passwords</summary>`, `<li><code>admin</code>: <code>admin123</code></li>`} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("start page lacks %s", want)
+		}
+	}
+	html := map[string]string{"Accept": "text/html"}
+	nf := e.do("GET", "/no/such/page", "", "", html)
+	if nf.status != 404 || !strings.HasPrefix(nf.header.Get("Content-Type"), "text/html") ||
+		!strings.Contains(nf.body, `<p id="notfound">shopauth serves nothing at <code>/no/such/page</code>.</p>`) {
+		t.Errorf("not found page: %d %s", nf.status, nf.body)
+	}
+	expect(t, e.do("GET", "/no/such/page", "", "", nil), 404, "404 page not found")
+	expect(t, e.do("GET", "/rest/V1/nope", "", "", html), 404, `{"message":"Request does not match any route."}`)
+
+	ctx := browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	// On a phone the links are above the facts; on a desktop beside them.
+	order := func() string {
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+			const l = document.querySelector(".start-links").getBoundingClientRect(), a = document.querySelector(".start-about").getBoundingClientRect();
+			return l.top < a.top ? "links above" : l.left > a.left && Math.abs(l.top - a.top) < 2 ? "links beside" : "links below";
+		})()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if o := order(); o != "links beside" {
+		t.Errorf("desktop: %s", o)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile)); err != nil {
+		t.Fatal(err)
+	}
+	if o := order(); o != "links above" {
+		t.Errorf("phone: %s", o)
+	}
+	screenshot(t, ctx, "start-demo")
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/no/such/page"), chromedp.WaitVisible(chromedp.ID("notfound"))); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "notfound")
 }

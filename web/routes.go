@@ -14,6 +14,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/rest/", s.handleREST)
 	mux.HandleFunc("/rest", s.handleREST) // no redirect to /rest/: Magento answers 404 here
 	mux.HandleFunc("GET /{$}", s.handleStart)
+	mux.HandleFunc("/", s.handleNotFound) // any other URL: a page for a browser, Go's 404 otherwise
 	mux.HandleFunc("GET /walkthrough", s.handleWalkthrough)
 	mux.Handle("GET /static/", s.staticHandler())
 

@@ -40,6 +40,13 @@ type Config struct {
 	LogRequests bool
 	// TrustedProxies are the peers whose X-Forwarded-For is believed (for rate limits).
 	TrustedProxies []netip.Prefix
+	// Demo lists the demo sign-ins the start page names (serve --demo); nil otherwise.
+	Demo []DemoSignIn
+}
+
+// DemoSignIn is one demo account, named on the start page when serve runs with --demo.
+type DemoSignIn struct {
+	Kind, Login, Password, Note string
 }
 
 // Server is the HTTP side of shopauth.
