@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -134,5 +135,98 @@ func TestMailAcrossRestartBinary(t *testing.T) {
 	if len(got) != 1 || !strings.Contains(got[0], "Subject: Please confirm your account\r\n") ||
 		!strings.Contains(got[0], "Confirm new@example.com with this key: "+m.Vars["confirmation_key"]) {
 		t.Fatalf("received %q", got)
+	}
+}
+
+// stallingSink is an SMTP server whose first message stalls in DATA until released, as
+// a delivery in progress when its instance is killed.
+type stallingSink struct {
+	sink
+	stalled chan struct{} // closed when the first DATA started
+	release chan struct{}
+	once    sync.Once
+}
+
+func (s *stallingSink) NewSession(*smtp.Conn) (smtp.Session, error) {
+	return &stallingSession{sinkSession{s: &s.sink}, s}, nil
+}
+
+type stallingSession struct {
+	sinkSession
+	ss *stallingSink
+}
+
+func (s *stallingSession) Data(r io.Reader) error {
+	first := false
+	s.ss.once.Do(func() { first = true; close(s.ss.stalled) })
+	if first {
+		<-s.ss.release
+		io.Copy(io.Discard, r)
+		return errors.New("the sending instance died")
+	}
+	return s.sinkSession.Data(r)
+}
+
+// TestMailSurvivesSIGKILLMidDelivery: instance A claims a reset mail and is killed with
+// SIGKILL while the SMTP server is still reading it; instance B, on the same database,
+// delivers it once A's lease has run out: the mail is neither lost nor sent twice.
+// Runs on SQLite, and on PostgreSQL in CI's PostgreSQL pass.
+func TestMailSurvivesSIGKILLMidDelivery(t *testing.T) {
+	if testing.Short() {
+		t.Skip("about 10 s of real time")
+	}
+	dbf := testDB(t, t.TempDir(), "s.db")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	be := &stallingSink{stalled: make(chan struct{}), release: make(chan struct{})}
+	srv := smtp.NewServer(be)
+	srv.Domain = "localhost"
+	go srv.Serve(ln)
+	defer srv.Close()
+	released := false
+	defer func() {
+		if !released {
+			close(be.release)
+		}
+	}()
+	for _, kv := range [][2]string{{"system/smtp/host", "127.0.0.1"}, {"system/smtp/port", strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)},
+		{"trans_email/ident_general/email", "shop@example.com"}} {
+		if _, err := cli(t, "config:set", kv[0], kv[1], "--db", dbf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := cli(t, "customer:create", "--email", "jane@example.com", "--password", "Passw0rd!1", "--firstname", "J", "--lastname", "D", "--db", dbf); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SHOPAUTH_TEST_MAIL_LEASE", "3s")
+	a, baseA := startBinary(t, io.Discard, "serve", "--quiet", "--db", dbf, "--addr", "127.0.0.1:0")
+	if st, body, _ := gqlPost(http.DefaultClient, baseA, "", `mutation{requestPasswordResetEmail(email:"jane@example.com")}`); st != 200 {
+		t.Fatalf("reset: %d %s", st, body)
+	}
+	select {
+	case <-be.stalled:
+	case <-time.After(20 * time.Second):
+		t.Fatal("instance A never started the delivery")
+	}
+	b, _ := startBinary(t, io.Discard, "serve", "--quiet", "--db", dbf, "--addr", "127.0.0.1:0")
+	defer func() { b.Process.Signal(syscall.SIGTERM); b.Wait() }()
+	a.Process.Signal(syscall.SIGKILL)
+	a.Wait()
+	close(be.release)
+	released = true
+	waitFor(t, "delivery by instance B", 30*time.Second, func() bool { return len(be.received()) > 0 })
+	waitFor(t, "the outbox marking it sent", 10*time.Second, func() bool {
+		out, _ := cli(t, "mail:list", "--db", dbf)
+		return strings.HasSuffix(out, " sent\n")
+	})
+	out, _ := cli(t, "mail:list", "--json", "--db", dbf)
+	var m struct{ Vars map[string]string }
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatal(err)
+	}
+	if got := be.received(); len(got) != 1 || !strings.Contains(got[0], m.Vars["token"]) {
+		t.Fatalf("received %d messages: %q", len(got), got)
 	}
 }

@@ -154,6 +154,10 @@ func openService(ctx context.Context, path string) (*db.DB, *auth.Service, error
 	// Tokens and revocations are dated by the database's clock, so instances on
 	// machines whose clocks differ agree on which tokens a sign-out ends.
 	svc.Now = d.Clock().Now
+	// For end-to-end tests of the binary only: a mail lease of seconds, not minutes.
+	if v, err := time.ParseDuration(os.Getenv("SHOPAUTH_TEST_MAIL_LEASE")); err == nil {
+		svc.MailLease = v
+	}
 	svc.Log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	if err := svc.Start(ctx); err != nil {
 		d.Close()

@@ -87,7 +87,11 @@ func (s *Service) DeliverMail(ctx context.Context) (int, error) {
 	sent := 0
 	for i := 0; i < mailBatch && ctx.Err() == nil; i++ {
 		now := s.Now()
-		due, err := s.Outbox.ClaimDueMail(ctx, now, now.Add(mailLease), 1)
+		lease := mailLease
+		if s.MailLease > 0 {
+			lease = s.MailLease
+		}
+		due, err := s.Outbox.ClaimDueMail(ctx, now, now.Add(lease), 1)
 		if err != nil {
 			return sent, fmt.Errorf("claim mail: %w", err)
 		}

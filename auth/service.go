@@ -89,6 +89,10 @@ type Service struct {
 	BaseURL string
 	// AltPasswords are tried, in order, when the password does not match (SPEC §6).
 	AltPasswords []AltPassword
+	// MailLease is how long a claimed outbox message is reserved for this instance's
+	// delivery before another may take it (0: two minutes). If the instance dies
+	// mid-delivery, the message goes out from another one after the lease.
+	MailLease time.Duration
 	// OnEvent, when set, sees every audit event name (for metrics).
 	OnEvent func(event string)
 	// RelayIsLocal, when set, says whether an SMTP host is on this machine (by default:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"hash/fnv"
 	"net/url"
 	"strings"
@@ -97,4 +98,38 @@ func (dl dialect) foldEq(column, param string) string {
 		return "lower(" + column + ") = lower(" + param + ")"
 	}
 	return column + " = " + param
+}
+
+// snapshot is the isolation level of a read that must see one moment of the whole
+// database (db:copy): SQLite's read transaction already does; PostgreSQL's READ
+// COMMITTED would see each statement's own moment.
+func (dl dialect) snapshot() sql.IsolationLevel {
+	if dl.name == "postgres" {
+		return sql.LevelRepeatableRead
+	}
+	return sql.LevelDefault
+}
+
+// resetIdentities moves each table's id generator past the ids Copy inserted:
+// PostgreSQL's identity sequences do not follow explicit ids; SQLite's AUTOINCREMENT
+// counter does.
+func (dl dialect) resetIdentities(ctx context.Context, tx *sql.Tx, tables []string) error {
+	if dl.name != "postgres" {
+		return nil
+	}
+	for _, t := range tables {
+		var seq sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT pg_get_serial_sequence($1, 'id') FROM information_schema.columns
+			WHERE table_schema = current_schema() AND table_name = $1 AND column_name = 'id'`, t).Scan(&seq)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && !seq.Valid {
+			continue // no id column, or not an identity
+		}
+		if err != nil {
+			return fmt.Errorf("reset %s ids: %w", t, err)
+		}
+		if _, err := tx.ExecContext(ctx, `SELECT setval($1, COALESCE((SELECT MAX(id) FROM `+t+`), 0) + 1, false)`, seq.String); err != nil {
+			return fmt.Errorf("reset %s ids: %w", t, err)
+		}
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"crypto/rand"
+	"encoding/base64"
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
@@ -77,7 +78,7 @@ func (s *Server) requireAdmin(h func(http.ResponseWriter, *http.Request, *adminR
 }
 
 func (s *Server) adminData(ar *adminRequest, page, title string) map[string]any {
-	return map[string]any{"Title": title, "Page": page, "Admin": ar.admin, "CSRF": ar.sess.CSRF}
+	return map[string]any{"Title": title, "Page": page, "Admin": ar.admin, "CSRF": ar.sess.CSRF, "Scripts": []string{"admin.js"}}
 }
 
 func randomHex(n int) string {
@@ -344,7 +345,54 @@ type otcResult struct {
 	CustomerID int64
 	Email      string
 	Code       string
-	Lifetime   int
+	Lifetime   int   // seconds, as made
+	Expires    int64 // unix seconds
+}
+
+// Grouped is the code in groups of four, for reading it aloud on the phone.
+func (o *otcResult) Grouped() string {
+	var b strings.Builder
+	for i, r := range o.Code {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// adminOTCCookie carries a new one-time code from the POST that made it to the one
+// page that shows it (post/redirect/get: a reload makes no second code, and the code
+// is not shown twice). It lives at most the code's lifetime, HttpOnly, /admin only.
+const adminOTCCookie = "shopauth_admin_otc"
+
+func (s *Server) setOTCCookie(w http.ResponseWriter, r *http.Request, o *otcResult) {
+	v := strings.Join([]string{strconv.FormatInt(o.CustomerID, 10), o.Code, strconv.Itoa(o.Lifetime), strconv.FormatInt(o.Expires, 10),
+		base64.RawURLEncoding.EncodeToString([]byte(o.Email))}, ".")
+	http.SetCookie(w, s.adminCookieFlags(r, adminOTCCookie, v, max(o.Lifetime, 1)))
+}
+
+// takeOTCCookie reads and clears the code cookie; nil when there is none (or it ran out).
+func (s *Server) takeOTCCookie(w http.ResponseWriter, r *http.Request) *otcResult {
+	c, err := r.Cookie(adminOTCCookie)
+	if err != nil {
+		return nil
+	}
+	http.SetCookie(w, s.adminCookieFlags(r, adminOTCCookie, "", -1))
+	p := strings.Split(c.Value, ".")
+	if len(p) != 5 {
+		return nil
+	}
+	o := &otcResult{Code: p[1]}
+	o.CustomerID, _ = strconv.ParseInt(p[0], 10, 64)
+	o.Lifetime, _ = strconv.Atoi(p[2])
+	o.Expires, _ = strconv.ParseInt(p[3], 10, 64)
+	email, _ := base64.RawURLEncoding.DecodeString(p[4])
+	o.Email = string(email)
+	if len(o.Code) != 32 || o.Expires <= s.svc.Now().Unix() {
+		return nil
+	}
+	return o
 }
 
 func (s *Server) customersPage(w http.ResponseWriter, r *http.Request, ar *adminRequest, status int, q string, page int, flash, errMsg string, otc *otcResult) {
@@ -400,7 +448,14 @@ func (s *Server) handleAdminCustomers(w http.ResponseWriter, r *http.Request, ar
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	flash := map[string]string{"assistance": "Remote shopping assistance updated.", "unlocked": "Customer unlocked.",
 		"signedout": "Customer signed out everywhere: every token and session is revoked."}[r.URL.Query().Get("done")]
-	s.customersPage(w, r, ar, http.StatusOK, r.URL.Query().Get("q"), page, flash, "", nil)
+	var otc *otcResult
+	if r.URL.Query().Get("done") == "otc" {
+		otc = s.takeOTCCookie(w, r)
+		if otc == nil {
+			flash = "The one-time code was shown once already, or it expired. Make a new one if you need it."
+		}
+	}
+	s.customersPage(w, r, ar, http.StatusOK, r.URL.Query().Get("q"), page, flash, "", otc)
 }
 
 // backTo keeps the list where the admin was (only local customer list URLs).
@@ -460,8 +515,9 @@ func (s *Server) handleAdminCustomerAction(w http.ResponseWriter, r *http.Reques
 			http.Error(w, "No such customer.", http.StatusNotFound)
 			return
 		}
-		s.customersPage(w, r, ar, http.StatusOK, q, page, "", "", &otcResult{CustomerID: id, Email: c.Email, Code: code,
-			Lifetime: s.svc.Settings().Int(auth.PathOTCLifetime)})
+		lifetime := s.svc.Settings().Int(auth.PathOTCLifetime)
+		s.setOTCCookie(w, r, &otcResult{CustomerID: id, Email: c.Email, Code: code, Lifetime: lifetime, Expires: s.svc.Now().Unix() + int64(lifetime)})
+		http.Redirect(w, r, backTo(r, "otc"), http.StatusSeeOther)
 		return
 	default:
 		http.Error(w, "Unknown action.", http.StatusNotFound)

@@ -214,9 +214,12 @@ func TestAdminPageBrowser(t *testing.T) {
 	run(chromedp.SendKeys(chromedp.ID(fmt.Sprintf("reason-%d", helped.ID)), "Phone call, order 42"))
 	run(chromedp.Click(chromedp.ID(fmt.Sprintf("otc-%d", helped.ID))))
 	run(chromedp.WaitVisible(chromedp.ID("otc-code")))
-	code, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("otc-code")))
+	code, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("otc-code").dataset.code`))
 	if err != nil || len(code) != 32 {
 		t.Fatalf("code %q %v", code, err)
+	}
+	if err := waitText(ctx, "otc-left", "Valid for "); err != nil {
+		t.Error(err)
 	}
 	screenshot(t, ctx, "admin-otc")
 	r := e.gql("", `mutation{exchangeOtpForCustomerToken(email:"customer1@mail.com",otp:"`+code+`"){token}}`, nil)
@@ -257,6 +260,13 @@ func TestAdminPageBrowser(t *testing.T) {
 	tok := e.token("customer@example.com", "password")
 	run(chromedp.Navigate(e.srv.URL+"/admin/customers?q=customer%40example.com"), chromedp.WaitVisible(chromedp.CSS(`button.danger`)))
 	run(chromedp.SetValue(chromedp.CSS(`form[action$="/signout"] input[name="csrf"]`), "forged"), chromedp.Click(chromedp.CSS(`button.danger`)))
+	// Sign out everywhere asks first (issue 16 item 12): the first press only asks.
+	run(chromedp.WaitVisible(chromedp.CSS(`form[action$="/signout"] .confirm-note`)))
+	if b, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`button.danger`))); b != "Yes, sign out everywhere" {
+		t.Errorf("confirm button %q", b)
+	}
+	screenshot(t, ctx, "admin-confirm")
+	run(chromedp.Click(chromedp.CSS(`button.danger`)))
 	run(chromedp.WaitVisible(chromedp.CSS(`body > pre`))) // Chromium shows a text/plain answer in a pre
 	if msg, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`body > pre`))); err != nil || msg != "Invalid or missing form token. Reload the page and try again.\n" {
 		t.Fatalf("forged form: %q %v", msg, err)

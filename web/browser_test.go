@@ -116,6 +116,12 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 		if err != nil || len(unlabeled) > 0 {
 			t.Errorf("%s: controls without a label: %v %v", name, unlabeled, err)
 		}
+		// Text contrast (WCAG AA: 4.5, 3 for large text) against the first opaque
+		// background behind it; GraphiQL's own styles are its own.
+		low, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](contrastJS))
+		if err != nil || len(low) > 0 {
+			t.Errorf("%s at %s width: low contrast: %v %v", name, vp.label, low, err)
+		}
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		if err != nil {
 			t.Fatal(err)
@@ -131,6 +137,25 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 		t.Fatal(err)
 	}
 }
+
+// contrastJS lists visible text whose contrast with its background is below WCAG AA.
+const contrastJS = `(() => {
+	const rgb = (c) => { const m = c.match(/[\d.]+/g); return m ? m.map(Number) : [0, 0, 0, 0]; };
+	const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+	const bg = (e) => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c.length < 4 || c[3] > 0.5) return c; } return [255, 255, 255]; };
+	const out = [];
+	for (const e of document.querySelectorAll("body *")) {
+		if (e.closest(".graphiql-container") || ![...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+		const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+		if (r.width === 0 || r.height === 0 || s.visibility === "hidden" || r.bottom < 0) continue;
+		const a = lum(rgb(s.color)), b = lum(bg(e));
+		const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+		const size = parseFloat(s.fontSize), bold = parseInt(s.fontWeight, 10) >= 700;
+		const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+		if (ratio < need) out.push(e.tagName + "#" + e.id + "." + e.className + " " + ratio.toFixed(2) + " " + JSON.stringify(e.textContent.trim().slice(0, 30)));
+	}
+	return out;
+})()`
 
 func waitText(ctx context.Context, id, contains string) error {
 	return chromedp.Do(ctx, chromedp.Poll[chromedp.Void](

@@ -3,9 +3,12 @@ package web_test
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -226,4 +229,30 @@ func TestClockSkewCannotOutliveSignOut(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestHealthzPostgresConnection: /healthz answers from the PostgreSQL connection: 503
+// while the database refuses connections (the pool's were ended), 200 again after.
+func TestHealthzPostgresConnection(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	e := instance(t, dsn, 0)
+	expect(t, e.do("GET", "/healthz", "", "", nil), 200, `{"status":"ok"}`)
+	admin, err := sql.Open("pgx", pgtest.Base(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	u, _ := url.Parse(dsn)
+	name := strings.TrimPrefix(u.Path, "/")
+	for _, q := range []string{`ALTER DATABASE ` + name + ` WITH ALLOW_CONNECTIONS false`,
+		`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '` + name + `'`} {
+		if _, err := admin.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	expect(t, e.do("GET", "/healthz", "", "", nil), 503, `{"status":"unavailable"}`)
+	if _, err := admin.Exec(`ALTER DATABASE ` + name + ` WITH ALLOW_CONNECTIONS true`); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, e.do("GET", "/healthz", "", "", nil), 200, `{"status":"ok"}`)
 }

@@ -73,6 +73,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 		data = map[string]any{}
 	}
 	data["Version"] = s.cfg.Version
+	data["Now"] = s.svc.Now().Unix()
 	if _, ok := data["Scripts"]; !ok {
 		data["Scripts"] = []string{}
 	}

@@ -177,6 +177,28 @@ func testEmailCase(t *testing.T, a, b *db.DB) {
 	if err := b.CreateCustomer(ctx, &auth.Customer{Email: "MIXED.case@example.COM", Firstname: "x", Lastname: "y", CreatedAt: time.Now()}); !errors.Is(err, auth.ErrDuplicate) {
 		t.Fatalf("same address in other case: %v", err)
 	}
+	// Beyond ASCII, by auth.EmailKey: accents in either case or decomposed, the Kelvin sign.
+	emile := newCustomer(t, a, "Émile@Example.com")
+	newCustomer(t, a, "kelvin@example.com")
+	for _, e := range []string{"émile@example.com", "ÉMILE@EXAMPLE.COM", "e\u0301mile@example.com"} {
+		if c, err := b.CustomerByEmail(ctx, e); err != nil || c.ID != emile.ID {
+			t.Errorf("by %q: %+v %v", e, c, err)
+		}
+	}
+	for _, dup := range []string{"ÉMILE@example.com", "\u212Aelvin@example.com"} {
+		if err := b.CreateCustomer(ctx, &auth.Customer{Email: dup, Firstname: "x", Lastname: "y", CreatedAt: time.Now()}); !errors.Is(err, auth.ErrDuplicate) {
+			t.Errorf("create %q: %v, want a duplicate", dup, err)
+		}
+	}
+	// A profile change keeps the key; moving to another account's address is a duplicate.
+	emile.Firstname = "Émile"
+	if err := b.UpdateCustomer(ctx, emile); err != nil {
+		t.Fatal(err)
+	}
+	emile.Email = "\u212AELVIN@example.com"
+	if err := a.UpdateCustomer(ctx, emile); !errors.Is(err, auth.ErrDuplicate) {
+		t.Errorf("email moved onto kelvin@: %v", err)
+	}
 }
 
 func testAdmins(t *testing.T, a, b *db.DB) {
@@ -395,6 +417,14 @@ func testOneTimeCodeOnce(t *testing.T, a, b *db.DB) {
 	})
 	if wins.Load() != 1 {
 		t.Fatalf("code used %d times", wins.Load())
+	}
+	// Read without using it (the audit log's reason for a refused exchange).
+	code, usedAt, err := b.OneTimeCodeByHash(ctx, "h")
+	if err != nil || code.CustomerID != c.ID || code.AdminID != 4 || code.Reason != "why" || !code.ExpiresAt.Equal(now.Add(time.Minute)) || !usedAt.Equal(now) {
+		t.Errorf("OneTimeCodeByHash: %+v used %v, %v", code, usedAt, err)
+	}
+	if _, _, err := a.OneTimeCodeByHash(ctx, "nope"); !errors.Is(err, auth.ErrNotFound) {
+		t.Errorf("unknown code: %v", err)
 	}
 }
 
@@ -628,13 +658,15 @@ func testSearchAndAudit(t *testing.T, a, b *db.DB) {
 
 func testImport(t *testing.T, a, b *db.DB) {
 	newCustomer(t, a, "Existing@example.com")
+	newCustomer(t, a, "émile@example.com")
 	at := time.Unix(1700000000, 0)
 	cs := []*auth.Customer{
 		{Email: "existing@EXAMPLE.com", Firstname: "New", Lastname: "Name", CreatedAt: at},
 		{Email: "fresh@example.com", Firstname: "F", Lastname: "L", CreatedAt: at},
+		{Email: "ÉMILE@example.com", Firstname: "F", Lastname: "L", CreatedAt: at},
 	}
 	out, err := b.ImportBatch(ctx, cs, nil, at)
-	if err != nil || out[0] != auth.SkippedExisting || out[1] != auth.Inserted {
+	if err != nil || out[0] != auth.SkippedExisting || out[1] != auth.Inserted || out[2] != auth.SkippedExisting {
 		t.Fatalf("import: %v %v", out, err)
 	}
 	out, err = a.ImportBatch(ctx, cs[:1], map[string]bool{"firstname": true}, at)
@@ -648,7 +680,7 @@ func testImport(t *testing.T, a, b *db.DB) {
 	}
 	var n int
 	a.EachCustomer(ctx, func(*auth.Customer) error { n++; return nil })
-	if n != 2 {
+	if n != 3 {
 		t.Fatalf("%d customers", n)
 	}
 }
