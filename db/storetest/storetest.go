@@ -47,6 +47,7 @@ func Run(t *testing.T, newDSN Opener) {
 		{"EmailChange", testEmailChange},
 		{"RemoveCustomer", testRemoveCustomer},
 		{"RateLimit", testRateLimit},
+		{"SigningKeys", testSigningKeys},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
