@@ -57,7 +57,7 @@ func cmdCustomerImport(ctx context.Context, args []string, stdout io.Writer) err
 	rep, err := svc.ImportCustomers(ctx, bufio.NewReaderSize(f, 1<<16), auth.ImportOptions{
 		UpdateExisting: *onExisting == "update",
 		Skipped: func(line int, email, reason string) {
-			fmt.Fprintf(importLog, "line %d (%s): skipped: %s\n", line, email, reason)
+			fmt.Fprintf(importLog, "line %d (%s): skipped: %s\n", line, auth.ShowHidden(email), reason)
 		},
 		Progress: func(rows int) {
 			// A line each time another 10,000 rows were read, whatever the batch
@@ -84,7 +84,7 @@ func cmdCustomerImport(ctx context.Context, args []string, stdout io.Writer) err
 	arep, err := svc.ImportAddresses(ctx, bufio.NewReaderSize(af, 1<<16), auth.ImportOptions{
 		UpdateExisting: *onExisting == "update",
 		Skipped: func(line int, email, reason string) {
-			fmt.Fprintf(importLog, "%s line %d (%s): skipped: %s\n", *addresses, line, email, reason)
+			fmt.Fprintf(importLog, "%s line %d (%s): skipped: %s\n", *addresses, line, auth.ShowHidden(email), reason)
 		},
 		Warn: func(msg string) { fmt.Fprintf(importLog, "warning: %s: %s\n", *addresses, msg) },
 	})

@@ -383,7 +383,7 @@ func TestImportEmailKeys(t *testing.T) {
 		t.Fatalf("%q %v", out, err)
 	}
 	want := "line 3 (ÉMILE@example.com): skipped: the same email is on line 2 of this file\n" +
-		"line 4 (a\u200bdmin@example.com): skipped: \"a[U+200B]dmin@example.com\" is not a valid email address: it contains the invisible or text-direction character U+200B\n" +
+		"line 4 (a[U+200B]dmin@example.com): skipped: \"a[U+200B]dmin@example.com\" is not a valid email address: it contains the invisible or text-direction character U+200B\n" +
 		"line 5 (\u212Aelvin@example.com): skipped: a customer with this email exists (use --on-existing=update to update it)\n"
 	if log.String() != want {
 		t.Errorf("import log:\n%s\nwant:\n%s", log.String(), want)

@@ -23,6 +23,9 @@ type AdminPageStore interface {
 	TouchAdminSession(ctx context.Context, idHash string, now time.Time, idle time.Duration) (*AdminSession, error)
 	DeleteAdminSession(ctx context.Context, idHash string) error
 	ListCustomers(ctx context.Context, q string, offset, limit int) ([]Customer, int, error)
+	// ThrottledUntil says, of names, which are held by the sign-in throttle at now
+	// (maxFailures or more failed token requests) and until when.
+	ThrottledUntil(ctx context.Context, names []string, userType int, now time.Time, maxFailures int) (map[string]time.Time, error)
 }
 
 // Messages of the admin page sign-in.
@@ -122,6 +125,31 @@ func (s *Service) SetCustomerAssistance(ctx context.Context, admin *Admin, custo
 	s.audit(ctx, AuditEvent{Event: "admin.assistance_set", AdminID: admin.ID, CustomerID: c.ID, Username: strings.ToLower(admin.Username),
 		Detail: fmt.Sprintf("allow=%v", allow)})
 	return nil
+}
+
+// CustomersThrottled says which of cs the sign-in throttle holds now (their email has
+// reached oauth/authentication_lock/max_failures_count failed token requests), and
+// until when, for the admin page's list.
+func (s *Service) CustomersThrottled(ctx context.Context, cs []Customer) (map[int64]time.Time, error) {
+	max := s.Settings().Int(PathThrottleMaxFailures)
+	out := map[int64]time.Time{}
+	if max <= 0 || len(cs) == 0 {
+		return out, nil
+	}
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = throttleName(c.Email)
+	}
+	until, err := s.AdminPages.ThrottledUntil(ctx, names, UserTypeCustomer, s.Now(), max)
+	if err != nil {
+		return nil, fmt.Errorf("read throttle: %w", err)
+	}
+	for i, c := range cs {
+		if t, ok := until[names[i]]; ok {
+			out[c.ID] = t
+		}
+	}
+	return out, nil
 }
 
 // UnlockCustomer clears a customer's lock and the throttle on the customer's email.

@@ -36,9 +36,10 @@ func hiddenRune(s string) (rune, bool) {
 	return 0, false
 }
 
-// showHidden writes each hidden character of s as [U+XXXX], so a message naming the
-// address neither hides the character nor turns the client's text around.
-func showHidden(s string) string {
+// ShowHidden writes each hidden character of s as [U+XXXX], so a message or a log line
+// naming the address neither hides the character nor turns the text around (a U+202E
+// in a terminal reverses the rest of the line).
+func ShowHidden(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		if _, hidden := hiddenRune(string(r)); hidden {
@@ -55,7 +56,7 @@ func showHidden(s string) string {
 // through) the same words, the character shown as [U+XXXX] and named.
 func emailError(email string) *Error {
 	if r, hidden := hiddenRune(email); hidden {
-		return inputError(MsgEmailHiddenCharFmt, showHidden(email), r)
+		return inputError(MsgEmailHiddenCharFmt, ShowHidden(email), r)
 	}
 	return inputError(MsgInvalidEmailFmt, email)
 }

@@ -102,7 +102,7 @@ func customerFromRow(col map[string]int, rec []string, now time.Time) (*Customer
 		PasswordHash: get("password_hash"), Confirmation: get("confirmation"), CreatedAt: now}
 	if !ValidEmail(c.Email) {
 		if r, hidden := hiddenRune(c.Email); hidden {
-			return nil, fmt.Errorf("%q is not a valid email address: it contains the invisible or text-direction character U+%04X", showHidden(c.Email), r)
+			return nil, fmt.Errorf("%q is not a valid email address: it contains the invisible or text-direction character U+%04X", ShowHidden(c.Email), r)
 		}
 		return nil, fmt.Errorf("%q is not a valid email address", c.Email)
 	}

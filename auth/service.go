@@ -388,7 +388,13 @@ func (s *Service) authenticateCustomer(ctx context.Context, email, password stri
 		if err != nil {
 			return nil, 0, 0, err
 		}
-		s.audit(ctx, AuditEvent{Event: "customer.signin_throttled", Username: name})
+		// With the customer's id when the email is one, so the admin page's filter by
+		// customer finds the refusals.
+		ev := AuditEvent{Event: "customer.signin_throttled", Username: name}
+		if c, err := s.Customers.CustomerByEmail(ctx, strings.TrimSpace(email)); err == nil {
+			ev.CustomerID = c.ID
+		}
+		s.audit(ctx, ev)
 		return nil, 0, 0, ErrSignInIncorrect
 	}
 	fail := func(c *Customer, event string) (*Customer, int64, int64, error) {

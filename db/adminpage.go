@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -86,4 +88,34 @@ func (d *DB) ListCustomers(ctx context.Context, q string, offset, limit int) ([]
 		out = append(out, *c)
 	}
 	return out, total, rows.Err()
+}
+
+// ThrottledUntil returns, for each of names held by the sign-in throttle at now, when
+// the hold ends.
+func (d *DB) ThrottledUntil(ctx context.Context, names []string, userType int, now time.Time, maxFailures int) (map[string]time.Time, error) {
+	out := map[string]time.Time{}
+	if len(names) == 0 {
+		return out, nil
+	}
+	args := []any{userType, maxFailures, now.Unix()}
+	marks := make([]string, len(names))
+	for i, n := range names {
+		args = append(args, n)
+		marks[i] = "$" + strconv.Itoa(len(args))
+	}
+	rows, err := d.read.QueryContext(ctx, `SELECT user_name, lock_expires_at FROM token_request_log
+		WHERE user_type = $1 AND failures_count >= $2 AND lock_expires_at > $3 AND user_name IN (`+strings.Join(marks, ", ")+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read throttle: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		var until int64
+		if err := rows.Scan(&name, &until); err != nil {
+			return nil, err
+		}
+		out[name] = time.Unix(until, 0).UTC()
+	}
+	return out, rows.Err()
 }

@@ -2,8 +2,8 @@ package web
 
 import (
 	"crypto/rand"
-	"encoding/base64"
 	"crypto/subtle"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"net/http"
@@ -339,6 +339,8 @@ func (s *Server) handleAdminSettings(w http.ResponseWriter, r *http.Request, ar 
 type customerRow struct {
 	auth.Customer
 	Locked, Unconfirmed bool
+	LockLeft            string // time left on the account lock
+	ThrottleLeft        string // time left on the sign-in throttle of the customer's email
 }
 
 type otcResult struct {
@@ -416,9 +418,21 @@ func (s *Server) customersPage(w http.ResponseWriter, r *http.Request, ar *admin
 	}
 	now := s.svc.Now()
 	confirm := s.svc.Settings().Bool(auth.PathConfirmRequired)
+	held, err := s.svc.CustomersThrottled(r.Context(), list)
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "list customers", "err", err)
+		http.Error(w, auth.MsgInternal, http.StatusInternalServerError)
+		return
+	}
 	rows := make([]customerRow, len(list))
 	for i, c := range list {
 		rows[i] = customerRow{Customer: c, Locked: c.Locked(now), Unconfirmed: confirm && c.Confirmation != ""}
+		if rows[i].Locked {
+			rows[i].LockLeft = durationWords(int(c.LockExpires.Sub(now).Seconds()+0.999)) + " left"
+		}
+		if t, ok := held[c.ID]; ok {
+			rows[i].ThrottleLeft = durationWords(int(t.Sub(now).Seconds()+0.999)) + " left"
+		}
 	}
 	link := func(p int) string {
 		v := url.Values{"page": {strconv.Itoa(p)}}

@@ -84,3 +84,13 @@ func TestPagesDarkModeSkipLinkFocus(t *testing.T) {
 	browserRun(t, ctx, chromedp.Navigate(e.srv.URL+"/admin/settings"), chromedp.WaitVisible(chromedp.ID("save")))
 	screenshot(t, ctx, "dark-admin-settings")
 }
+
+// adminBrowser signs in to the admin page in Chromium (2FA off) and returns the tab.
+func adminBrowser(t *testing.T, e *env) context.Context {
+	t.Helper()
+	ctx := browser(t)
+	browserRun(t, ctx, chromedp.Navigate(e.srv.URL+"/admin"), chromedp.WaitVisible(chromedp.ID("username")),
+		chromedp.SendKeys(chromedp.ID("username"), "admin"), chromedp.SendKeys(chromedp.ID("password"), "admin123"),
+		chromedp.Click(chromedp.ID("signin")), chromedp.WaitVisible(chromedp.ID("customers")))
+	return ctx
+}

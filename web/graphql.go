@@ -28,8 +28,9 @@ const (
 )
 
 // allowGraphQL applies the per-address limits to sign-in, account-creation, password-reset
-// and mail-sending mutations, and to isEmailAvailable when it answers truly. Every selection counts: ten aliased generateCustomerToken
-// fields are ten password guesses, so they take ten tokens, not one.
+// and mail-sending mutations, and to isEmailAvailable when it answers truly. Every
+// selection counts: ten aliased generateCustomerToken fields are ten password guesses,
+// so they take ten tokens, not one.
 func (s *Server) allowGraphQL(r *http.Request, info *queryInfo, opName string) bool {
 	st := s.svc.Settings()
 	now := s.svc.Now()

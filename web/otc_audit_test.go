@@ -4,8 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"shopauth/auth"
 )
@@ -78,4 +82,50 @@ func TestOneTimeCodeFailureAudited(t *testing.T) {
 			t.Errorf("%s: audit detail %q customer %d, want %q %d", tc.name, last.Detail, last.CustomerID, tc.detail, tc.customer)
 		}
 	}
+}
+
+// TestAdminPageThrottledCustomer (issue 16 item 9): a customer held by the sign-in
+// throttle is marked in the list with the time left, the refused sign-ins are in the
+// audit log under the customer's id, and Unlock clears the hold (as it clears a lock).
+func TestAdminPageThrottledCustomer(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathTwoFactorEnable, "0")
+	e.set(auth.PathSignInRateLimit, "0")
+	e.admin("admin", "admin123")
+	c := e.customer("held@example.com", "password")
+	wrong := `mutation{generateCustomerToken(email:"held@example.com",password:"nope"){token}}`
+	for i := 0; i < 6; i++ { // oauth/authentication_lock/max_failures_count
+		e.gql("", wrong, nil)
+	}
+	e.clock.Add(2 * time.Minute)
+	refused := gqlErr(auth.MsgSignInIncorrect, "graphql-authentication", 10, "generateCustomerToken")
+	expect(t, e.gql("", `mutation{generateCustomerToken(email:"held@example.com",password:"password"){token}}`, nil), 401, refused)
+	ev, _ := e.db.AuditList(context.Background(), dbFilter(c.ID, "customer.signin_throttled"))
+	if len(ev) != 1 {
+		t.Errorf("throttled sign-ins under customer %d: %d", c.ID, len(ev))
+	}
+	client, csrf, _ := adminHTTP(t, e, "admin", "admin123", "")
+	p := getPage(t, client, e.srv.URL+"/admin/customers?q=held")
+	if !strings.Contains(p.body, `<span class="badge locked" title="Failed sign-ins for this email: token requests are refused">sign-ins held · 28 min left</span>`) ||
+		!strings.Contains(p.body, fmt.Sprintf(`id="unlock-%d"`, c.ID)) || strings.Contains(p.body, ">locked ·") {
+		t.Errorf("throttled customer in the list:\n%s", p.body)
+	}
+	if p := getPage(t, client, e.srv.URL+fmt.Sprintf("/admin/audit?customer=%d&event=customer.signin_throttled", c.ID)); !strings.Contains(p.body, "held@example.com") {
+		t.Errorf("audit by customer lacks the throttled sign-in:\n%s", p.body)
+	}
+	locked := e.customer("locked@example.com", "password")
+	e.set(auth.PathLockoutFailures, "3")
+	e.set(auth.PathThrottleMaxFailures, "0")
+	for i := 0; i < 3; i++ {
+		e.gql("", `mutation{generateCustomerToken(email:"locked@example.com",password:"nope"){token}}`, nil)
+	}
+	e.set(auth.PathThrottleMaxFailures, "6")
+	ctx := adminBrowser(t, e)
+	browserRun(t, ctx, chromedp.Navigate(e.srv.URL+"/admin/customers"), chromedp.WaitVisible(chromedp.ID(fmt.Sprintf("unlock-%d", locked.ID))))
+	screenshot(t, ctx, "admin-throttled")
+	postPage(t, client, e.srv.URL+fmt.Sprintf("/admin/customers/%d/unlock", c.ID), url.Values{"csrf": {csrf}})
+	if p := getPage(t, client, e.srv.URL+"/admin/customers?q=held"); strings.Contains(p.body, "sign-ins held") {
+		t.Errorf("after unlock: %s", p.body)
+	}
+	e.token("held@example.com", "password")
 }

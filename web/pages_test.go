@@ -389,7 +389,7 @@ func TestAdminPageCustomers(t *testing.T) {
 	}
 	p = list("q=LOCKED@example")
 	row := rowOf(p.body, locked.ID)
-	if !strings.Contains(p.body, "1 customer matching") || !strings.Contains(row, `<span class="badge locked">locked</span>`) ||
+	if !strings.Contains(p.body, "1 customer matching") || !strings.Contains(row, `<span class="badge locked" title="Wrong passwords locked the account">locked · 10 min left</span>`) ||
 		!strings.Contains(row, fmt.Sprintf(`id="unlock-%d"`, locked.ID)) || strings.Contains(row, "unconfirmed") {
 		t.Errorf("search by email, locked badge: %s", row)
 	}

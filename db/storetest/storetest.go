@@ -355,6 +355,14 @@ func testThrottle(t *testing.T, a, b *db.DB) {
 	if got, _ := b.Throttled(ctx, "jane@example.com", 3, now.Add(2*time.Hour), 1); got {
 		t.Fatal("throttled after the lock ran out")
 	}
+	// The admin page's list: which names are held, until when.
+	if got, err := b.ThrottledUntil(ctx, []string{"jane@example.com", "nobody@example.com"}, 3, now, 100); err != nil ||
+		len(got) != 1 || !got["jane@example.com"].Equal(now.Add(time.Hour)) {
+		t.Fatalf("ThrottledUntil: %v %v", got, err)
+	}
+	if got, err := a.ThrottledUntil(ctx, []string{"jane@example.com"}, 3, now, 101); err != nil || len(got) != 0 {
+		t.Fatalf("ThrottledUntil under the max: %v %v", got, err)
+	}
 	if err := b.ResetThrottle(ctx, "jane@example.com", 3); err != nil {
 		t.Fatal(err)
 	}
