@@ -76,6 +76,7 @@ type Service struct {
 	Outbox       OutboxStore
 	AdminPages   AdminPageStore
 	Importer     ImportStore
+	Keys         SigningKeyStore // asymmetric token keys; nil: HS256 only
 	Addresses    AddressStore
 	Attributes   AttributeStore
 	Lifecycle    AccountLifecycleStore
@@ -108,12 +109,15 @@ type Service struct {
 	settings    atomic.Pointer[Settings]
 	settingsVer atomic.Int64
 	revSeq      atomic.Int64
+	keysVer     atomic.Int64
+	keysAlg     atomic.Value // string
+	keysLoaded  atomic.Bool
 }
 
 // NewService wires a service over one store; Start must be called before use.
 func NewService(st Store, h *Hasher) *Service {
 	s := &Service{Customers: st, Throttle: st, Attempts: st, Revocations: st, Config: st, Audit: st, Admins: st, OneTimeCodes: st,
-		Accounts: st, Outbox: st, Mailer: st, AdminPages: st, Importer: st, Addresses: st, Attributes: st, Lifecycle: st, RateLimits: st,
+		Accounts: st, Outbox: st, Mailer: st, AdminPages: st, Importer: st, Keys: st, Addresses: st, Attributes: st, Lifecycle: st, RateLimits: st,
 		Newsletter: st,
 		Hasher:     h, Now: time.Now, Rand: rand.Reader, Log: slog.Default()}
 	// generateCustomerToken's order (SPEC §6): password, reset token, one-time code.
@@ -196,6 +200,9 @@ func (s *Service) Refresh(ctx context.Context) error {
 		}
 		s.settings.Store(st)
 		s.settingsVer.Store(ver)
+	}
+	if err := s.refreshSigningKeys(ctx, s.settings.Load()); err != nil {
+		return err
 	}
 	if cr, ok := s.Customers.(interface{ RefreshCache(context.Context) error }); ok {
 		if err := cr.RefreshCache(ctx); err != nil {

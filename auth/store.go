@@ -168,4 +168,5 @@ type Store interface {
 	AccountLifecycleStore
 	RateLimitStore
 	NewsletterStore
+	SigningKeyStore
 }

@@ -238,6 +238,9 @@ var adminSettingGroups = []struct {
 		{Path: auth.PathCustomerTokenLifetime, Label: "Customer token lifetime (hours)", Kind: "decimal"},
 		{Path: auth.PathAdminTokenLifetime, Label: "Admin token lifetime (hours)", Kind: "decimal"},
 		{Path: auth.PathSessionDisable, Label: "GraphQL session cookies", Kind: "choice", Options: offIsOne},
+		{Path: auth.PathTokenAlgorithm, Label: "Token signing", Kind: "choice", Options: [][2]string{
+			{auth.AlgHS256, "HS256 (Magento's, from crypt/key)"}, {auth.AlgEdDSA, "EdDSA (public key at /.well-known/jwks.json)"},
+			{auth.AlgES256, "ES256 (public key at /.well-known/jwks.json)"}}},
 	}},
 	{"Login as customer", []adminSetting{
 		{Path: auth.PathLoginAsCustomerEnabled, Label: "Login as customer", Kind: "choice", Options: onOff},

@@ -281,7 +281,7 @@ func TestAdminPageSettingsEveryField(t *testing.T) {
 		}
 	}
 	want := map[string]string{
-		auth.PathCustomerTokenLifetime: "0.5", auth.PathAdminTokenLifetime: "2", auth.PathSessionDisable: "1",
+		auth.PathCustomerTokenLifetime: "0.5", auth.PathAdminTokenLifetime: "2", auth.PathSessionDisable: "1", auth.PathTokenAlgorithm: "ES256",
 		auth.PathLoginAsCustomerEnabled: "0", auth.PathOTCLifetime: "90", auth.PathAssistanceCheckboxTitle: "Let us help",
 		auth.PathConfirmRequired: "1", auth.PathLockoutFailures: "5", auth.PathLockoutThreshold: "15",
 		auth.PathMinPasswordLength: "12", auth.PathRequiredClasses: "2", auth.PathResetLinkExpiration: "3",

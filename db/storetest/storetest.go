@@ -48,6 +48,7 @@ func Run(t *testing.T, newDSN Opener) {
 		{"RemoveCustomer", testRemoveCustomer},
 		{"RateLimit", testRateLimit},
 		{"Newsletter", testNewsletter},
+		{"SigningKeys", testSigningKeys},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
