@@ -127,7 +127,10 @@ func TestAdminKeyboardSettings(t *testing.T) {
 	e.customer("customer@example.com", "password")
 	ctx := browser(t)
 	emulate(t, ctx, false)
-	key := func(keys string, opts ...chromedp.KeyOption) { t.Helper(); browserRun(t, ctx, chromedp.KeyEvent(keys, opts...)) }
+	key := func(keys string, opts ...chromedp.KeyOption) {
+		t.Helper()
+		browserRun(t, ctx, chromedp.KeyEvent(keys, opts...))
+	}
 	selectAll := func() { t.Helper(); key("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)) }
 	ring := func() {
 		t.Helper()
