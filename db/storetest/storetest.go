@@ -47,6 +47,8 @@ func Run(t *testing.T, newDSN Opener) {
 		{"EmailChange", testEmailChange},
 		{"RemoveCustomer", testRemoveCustomer},
 		{"RateLimit", testRateLimit},
+		{"Newsletter", testNewsletter},
+		{"SigningKeys", testSigningKeys},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -347,47 +349,94 @@ func testRevocationOrder(t *testing.T, a, b *db.DB) {
 	}
 }
 
+// begins runs n parallel BeginAttempt calls of a on both handles and counts the results.
+func begins(t *testing.T, a, b *db.DB, n int, at auth.Attempt) map[auth.AttemptResult]int {
+	t.Helper()
+	var mu sync.Mutex
+	got := map[auth.AttemptResult]int{}
+	parallel(n, func(i int) {
+		res, err := pick(i, a, b).BeginAttempt(ctx, at)
+		if err != nil {
+			t.Error(err)
+		}
+		mu.Lock()
+		got[res]++
+		mu.Unlock()
+	})
+	return got
+}
+
+// testThrottle: 100 parallel token requests for one name from one address, on two
+// handles: exactly max are let through (the rest wait, busy); once they fail the name
+// is throttled from that address, not from another; a reset ends it.
 func testThrottle(t *testing.T, a, b *db.DB) {
 	now := time.Unix(1700000000, 0)
-	parallel(100, func(i int) {
-		if err := pick(i, a, b).RecordThrottleFailure(ctx, "jane@example.com", 3, now, time.Hour); err != nil {
+	at := auth.Attempt{UserType: 3, Name: "jane@example.com", Addr: "203.0.113.7", Now: now,
+		Throttle: auth.Lockout{MaxFailures: 6, Window: time.Hour}}
+	if got := begins(t, a, b, 100, at); got[auth.AttemptAllowed] != 6 || got[auth.AttemptBusy] != 94 {
+		t.Fatalf("100 parallel, max 6: %v", got)
+	}
+	parallel(6, func(i int) {
+		if _, err := pick(i, a, b).FailAttempt(ctx, at); err != nil {
 			t.Error(err)
 		}
 	})
+	if got := begins(t, a, b, 20, at); got[auth.AttemptThrottled] != 20 {
+		t.Fatalf("after 6 failures: %v", got)
+	}
 	for _, c := range []struct {
 		max  int
 		want bool
-	}{{100, true}, {101, false}} {
+	}{{6, true}, {7, false}} {
 		if got, err := a.Throttled(ctx, "jane@example.com", 3, now, c.max); err != nil || got != c.want {
-			t.Fatalf("100 failures, max %d: throttled %v %v", c.max, got, err)
+			t.Fatalf("6 failures, max %d: throttled %v %v", c.max, got, err)
 		}
 	}
-	if got, _ := b.Throttled(ctx, "jane@example.com", 3, now.Add(2*time.Hour), 1); got {
-		t.Fatal("throttled after the lock ran out")
-	}
-	// The admin page's list: which names are held, until when.
-	if got, err := b.ThrottledUntil(ctx, []string{"jane@example.com", "nobody@example.com"}, 3, now, 100); err != nil ||
+	// The admin page's list: which names are held (from any address), until when.
+	if got, err := b.ThrottledUntil(ctx, []string{"jane@example.com", "nobody@example.com"}, 3, now, 6); err != nil ||
 		len(got) != 1 || !got["jane@example.com"].Equal(now.Add(time.Hour)) {
 		t.Fatalf("ThrottledUntil: %v %v", got, err)
 	}
-	if got, err := a.ThrottledUntil(ctx, []string{"jane@example.com"}, 3, now, 101); err != nil || len(got) != 0 {
+	if got, err := a.ThrottledUntil(ctx, []string{"jane@example.com"}, 3, now, 7); err != nil || len(got) != 0 {
 		t.Fatalf("ThrottledUntil under the max: %v %v", got, err)
+	}
+	other := at
+	other.Addr = "198.51.100.1"
+	if res, err := b.BeginAttempt(ctx, other); err != nil || res != auth.AttemptAllowed {
+		t.Fatalf("another address: %v %v", res, err)
+	}
+	if err := a.EndThrottle(ctx, other, false, true); err != nil {
+		t.Fatal(err)
+	}
+	later := at
+	later.Now = now.Add(2 * time.Hour)
+	if res, _ := b.BeginAttempt(ctx, later); res != auth.AttemptAllowed {
+		t.Fatalf("after the lock ran out: %v", res)
+	}
+	if err := a.EndThrottle(ctx, later, false, false); err != nil {
+		t.Fatal(err)
 	}
 	if err := b.ResetThrottle(ctx, "jane@example.com", 3); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := a.Throttled(ctx, "jane@example.com", 3, now, 1); got {
-		t.Fatal("throttled after reset")
+	if res, _ := a.BeginAttempt(ctx, at); res != auth.AttemptAllowed {
+		t.Fatalf("after reset: %v", res)
 	}
 }
 
+// testLockout: Magento's lock per account and address, and the cap over every address,
+// under 100 parallel attempts on two handles.
 func testLockout(t *testing.T, a, b *db.DB) {
 	c := newCustomer(t, a, "lock@example.com")
 	now := time.Unix(1700000000, 0)
-	l := auth.Lockout{MaxFailures: 10, Window: time.Hour}
+	at := auth.Attempt{UserType: 3, UserID: c.ID, Addr: "203.0.113.7", Now: now,
+		Lock: auth.Lockout{MaxFailures: 10, Window: time.Hour}, Cap: auth.Lockout{MaxFailures: 15, Window: time.Hour}}
+	if got := begins(t, a, b, 100, at); got[auth.AttemptAllowed] != 10 || got[auth.AttemptBusy] != 90 {
+		t.Fatalf("100 parallel, max 10: %v", got)
+	}
 	var locked, newly atomic.Int32
-	parallel(100, func(i int) {
-		res, err := pick(i, a, b).RecordLoginFailure(ctx, c.ID, now, l)
+	parallel(10, func(i int) {
+		res, err := pick(i, a, b).FailAttempt(ctx, at)
 		if err != nil {
 			t.Error(err)
 		}
@@ -397,14 +446,42 @@ func testLockout(t *testing.T, a, b *db.DB) {
 		if res.NewlyLocked {
 			newly.Add(1)
 		}
+		if res.LockedEverywhere {
+			t.Error("locked everywhere after 10 of 15")
+		}
 	})
-	// Failures 1-9 are counted unlocked; the 10th locks; the 90 others find it locked.
-	if newly.Load() != 1 || locked.Load() != 91 {
-		t.Fatalf("100 parallel failures, max 10: %d newly locked, %d locked", newly.Load(), locked.Load())
+	if newly.Load() != 1 || locked.Load() != 1 {
+		t.Fatalf("10 failures, max 10: %d newly locked, %d locked", newly.Load(), locked.Load())
+	}
+	if got := begins(t, a, b, 10, at); got[auth.AttemptLocked] != 10 {
+		t.Fatalf("locked address: %v", got)
+	}
+	if l, err := b.LockedAt(ctx, 3, c.ID, at.Addr, now); err != nil || !l {
+		t.Fatalf("LockedAt: %v %v", l, err)
 	}
 	b.RefreshCache(ctx)
-	if got, _ := b.CustomerByID(ctx, c.ID); got.FailuresNum != 10 || !got.Locked(now) {
+	if got, _ := b.CustomerByID(ctx, c.ID); got.FailuresNum != 10 || !got.Locked(now) || !got.AddrLockUntil.After(now) || got.LockExpires.After(now) {
 		t.Fatalf("customer %+v", got)
+	}
+	// From other addresses the account is open, until the cap (15) is reached.
+	for i := range 5 {
+		o := at
+		o.Addr = fmt.Sprintf("198.51.100.%d", i)
+		if l, _ := a.LockedAt(ctx, 3, c.ID, o.Addr, now); l {
+			t.Fatal("another address locked")
+		}
+		if res, err := pick(i, a, b).BeginAttempt(ctx, o); err != nil || res != auth.AttemptAllowed {
+			t.Fatalf("address %d: %v %v", i, res, err)
+		}
+		res, err := pick(i, b, a).FailAttempt(ctx, o)
+		if err != nil || res.LockedEverywhere != (i == 4) {
+			t.Fatalf("failure %d from another address: %+v %v", 11+i, res, err)
+		}
+	}
+	o := at
+	o.Addr = "192.0.2.1"
+	if res, _ := a.BeginAttempt(ctx, o); res != auth.AttemptLocked {
+		t.Fatalf("after the cap: %v", res)
 	}
 	if err := b.ResetLoginFailures(ctx, c.ID); err != nil {
 		t.Fatal(err)
@@ -412,6 +489,12 @@ func testLockout(t *testing.T, a, b *db.DB) {
 	a.RefreshCache(ctx)
 	if got, _ := a.CustomerByID(ctx, c.ID); got.FailuresNum != 0 || got.Locked(now) {
 		t.Fatalf("after reset %+v", got)
+	}
+	if res, _ := a.BeginAttempt(ctx, at); res != auth.AttemptAllowed {
+		t.Fatalf("after reset: %v", res)
+	}
+	if err := b.PasswordRight(ctx, at); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -742,5 +825,71 @@ func testRateLimit(t *testing.T, a, b *db.DB) {
 	}
 	if got, _ := a.TakeRate(ctx, "signin 192.0.2.1", 0, 1000, now); !got {
 		t.Fatal("no limit (0) refused")
+	}
+}
+
+// testNewsletter: one subscription per address whatever its case, subscribed once by
+// 100 requests over two handles, linked to the account of that address, following an
+// email change, gone with the account.
+func testNewsletter(t *testing.T, a, b *db.DB) {
+	now := time.Unix(1700000000, 0)
+	status := func(d *db.DB, email string) int {
+		t.Helper()
+		st, err := d.SubscriptionStatus(ctx, email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	var wins atomic.Int32
+	parallel(100, func(i int) {
+		ok, err := pick(i, a, b).Subscribe(ctx, []string{"Émile@Example.com", "émile@example.com"}[i%2], now)
+		if err != nil {
+			t.Error(err)
+		}
+		if ok {
+			wins.Add(1)
+		}
+	})
+	if wins.Load() != 1 {
+		t.Fatalf("subscribed %d times", wins.Load())
+	}
+	if status(b, "ÉMILE@EXAMPLE.COM") != auth.SubscriptionSubscribed || status(a, "other@example.com") != 0 {
+		t.Fatal("statuses")
+	}
+
+	// A customer's own subscription, on and off; subscribing again after off works.
+	c := newCustomer(t, a, "Sub@Example.com")
+	if err := a.SetSubscription(ctx, c.ID, c.Email, true, now); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := b.Subscribe(ctx, "sub@example.com", now); ok || err != nil {
+		t.Fatalf("subscribed twice: %v %v", ok, err)
+	}
+	if err := b.SetSubscription(ctx, c.ID, c.Email, false, now); err != nil || status(a, "sub@example.com") != auth.SubscriptionUnsubscribed {
+		t.Fatalf("unsubscribe: %v", err)
+	}
+	if ok, err := a.Subscribe(ctx, "SUB@example.com", now); !ok || err != nil {
+		t.Fatalf("subscribe again: %v %v", ok, err)
+	}
+	// An email change carries it, replacing what the new address had.
+	if ok, err := a.Subscribe(ctx, "new@example.com", now); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	if err := b.SetSubscription(ctx, c.ID, c.Email, false, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.MoveSubscription(ctx, c.ID, "sub@example.com", "New@Example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if status(b, "new@example.com") != auth.SubscriptionUnsubscribed || status(b, "sub@example.com") != 0 {
+		t.Fatalf("moved: %d %d", status(b, "new@example.com"), status(b, "sub@example.com"))
+	}
+	if err := a.MoveSubscription(ctx, c.ID, "none@example.com", "none2@example.com"); err != nil || status(a, "none2@example.com") != 0 {
+		t.Fatalf("move of nothing: %v", err)
+	}
+	// Deleting the account deletes its subscription (no address of a deleted account is kept).
+	if err := b.DeleteCustomer(ctx, c.ID); err != nil || status(a, "new@example.com") != 0 {
+		t.Fatalf("after delete: %v %d", err, status(a, "new@example.com"))
 	}
 }
