@@ -74,6 +74,7 @@ func main() {
 	flag.StringVar(&dbFlag, "db", "", "database: empty for a temp SQLite file, postgres for a throw-away cluster, or a postgres:// URL of an empty database")
 	flag.IntVar(&instances, "instances", 1, "servers on the one database")
 	logs := flag.String("log", "both", "request logging: both, on or off")
+	flag.BoolVar(&fastHash, "fasthash", false, "cheap argon2id in the servers (SHOPAUTH_INSECURE_FAST_HASH), so sign-in measures the database path, not the hash")
 	flag.Parse()
 	switch *logs {
 	case "both":
@@ -102,6 +103,7 @@ func main() {
 }
 
 var (
+	fastHash  bool
 	dbFlag    string
 	instances int
 	logModes  []bool
@@ -208,7 +210,11 @@ func run(cfg config) error {
 		return err
 	}
 
-	hasher := auth.NewHasher(auth.DefaultHashParams, 0, rand.Reader)
+	params := auth.DefaultHashParams
+	if fastHash {
+		params = auth.CheapHashParams
+	}
+	hasher := auth.NewHasher(params, 0, rand.Reader)
 	stored, err := hasher.Hash(context.Background(), password)
 	if err != nil {
 		return err
@@ -350,8 +356,12 @@ func run(cfg config) error {
 	if dbFlag != "" {
 		engine = "PostgreSQL"
 	}
-	fmt.Printf("\nshopauth loadbench: %s, %d instance(s), concurrency %d, %s per phase, %d pairs, GOMAXPROCS=%s, %d cores\n",
-		engine, instances, cfg.conc, cfg.dur, cfg.pairs, envOr("GOMAXPROCS", "all cores"), numCPU())
+	hash := "argon2id 64 MiB"
+	if fastHash {
+		hash = "cheap argon2id (-fasthash)"
+	}
+	fmt.Printf("\nshopauth loadbench: %s, %d instance(s), %s, concurrency %d, %s per phase, %d pairs, GOMAXPROCS=%s, %d cores\n",
+		engine, instances, hash, cfg.conc, cfg.dur, cfg.pairs, envOr("GOMAXPROCS", "all cores"), numCPU())
 	fmt.Printf("dataset: %d customers, %d past sign-outs over a year, generated in %s\n\n", cfg.customers, cfg.signouts, ds.took.Round(100*time.Millisecond))
 	fmt.Printf("%-40s %10s %8s %10s %10s %14s\n", "phase", "req/s", "errors", "p50", "p99", "peak RSS MiB")
 	for _, r := range results {
@@ -644,6 +654,9 @@ func rss(pid int, field string) int64 {
 
 func startProc(bin string, args ...string) (*exec.Cmd, string, error) {
 	cmd := exec.Command(bin, args...)
+	if fastHash {
+		cmd.Env = append(os.Environ(), "SHOPAUTH_INSECURE_FAST_HASH=1")
+	}
 	cmd.Stderr = io.Discard
 	out, err := cmd.StdoutPipe()
 	if err != nil {
