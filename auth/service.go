@@ -112,6 +112,8 @@ type Service struct {
 	keysVer     atomic.Int64
 	keysAlg     atomic.Value // string
 	keysLoaded  atomic.Bool
+	revLoaded   atomic.Bool
+	revPruned   atomic.Int64 // µs, service clock
 }
 
 // NewService wires a service over one store; Start must be called before use.
@@ -209,13 +211,59 @@ func (s *Service) Refresh(ctx context.Context) error {
 			return fmt.Errorf("refresh customer cache: %w", err)
 		}
 	}
+	return s.refreshRevocations(ctx)
+}
+
+// revocationPruneEvery is how often (service clock) revocations older than the
+// window are dropped from memory.
+const revocationPruneEvery = time.Minute
+
+// refreshRevocations keeps in memory the revocations that can still refuse a token:
+// those made within the longest token lifetime in force (the window). The first call
+// loads only those; later ones add what any process wrote since, and now and then drop
+// what fell out of the window. RevocationList.Refuses asks the database about a token
+// older than the window, so what the window is never changes an answer.
+func (s *Service) refreshRevocations(ctx context.Context) error {
+	list := s.Tokens.Revocations()
+	st := s.Settings()
+	now := s.Now()
+	window := max(st.CustomerTokenLifetime(), st.AdminTokenLifetime())
+	from := now.Add(-window).UnixMicro()
+	if !s.revLoaded.Load() {
+		list.Window(from, s.revocationLookup)
+		revs, seq, err := s.Revocations.RevocationsFrom(ctx, from)
+		if err != nil {
+			return fmt.Errorf("load revocations: %w", err)
+		}
+		list.Apply(revs...)
+		s.revSeq.Store(seq)
+		s.revLoaded.Store(true)
+		s.revPruned.Store(now.UnixMicro())
+		return nil
+	}
 	revs, seq, err := s.Revocations.RevocationsSince(ctx, s.revSeq.Load())
 	if err != nil {
 		return fmt.Errorf("load revocations: %w", err)
 	}
-	s.Tokens.Revocations().Apply(revs...)
+	list.Apply(revs...)
 	s.revSeq.Store(seq)
+	if now.UnixMicro()-s.revPruned.Load() >= revocationPruneEvery.Microseconds() {
+		list.Window(from, s.revocationLookup)
+		s.revPruned.Store(now.UnixMicro())
+	}
 	return nil
+}
+
+// revocationLookup reads one user's revocation from the store, for tokens older than
+// the window held in memory.
+func (s *Service) revocationLookup(userType int, userID int64) (int64, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	us, err := s.Revocations.RevocationBefore(ctx, userType, userID)
+	if err != nil {
+		s.Log.Error("look up revocation", "user_type", userType, "user_id", userID, "err", err)
+	}
+	return us, err
 }
 
 // Watch calls Refresh every interval until ctx ends, so changes made by other

@@ -97,7 +97,7 @@ func (s *Service) SessionPrincipal(cookie string) *Principal {
 	if e1 != nil || e2 != nil || e3 != nil || e4 != nil || id <= 0 || adminID < 0 {
 		return nil
 	}
-	if exp <= s.Now().Unix() || began <= s.Tokens.Revocations().Before(UserTypeCustomer, id) {
+	if exp <= s.Now().Unix() || s.Tokens.Revocations().Refuses(UserTypeCustomer, id, began) {
 		return nil
 	}
 	return &Principal{Claims: Claims{UserID: id, UserType: UserTypeCustomer, IssuedAt: began / 1e6, IssuedMicro: began,

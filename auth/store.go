@@ -91,6 +91,11 @@ type RevocationStore interface {
 	Revoke(ctx context.Context, r Revocation) error
 	// RevocationsSince returns revocations changed after seq and the new high-water mark.
 	RevocationsSince(ctx context.Context, seq int64) ([]Revocation, int64, error)
+	// RevocationsFrom returns the revocations made at or after fromMicro and the
+	// high-water mark, read before them.
+	RevocationsFrom(ctx context.Context, fromMicro int64) ([]Revocation, int64, error)
+	// RevocationBefore returns one user's revocation time, 0 when never revoked.
+	RevocationBefore(ctx context.Context, userType int, userID int64) (int64, error)
 }
 
 // SettingsStore persists config values.

@@ -475,7 +475,7 @@ func (t *Tokens) Verify(token string) (Claims, error) {
 	if c.ExpiresAt <= now.Unix() {
 		return Claims{}, ErrTokenExpired
 	}
-	if c.IssuedMicro <= t.revoked.Before(c.UserType, c.UserID) {
+	if t.revoked.Refuses(c.UserType, c.UserID, c.IssuedMicro) {
 		return Claims{}, ErrTokenRevoked
 	}
 	return c, nil
@@ -493,16 +493,24 @@ type userKey struct {
 	id  int64
 }
 
-// RevocationList holds, per user, the issue time (µs) at or before which tokens are rejected.
+// RevocationList holds, per user, the issue time (µs) at or before which tokens are
+// rejected: in memory, the revocations made from a point on (From). An older one can
+// only refuse a token issued before it that has not expired, one living longer than the
+// window kept (its lifetime was lowered since, or another issuer made it): rare, so such
+// a token is checked through the lookup (the database). Correctness never depends on
+// the window, which only trades memory for lookups; in particular a lifetime raised
+// later revives nothing, as From never moves back.
 type RevocationList struct {
-	mu sync.RWMutex
-	m  map[userKey]int64
+	mu     sync.RWMutex
+	m      map[userKey]int64
+	from   int64 // µs: every revocation made at or after it is in m
+	lookup func(userType int, userID int64) (int64, error)
 }
 
-// NewRevocationList makes an empty list.
+// NewRevocationList makes an empty list that holds every revocation.
 func NewRevocationList() *RevocationList { return &RevocationList{m: map[userKey]int64{}} }
 
-// Before returns the user's revocation time in µs, 0 when never revoked.
+// Before returns the user's revocation time in µs held in memory, 0 when none is.
 func (l *RevocationList) Before(userType int, userID int64) int64 {
 	l.mu.RLock()
 	v := l.m[userKey{userType, userID}]
@@ -510,12 +518,55 @@ func (l *RevocationList) Before(userType int, userID int64) int64 {
 	return v
 }
 
-// Apply records revocations; a time only ever moves forward.
+// Refuses reports whether the user's token or session issued at issuedMicro is revoked.
+// A failed lookup refuses: a revoked token must not pass because a database was slow.
+func (l *RevocationList) Refuses(userType int, userID, issuedMicro int64) bool {
+	l.mu.RLock()
+	v, from, lookup := l.m[userKey{userType, userID}], l.from, l.lookup
+	l.mu.RUnlock()
+	if issuedMicro <= v {
+		return true
+	}
+	if issuedMicro >= from || lookup == nil {
+		return false
+	}
+	before, err := lookup(userType, userID)
+	return err != nil || issuedMicro <= before
+}
+
+// From returns the time from which every revocation is held in memory.
+func (l *RevocationList) From() int64 {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.from
+}
+
+// Window makes the list hold only revocations made at or after from, asking lookup about
+// tokens issued before it. from only moves forward.
+func (l *RevocationList) Window(from int64, lookup func(userType int, userID int64) (int64, error)) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lookup = lookup
+	if from <= l.from {
+		return
+	}
+	l.from = from
+	m := make(map[userKey]int64, len(l.m)/2) // a new map: Go's do not shrink
+	for k, v := range l.m {
+		if v >= from {
+			m[k] = v
+		}
+	}
+	l.m = m
+}
+
+// Apply records revocations; a time only ever moves forward. One made before From is
+// left to the lookup.
 func (l *RevocationList) Apply(rs ...Revocation) {
 	l.mu.Lock()
 	for _, r := range rs {
 		k := userKey{r.UserType, r.UserID}
-		if r.BeforeMicro > l.m[k] {
+		if r.BeforeMicro >= l.from && r.BeforeMicro > l.m[k] {
 			l.m[k] = r.BeforeMicro
 		}
 	}

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"time"
 
 	"shopauth/auth"
@@ -47,6 +48,39 @@ func (d *DB) RevocationsSince(ctx context.Context, seq int64) ([]auth.Revocation
 		out = append(out, r)
 	}
 	return out, seq, rows.Err()
+}
+
+// RevocationsFrom returns the revocations made at or after fromMicro (unix µs) and the
+// highest seq, read first: RevocationsSince from it then misses nothing written after.
+func (d *DB) RevocationsFrom(ctx context.Context, fromMicro int64) ([]auth.Revocation, int64, error) {
+	var seq int64
+	if err := d.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM token_revocation`).Scan(&seq); err != nil {
+		return nil, 0, err
+	}
+	rows, err := d.read.QueryContext(ctx, `SELECT user_type, user_id, revoke_before_us FROM token_revocation WHERE revoke_before_us >= $1`, fromMicro)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []auth.Revocation
+	for rows.Next() {
+		var r auth.Revocation
+		if err := rows.Scan(&r.UserType, &r.UserID, &r.BeforeMicro); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, r)
+	}
+	return out, seq, rows.Err()
+}
+
+// RevocationBefore returns one user's revocation time (unix µs), 0 when never revoked.
+func (d *DB) RevocationBefore(ctx context.Context, userType int, userID int64) (int64, error) {
+	var us int64
+	err := d.read.QueryRowContext(ctx, `SELECT revoke_before_us FROM token_revocation WHERE user_type = $1 AND user_id = $2`, userType, userID).Scan(&us)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return us, err
 }
 
 // Audit appends one event to the audit log.

@@ -63,7 +63,7 @@ func (s *Server) afterGraphQL(w http.ResponseWriter, r *http.Request, ctx contex
 	if p == nil || p.ViaSession || p.UserType != auth.UserTypeCustomer || !s.sessionsOn(r) || status == http.StatusUnauthorized {
 		return
 	}
-	if p.IssuedMicro <= s.svc.Tokens.Revocations().Before(auth.UserTypeCustomer, p.UserID) {
+	if s.svc.Tokens.Revocations().Refuses(auth.UserTypeCustomer, p.UserID, p.IssuedMicro) {
 		return
 	}
 	value, exp := s.svc.StartSession(p)

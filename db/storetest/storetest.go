@@ -32,6 +32,7 @@ func Run(t *testing.T, newDSN Opener) {
 		{"Settings", testSettings},
 		{"Revocations", testRevocations},
 		{"RevocationOrder", testRevocationOrder},
+		{"RevocationWindow", testRevocationWindow},
 		{"Throttle", testThrottle},
 		{"Lockout", testLockout},
 		{"OneTimeCodeOnce", testOneTimeCodeOnce},
@@ -303,6 +304,37 @@ func testRevocations(t *testing.T, a, b *db.DB) {
 	}
 	if revs, _, _ := a.RevocationsSince(ctx, seq2); len(revs) != 0 {
 		t.Fatalf("nothing new, got %v", revs)
+	}
+}
+
+// testRevocationWindow: a server loads only revocations made from a time on, and looks
+// an older one up by user.
+func testRevocationWindow(t *testing.T, a, b *db.DB) {
+	for i, us := range []int64{1000, 5000, 9000} {
+		if err := a.Revoke(ctx, auth.Revocation{UserType: 3, UserID: int64(i + 1), BeforeMicro: us}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	revs, seq, err := b.RevocationsFrom(ctx, 5000)
+	if err != nil || len(revs) != 2 || seq == 0 {
+		t.Fatalf("from 5000: %v %d %v", revs, seq, err)
+	}
+	for _, r := range revs {
+		if r.BeforeMicro < 5000 || r.UserType != 3 {
+			t.Fatalf("from 5000: %v", revs)
+		}
+	}
+	if since, _, _ := b.RevocationsSince(ctx, seq); len(since) != 0 {
+		t.Fatalf("seq of RevocationsFrom is not the high-water mark: %v", since)
+	}
+	if us, err := b.RevocationBefore(ctx, 3, 1); err != nil || us != 1000 {
+		t.Fatalf("user 1: %d %v", us, err)
+	}
+	if us, err := b.RevocationBefore(ctx, 3, 99); err != nil || us != 0 {
+		t.Fatalf("never revoked: %d %v", us, err)
+	}
+	if us, _ := b.RevocationBefore(ctx, 2, 1); us != 0 {
+		t.Fatalf("an admin with a revoked customer's id: %d", us)
 	}
 }
 
