@@ -754,11 +754,11 @@ func testImport(t *testing.T, a, b *db.DB) {
 		{Email: "fresh@example.com", Firstname: "F", Lastname: "L", CreatedAt: at},
 		{Email: "ÉMILE@example.com", Firstname: "F", Lastname: "L", CreatedAt: at},
 	}
-	out, err := b.ImportBatch(ctx, cs, nil, at)
+	out, err := b.ImportBatch(ctx, cs, nil, at, at.UnixMicro())
 	if err != nil || out[0] != auth.SkippedExisting || out[1] != auth.Inserted || out[2] != auth.SkippedExisting {
 		t.Fatalf("import: %v %v", out, err)
 	}
-	out, err = a.ImportBatch(ctx, cs[:1], map[string]bool{"firstname": true}, at)
+	out, err = a.ImportBatch(ctx, cs[:1], map[string]bool{"firstname": true}, at, at.UnixMicro())
 	if err != nil || out[0] != auth.Updated {
 		t.Fatalf("import update: %v %v", out, err)
 	}
