@@ -76,10 +76,12 @@ type Service struct {
 	Outbox       OutboxStore
 	AdminPages   AdminPageStore
 	Importer     ImportStore
+	Keys         SigningKeyStore // asymmetric token keys; nil: HS256 only
 	Addresses    AddressStore
 	Attributes   AttributeStore
 	Lifecycle    AccountLifecycleStore
 	RateLimits   RateLimitStore
+	Newsletter   NewsletterStore
 	Mailer       Mailer // optional
 	Tokens       *Tokens
 	Hasher       *Hasher
@@ -107,13 +109,17 @@ type Service struct {
 	settings    atomic.Pointer[Settings]
 	settingsVer atomic.Int64
 	revSeq      atomic.Int64
+	keysVer     atomic.Int64
+	keysAlg     atomic.Value // string
+	keysLoaded  atomic.Bool
 }
 
 // NewService wires a service over one store; Start must be called before use.
 func NewService(st Store, h *Hasher) *Service {
 	s := &Service{Customers: st, Throttle: st, Attempts: st, Revocations: st, Config: st, Audit: st, Admins: st, OneTimeCodes: st,
-		Accounts: st, Outbox: st, Mailer: st, AdminPages: st, Importer: st, Addresses: st, Attributes: st, Lifecycle: st, RateLimits: st,
-		Hasher: h, Now: time.Now, Rand: rand.Reader, Log: slog.Default()}
+		Accounts: st, Outbox: st, Mailer: st, AdminPages: st, Importer: st, Keys: st, Addresses: st, Attributes: st, Lifecycle: st, RateLimits: st,
+		Newsletter: st,
+		Hasher:     h, Now: time.Now, Rand: rand.Reader, Log: slog.Default()}
 	// generateCustomerToken's order (SPEC §6): password, reset token, one-time code.
 	s.AltPasswords = append(s.AltPasswords, s.useResetToken, s.useOneTimeCode)
 	s.Tokens = NewTokens(func() time.Time { return s.Now() }, rand.Reader, NewRevocationList())
@@ -182,11 +188,21 @@ func (s *Service) Refresh(ctx context.Context) error {
 			return fmt.Errorf("load settings: %w", err)
 		}
 		st := NewSettings(stored)
+		if old := s.settings.Load(); old != nil && old.Get(PathCryptKey) != st.Get(PathCryptKey) &&
+			CheckSigningKey(st.Get(PathCryptKey)) != nil && CheckSigningKey(old.Get(PathCryptKey)) == nil {
+			// Only a write past config:set (which refuses it) can bring a short key here;
+			// a running server keeps signing with the key it checked at start-up.
+			s.Log.Error("crypt/key was changed to a key too short to sign tokens; keeping the previous key", "err", CheckSigningKey(st.Get(PathCryptKey)))
+			st.values[PathCryptKey] = old.Get(PathCryptKey)
+		}
 		if old := s.settings.Load(); old == nil || old.Get(PathCryptKey) != st.Get(PathCryptKey) {
 			s.Tokens.SetKey(st.Get(PathCryptKey))
 		}
 		s.settings.Store(st)
 		s.settingsVer.Store(ver)
+	}
+	if err := s.refreshSigningKeys(ctx, s.settings.Load()); err != nil {
+		return err
 	}
 	if cr, ok := s.Customers.(interface{ RefreshCache(context.Context) error }); ok {
 		if err := cr.RefreshCache(ctx); err != nil {

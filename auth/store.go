@@ -167,4 +167,6 @@ type Store interface {
 	AttributeStore
 	AccountLifecycleStore
 	RateLimitStore
+	NewsletterStore
+	SigningKeyStore
 }

@@ -65,6 +65,12 @@ func (d *DB) prepare(ctx context.Context) error {
 	if d.customerByEmail, err = d.read.PrepareContext(ctx, customerByEmailSQL); err != nil {
 		return fmt.Errorf("prepare: %w", err)
 	}
+	if d.addressesByCustomer, err = d.read.PrepareContext(ctx, addressesByCustomerSQL); err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	if d.valuesByCustomer, err = d.read.PrepareContext(ctx, valuesByCustomerSQL); err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
 	return nil
 }
 
