@@ -572,3 +572,63 @@ func TestAdminDeactivationEndsTokens(t *testing.T) {
 		}
 	}
 }
+
+// TestEmailChangeEndsOldSecrets (issue 14, item 10): changing a customer's email, by
+// updateCustomerEmail or by updateCustomer with email and password (one path,
+// auth's changeEmail), ends the reset links and the confirmation key mailed to the old
+// address: whoever reads the old mailbox cannot take the account over. Before, a reset
+// link or key mailed to the old address still worked with the new one.
+func TestEmailChangeEndsOldSecrets(t *testing.T) {
+	for _, path := range []struct {
+		name   string
+		change func(e *env, tok, email string) response
+		want   func(email string) string
+	}{
+		{"updateCustomerEmail", func(e *env, tok, email string) response { return emailChange(e, tok, email, "Passw0rd-1") },
+			func(email string) string {
+				return `{"data":{"updateCustomerEmail":{"customer":{"email":"` + email + `","firstname":"John"}}}}`
+			}},
+		{"updateCustomer", func(e *env, tok, email string) response {
+			return e.gql(tok, fmt.Sprintf(`mutation{updateCustomer(input:{email:%q,password:"Passw0rd-1"}){customer{email firstname}}}`, email), nil)
+		}, func(email string) string {
+			return `{"data":{"updateCustomer":{"customer":{"email":"` + email + `","firstname":"John"}}}}`
+		}},
+	} {
+		t.Run(path.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.set(auth.PathResetRateLimit, "0")
+			// A pending confirmation key, mailed to the old address while confirmation was
+			// required; the shop then stopped requiring it, so the customer signs in.
+			e.set(auth.PathConfirmRequired, "1")
+			expect(t, e.gql("", `mutation{createCustomerV2(input:{email:"old@example.com",firstname:"John",lastname:"Smith",password:"Passw0rd-1"}){customer{email}}}`, nil),
+				200, `{"data":{"createCustomerV2":{"customer":{"email":"old@example.com"}}}}`)
+			oldKey := e.lastMailVar("account_confirmation", "confirmation_key")
+			e.set(auth.PathConfirmRequired, "0")
+			tok := e.token("old@example.com", "Passw0rd-1")
+			expect(t, e.gql("", `mutation{requestPasswordResetEmail(email:"old@example.com")}`, nil), 200, `{"data":{"requestPasswordResetEmail":true}}`)
+			oldLink := e.lastMailVar("password_reset", "token")
+
+			expect(t, path.change(e, tok, "new@example.com"), 200, path.want("new@example.com"))
+
+			// The link mailed to the old address sets no password, by either address.
+			for _, email := range []string{"new@example.com", "old@example.com"} {
+				expect(t, e.gql("", fmt.Sprintf(`mutation{resetPassword(email:%q,resetPasswordToken:%q,newPassword:"N3w-Passw0rd")}`, email, oldLink), nil), 200,
+					gqlErr(auth.MsgCannotSetPassword, "graphql-input", 10, "resetPassword"))
+			}
+			expect(t, e.gql("", fmt.Sprintf(`mutation{generateCustomerToken(email:"new@example.com",password:%q){token}}`, oldLink), nil), 401,
+				gqlErr(auth.MsgSignInIncorrect, "graphql-authentication", 10, "generateCustomerToken"))
+			// The old key confirms nothing; a key sent to the new address does.
+			e.set(auth.PathConfirmRequired, "1")
+			expect(t, e.gql("", fmt.Sprintf(`mutation{confirmEmail(input:{email:"new@example.com",confirmation_key:%q}){customer{email}}}`, oldKey), nil), 200,
+				gqlErr(auth.MsgConfirmKeyInvalid, "graphql-input", 10, "confirmEmail"))
+			expect(t, e.gql("", `mutation{resendConfirmationEmail(email:"new@example.com")}`, nil), 200, `{"data":{"resendConfirmationEmail":true}}`)
+			m := e.outbox()
+			last := m[len(m)-1]
+			if last.To != "new@example.com" || last.Template != "account_confirmation" || last.Vars["confirmation_key"] == oldKey {
+				t.Fatalf("confirmation mail %+v", last)
+			}
+			expect(t, e.gql("", fmt.Sprintf(`mutation{confirmEmail(input:{email:"new@example.com",confirmation_key:%q}){customer{email}}}`, last.Vars["confirmation_key"]), nil), 200,
+				`{"data":{"confirmEmail":{"customer":{"email":"new@example.com"}}}}`)
+		})
+	}
+}
