@@ -357,11 +357,25 @@ func (t *Tokens) Verify(token string) (Claims, error) {
 	if c.ExpiresAt <= now.Unix() {
 		return Claims{}, ErrTokenExpired
 	}
-	if c.IssuedMicro <= t.revoked.Before(c.UserType, c.UserID) {
+	if t.revoked.Revoked(c) {
 		return Claims{}, ErrTokenRevoked
 	}
 	return c, nil
 }
+
+// Revocations that reach further than one user's own tokens share the list and its
+// table (token_revocation), under user types of their own beside 2 and 3.
+const (
+	// RevokeAssistedFor with a customer id: the customer tokens and sessions admins got
+	// for that customer (login as customer); consent was withdrawn.
+	RevokeAssistedFor = 103
+	// RevokeAssistedBy with an admin id: the customer tokens and sessions that admin
+	// got; the admin was locked or deactivated.
+	RevokeAssistedBy = 102
+	// RevokeAllAssisted with id 0: every customer token and session an admin got; login
+	// as customer was switched off.
+	RevokeAllAssisted = 104
+)
 
 // Revocation is one user's "reject tokens issued at or before" time.
 type Revocation struct {
@@ -390,6 +404,23 @@ func (l *RevocationList) Before(userType int, userID int64) int64 {
 	v := l.m[userKey{userType, userID}]
 	l.mu.RUnlock()
 	return v
+}
+
+// Revoked reports whether a revocation covers c: its user's own, or, for a customer
+// token an admin got (AdminID), the end of that customer's consent, of that admin, or
+// of login as customer altogether.
+func (l *RevocationList) Revoked(c Claims) bool {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if c.IssuedMicro <= l.m[userKey{c.UserType, c.UserID}] {
+		return true
+	}
+	if c.AdminID == 0 || c.UserType != UserTypeCustomer {
+		return false
+	}
+	return c.IssuedMicro <= l.m[userKey{RevokeAssistedFor, c.UserID}] ||
+		c.IssuedMicro <= l.m[userKey{RevokeAssistedBy, c.AdminID}] ||
+		c.IssuedMicro <= l.m[userKey{RevokeAllAssisted, 0}]
 }
 
 // Apply records revocations; a time only ever moves forward.

@@ -61,7 +61,7 @@ func (s *Server) afterGraphQL(w http.ResponseWriter, r *http.Request, ctx contex
 	if p == nil || p.ViaSession || p.UserType != auth.UserTypeCustomer || !s.sessionsOn(r) || status == http.StatusUnauthorized {
 		return
 	}
-	if p.IssuedMicro <= s.svc.Tokens.Revocations().Before(auth.UserTypeCustomer, p.UserID) {
+	if s.svc.Tokens.Revocations().Revoked(p.Claims) {
 		return
 	}
 	secure := s.secureRequest(r)
