@@ -156,4 +156,5 @@ type Store interface {
 	AccountLifecycleStore
 	RateLimitStore
 	SigningKeyStore
+	NewsletterStore
 }
