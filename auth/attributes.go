@@ -167,38 +167,62 @@ func magentoAttributes() []*Attribute {
 
 var builtinAttributes = magentoAttributes()
 
-// attributeCache holds the operator-added attributes for a second, so a running server
-// sees one added by customer:attribute:add within a second without a query per field.
+// attributeCache holds Magento's and the operator's attributes, merged and sorted, for a
+// second, so a running server sees one added by customer:attribute:add within a second
+// without a query per field.
 type attributeCache struct {
-	mu     sync.Mutex
-	at     time.Time
-	custom []*Attribute
+	mu        sync.Mutex
+	at        time.Time
+	all       []*Attribute
+	hasCustom map[string]bool // entities with operator attributes
 }
 
 var attrCaches sync.Map // *Service → *attributeCache
 
 const attributeCacheTTL = time.Second
 
-// attributes returns Magento's and the operator's attributes, Magento's first, each in
-// sort order.
-func (s *Service) attributes(ctx context.Context) ([]*Attribute, error) {
+func (s *Service) attributeCache(ctx context.Context) (*attributeCache, error) {
 	v, _ := attrCaches.LoadOrStore(s, &attributeCache{})
 	c := v.(*attributeCache)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if now := s.Now(); c.custom == nil || now.Sub(c.at) > attributeCacheTTL || now.Before(c.at) {
+	if now := s.Now(); c.all == nil || now.Sub(c.at) > attributeCacheTTL || now.Before(c.at) {
 		custom, err := s.Attributes.CustomAttributes(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("load attributes: %w", err)
 		}
-		if custom == nil {
-			custom = []*Attribute{}
+		all := append(append([]*Attribute{}, builtinAttributes...), custom...)
+		sort.SliceStable(all, func(i, j int) bool { return all[i].SortOrder < all[j].SortOrder })
+		has := map[string]bool{}
+		for _, a := range custom {
+			has[a.Entity] = true
 		}
-		c.custom, c.at = custom, s.Now()
+		c.all, c.hasCustom, c.at = all, has, now
 	}
-	all := append(append([]*Attribute{}, builtinAttributes...), c.custom...)
-	sort.SliceStable(all, func(i, j int) bool { return all[i].SortOrder < all[j].SortOrder })
-	return all, nil
+	return c, nil
+}
+
+// attributes returns Magento's and the operator's attributes, in sort order (Magento's
+// first among equals). The slice is shared: callers do not change it.
+func (s *Service) attributes(ctx context.Context) ([]*Attribute, error) {
+	c, err := s.attributeCache(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.all, nil
+}
+
+// hasCustomAttributes reports whether the operator added attributes of the entity.
+func (s *Service) hasCustomAttributes(ctx context.Context, entity string) (bool, error) {
+	c, err := s.attributeCache(ctx)
+	if err != nil {
+		return false, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hasCustom[entity], nil
 }
 
 func (s *Service) forgetAttributes() { attrCaches.Delete(s) }
@@ -313,6 +337,10 @@ func (s *Service) customValues(ctx context.Context, entity string, values map[st
 
 // CustomerCustomAttributes returns the customer's custom attribute values (Customer.custom_attributes).
 func (s *Service) CustomerCustomAttributes(ctx context.Context, c *Customer, codes []string) ([]AttributeValue, error) {
+	// Most shops add none: then there is nothing to read.
+	if has, err := s.hasCustomAttributes(ctx, EntityCustomer); err != nil || !has {
+		return []AttributeValue{}, err
+	}
 	values, err := s.Attributes.CustomerAttributeValues(ctx, c.ID)
 	if err != nil {
 		return nil, fmt.Errorf("attribute values of %d: %w", c.ID, err)

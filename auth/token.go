@@ -322,7 +322,8 @@ func (t *Tokens) read(token string, k *macKey, ks *keySet) (Claims, error) {
 	if json.Unmarshal(pb, &c) != nil || c.UID == nil || c.UTypID == nil || c.Iat == nil || c.Exp == nil {
 		return Claims{}, ErrTokenUnreadable
 	}
-	if *c.UID <= 0 || (*c.UTypID != UserTypeAdmin && *c.UTypID != UserTypeCustomer) || *c.Iat <= 0 || *c.Exp <= 0 {
+	// An iat past the year 9999 is no time we issue, and in µs it would overflow.
+	if *c.UID <= 0 || (*c.UTypID != UserTypeAdmin && *c.UTypID != UserTypeCustomer) || *c.Iat <= 0 || *c.Iat > maxUnixSeconds || *c.Exp <= 0 {
 		return Claims{}, ErrTokenUnreadable
 	}
 	cl := Claims{UserID: *c.UID, UserType: int(*c.UTypID), IssuedAt: *c.Iat, ExpiresAt: *c.Exp, IssuedMicro: *c.Iat * 1e6}
@@ -402,3 +403,6 @@ func (l *RevocationList) Apply(rs ...Revocation) {
 	}
 	l.mu.Unlock()
 }
+
+// maxUnixSeconds is 9999-12-31T23:59:59Z, the latest issue time a token may claim.
+const maxUnixSeconds = 253402300799

@@ -41,9 +41,17 @@ func scanAddress(row interface{ Scan(...any) error }) (*auth.Address, error) {
 	return &a, nil
 }
 
+const addressesByCustomerSQL = `SELECT ` + addressColumns + ` FROM customer_address WHERE customer_id = $1 ORDER BY id`
+
 // Addresses returns the customer's addresses in id order.
 func (d *DB) Addresses(ctx context.Context, customerID int64) ([]*auth.Address, error) {
-	rows, err := d.read.QueryContext(ctx, `SELECT `+addressColumns+` FROM customer_address WHERE customer_id = $1 ORDER BY id`, customerID)
+	var rows *sql.Rows
+	var err error
+	if d.addressesByCustomer != nil {
+		rows, err = d.addressesByCustomer.QueryContext(ctx, customerID)
+	} else {
+		rows, err = d.read.QueryContext(ctx, addressesByCustomerSQL, customerID)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -91,9 +91,17 @@ func (d *DB) AddAttribute(ctx context.Context, a *auth.Attribute) error {
 	return err
 }
 
+const valuesByCustomerSQL = `SELECT code, value FROM customer_attribute_value WHERE customer_id = $1`
+
 // CustomerAttributeValues returns a customer's custom attribute values by code.
 func (d *DB) CustomerAttributeValues(ctx context.Context, customerID int64) (map[string]string, error) {
-	rows, err := d.read.QueryContext(ctx, `SELECT code, value FROM customer_attribute_value WHERE customer_id = $1`, customerID)
+	var rows *sql.Rows
+	var err error
+	if d.valuesByCustomer != nil {
+		rows, err = d.valuesByCustomer.QueryContext(ctx, customerID)
+	} else {
+		rows, err = d.read.QueryContext(ctx, valuesByCustomerSQL, customerID)
+	}
 	if err != nil {
 		return nil, err
 	}

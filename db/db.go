@@ -41,9 +41,12 @@ type DB struct {
 	// explicit prepare would not survive a transaction-pooling PgBouncer.
 	customerByID    *sql.Stmt
 	customerByEmail *sql.Stmt
-	cache           customerCache
-	rateSwept       atomic.Int64 // when rate_limit was last pruned (unix µs)
-	clock           Clock
+	// The account page's reads: a customer's addresses and attribute values.
+	addressesByCustomer *sql.Stmt
+	valuesByCustomer    *sql.Stmt
+	cache               customerCache
+	rateSwept           atomic.Int64 // when rate_limit was last pruned (unix µs)
+	clock               Clock
 	// Created is true when Open made the schema from nothing (a new database).
 	Created bool
 }

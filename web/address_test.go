@@ -28,7 +28,7 @@ func addressJSON(id int64, extra string) string {
 }
 
 // createAddress creates an address and returns its id.
-func createAddress(t *testing.T, e *env, tok, input string) int64 {
+func createAddress(t testing.TB, e *env, tok, input string) int64 {
 	t.Helper()
 	r := e.gql(tok, `mutation{createCustomerAddress(input:{`+input+`}){id}}`, nil)
 	var out struct {

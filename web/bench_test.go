@@ -1,11 +1,15 @@
 package web_test
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"shopauth/auth"
 )
 
 // BenchmarkCustomerQuery measures one authenticated { customer { email } } request
@@ -30,6 +34,55 @@ func BenchmarkCustomerQuery(b *testing.B) {
 			if rec.Code != http.StatusOK || strings.TrimSpace(rec.Body.String()) != want {
 				b.Fatalf("%d %s", rec.Code, rec.Body.String())
 			}
+		}
+	})
+}
+
+// BenchmarkCustomerAddressesQuery measures the account page's query, the customer with
+// its address book and custom attributes, through the full handler: token verify, the
+// cached customer, one read of the addresses, one of the attribute values (the attribute
+// definitions are cached for a second), JSON out. Two addresses, two custom values.
+func BenchmarkCustomerAddressesQuery(b *testing.B) {
+	e := newEnv(b)
+	c := e.customer("customer@example.com", "password")
+	ctx := context.Background()
+	for _, n := range []auth.NewAttribute{
+		{Entity: auth.EntityCustomer, Code: "nickname", Label: "Nickname", Input: "text"},
+		{Entity: auth.EntityCustomer, Code: "tier", Label: "Tier", Input: "select", Options: []string{"Gold", "Silver"}},
+	} {
+		if _, err := e.svc.AddAttribute(ctx, n); err != nil {
+			b.Fatal(err)
+		}
+	}
+	tier := ""
+	if attrs, _, err := e.svc.AttributesMetadata(ctx, []auth.AttributeRef{{Code: "tier", Entity: "customer"}}); err == nil && len(attrs) == 1 {
+		tier = attrs[0].Options[0].Value
+	}
+	if err := e.db.SetCustomerAttributeValues(ctx, c.ID, map[string]string{"nickname": "Johnny", "tier": tier}); err != nil {
+		b.Fatal(err)
+	}
+	tok := e.token("customer@example.com", "password")
+	for _, in := range []string{usAddress, strings.Replace(usAddress, `default_billing:false`, `default_billing:true`, 1)} {
+		createAddress(b, e, tok, in)
+	}
+	q := `{ customer { firstname addresses { id firstname lastname street city region { region region_code region_id } postcode country_code telephone default_billing default_shipping } custom_attributes { code ... on AttributeValue { value } ... on AttributeSelectedOptions { selected_options { label value } } } } }`
+	body, _ := json.Marshal(map[string]string{"query": q})
+	h := e.srv.Config.Handler
+	check := func(rec *httptest.ResponseRecorder) {
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"selected_options":[{"label":"Gold"`) || !strings.Contains(rec.Body.String(), `"region_code":"AZ"`) {
+			b.Fatalf("%d %s", rec.Code, rec.Body.String())
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest("POST", "/graphql", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+tok)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			check(rec)
 		}
 	})
 }
