@@ -64,6 +64,10 @@ func (s *Service) changeEmail(ctx context.Context, c *Customer, email string) er
 		}
 		return fmt.Errorf("change email of %d: %w", c.ID, err)
 	}
+	// The newsletter subscription follows the account to its new address.
+	if err := s.Newsletter.MoveSubscription(ctx, c.ID, old, email); err != nil {
+		return fmt.Errorf("move subscription of %d: %w", c.ID, err)
+	}
 	c.Email = email
 	if c.Confirmation != "" {
 		c.Confirmation = ch.NewConfirmation

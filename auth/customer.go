@@ -179,7 +179,13 @@ func (s *Service) CreateCustomer(ctx context.Context, in CustomerInput) (*Custom
 		}
 		c.PasswordHash = h
 	}
+	if !s.Settings().Bool(PathNewsletterActive) {
+		c.IsSubscribed = false // Magento's CreateCustomer: no subscription while the newsletter is off
+	}
 	if err := s.insertCustomer(ctx, c); err != nil {
+		return nil, err
+	}
+	if err := s.setSubscription(ctx, c, in.IsSubscribed); err != nil {
 		return nil, err
 	}
 	if len(custom) > 0 {
@@ -294,6 +300,9 @@ func (s *Service) UpdateCustomer(ctx context.Context, in CustomerInput, legacy b
 		if err := s.Attributes.SetCustomerAttributeValues(ctx, c.ID, custom); err != nil {
 			return nil, fmt.Errorf("attribute values of %d: %w", c.ID, err)
 		}
+	}
+	if err := s.setSubscription(ctx, c, in.IsSubscribed); err != nil {
+		return nil, err
 	}
 	if newEmail != "" {
 		if err := s.changeEmail(ctx, c, newEmail); err != nil {

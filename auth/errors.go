@@ -206,3 +206,13 @@ const (
 	MsgAddressImportEmpty       = `the address file is empty: the first line must name the columns (at least _email)`
 	MsgAddressImportNoColumnFmt = `the address file's header has no %q column`
 )
+
+// Messages of the newsletter and customer-group queries (NewsletterGraphQl, CustomerGraphQl).
+const (
+	MsgNewsletterEmailRequired = `You must specify an email address to subscribe to a newsletter.`
+	MsgNewsletterInvalidEmail  = `Enter a valid email address.`
+	MsgNewsletterCannotCreate  = `Cannot create a newsletter subscription.`
+	MsgNewsletterNoGuests      = `Guests can not subscribe to the newsletter. You must create an account to subscribe.`
+	MsgNewsletterAlreadyIn     = `This email address is already subscribed.`
+	MsgCustomerGroupNotShared  = `Sharing customer group information is disabled or not configured.`
+)

@@ -78,6 +78,7 @@ type Service struct {
 	Attributes   AttributeStore
 	Lifecycle    AccountLifecycleStore
 	RateLimits   RateLimitStore
+	Newsletter   NewsletterStore
 	Mailer       Mailer // optional
 	Tokens       *Tokens
 	Hasher       *Hasher
@@ -108,7 +109,8 @@ type Service struct {
 func NewService(st Store, h *Hasher) *Service {
 	s := &Service{Customers: st, Throttle: st, Revocations: st, Config: st, Audit: st, Admins: st, OneTimeCodes: st,
 		Accounts: st, Outbox: st, Mailer: st, AdminPages: st, Importer: st, Addresses: st, Attributes: st, Lifecycle: st, RateLimits: st,
-		Hasher: h, Now: time.Now, Rand: rand.Reader, Log: slog.Default()}
+		Newsletter: st,
+		Hasher:     h, Now: time.Now, Rand: rand.Reader, Log: slog.Default()}
 	// generateCustomerToken's order (SPEC §6): password, reset token, one-time code.
 	s.AltPasswords = append(s.AltPasswords, s.useResetToken, s.useOneTimeCode)
 	s.Tokens = NewTokens(func() time.Time { return s.Now() }, rand.Reader, NewRevocationList())

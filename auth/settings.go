@@ -4,10 +4,12 @@ import (
 	"crypto/rand"
 	"fmt"
 	"math/big"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // time zone names validate the same on hosts without zoneinfo
 )
 
 // Setting describes one config path: its default and what values it accepts.
@@ -52,6 +54,25 @@ const (
 	PathStoreName               = "general/store_information/name"
 	PathAssistanceCheckboxTitle = "login_as_customer/general/shopping_assistance_checkbox_title"
 	PathSignInRateLimit         = "shopauth/rate_limit/signin_per_minute"
+	PathBaseURL                 = "web/unsecure/base_url"
+	PathSecureBaseURL           = "web/secure/base_url"
+	PathBaseLinkURL             = "web/unsecure/base_link_url"
+	PathBaseStaticURL           = "web/unsecure/base_static_url"
+	PathBaseMediaURL            = "web/unsecure/base_media_url"
+	PathSecureBaseLinkURL       = "web/secure/base_link_url"
+	PathSecureBaseStaticURL     = "web/secure/base_static_url"
+	PathSecureBaseMediaURL      = "web/secure/base_media_url"
+	PathUseStoreInURL           = "web/url/use_store"
+	PathLocale                  = "general/locale/code"
+	PathTimezone                = "general/locale/timezone"
+	PathWeightUnit              = "general/locale/weight_unit"
+	PathBaseCurrency            = "currency/options/base"
+	PathDisplayCurrency         = "currency/options/default"
+	PathShareCustomerGroup      = "customer/account_information/graphql_share_customer_group"
+	PathNewsletterGuest         = "newsletter/subscription/allow_guest_subscribe"
+	PathCORSOrigins             = "web/graphql/cors_allowed_origins"
+	PathDefaultCountry          = "general/country/default"
+	PathDisplayAllRegions       = "general/region/display_all"
 	PathResetRateLimit          = "shopauth/rate_limit/reset_per_minute"
 	PathGuestCheckoutLogin      = "checkout/options/enable_guest_checkout_login"
 )
@@ -87,6 +108,25 @@ var settingDefs = []Setting{
 	{Path: PathResetRateLimit, Default: "10", Help: "password reset, confirmation mail and email-availability requests per client address per minute (0 = no limit)", validate: intRange(0, 1000000)},
 	{Path: PathGuestCheckoutLogin, Default: "0", Help: "1 lets isEmailAvailable tell which emails have accounts (Magento 2.4.7+: off, every email is available)", validate: boolean},
 	{Path: PathAssistanceCheckboxTitle, Default: "Allow remote shopping assistance", Help: "storefront checkbox title", validate: anyLine},
+	{Path: PathBaseURL, Default: "", Help: "public base URL, ending in / (storeConfig base_url, links in mail); empty: from --addr", validate: baseURL("")},
+	{Path: PathBaseLinkURL, Default: "{{unsecure_base_url}}", Help: "base link URL", validate: baseURL("{{unsecure_base_url}}")},
+	{Path: PathBaseStaticURL, Default: "{{unsecure_base_url}}static/", Help: "base URL of static view files", validate: baseURL("{{unsecure_base_url}}")},
+	{Path: PathBaseMediaURL, Default: "{{unsecure_base_url}}media/", Help: "base URL of media files", validate: baseURL("{{unsecure_base_url}}")},
+	{Path: PathSecureBaseURL, Default: "{{unsecure_base_url}}", Help: "public HTTPS base URL, ending in /", validate: baseURL("{{unsecure_base_url}}")},
+	{Path: PathSecureBaseLinkURL, Default: "{{secure_base_url}}", Help: "secure base link URL", validate: baseURL("{{secure_base_url}}")},
+	{Path: PathSecureBaseStaticURL, Default: "{{secure_base_url}}static/", Help: "secure base URL of static view files", validate: baseURL("{{secure_base_url}}")},
+	{Path: PathSecureBaseMediaURL, Default: "{{secure_base_url}}media/", Help: "secure base URL of media files", validate: baseURL("{{secure_base_url}}")},
+	{Path: PathUseStoreInURL, Default: "0", Help: "1 tells storefronts to put the store code in URLs", validate: boolean},
+	{Path: PathLocale, Default: "en_US", Help: "store locale", validate: localeCode},
+	{Path: PathTimezone, Default: "America/Los_Angeles", Help: "store time zone (IANA name)", validate: timezone},
+	{Path: PathWeightUnit, Default: "lbs", Help: "weight unit (lbs or kgs)", validate: oneOf("lbs", "kgs")},
+	{Path: PathBaseCurrency, Default: "USD", Help: "base currency (ISO 4217 code)", validate: currencyCode},
+	{Path: PathDisplayCurrency, Default: "USD", Help: "default display currency (ISO 4217 code)", validate: currencyCode},
+	{Path: PathShareCustomerGroup, Default: "1", Help: "1 lets GraphQL show the customer group (customerGroup, Customer.group)", validate: boolean},
+	{Path: PathNewsletterGuest, Default: "1", Help: "1 lets guests subscribe to the newsletter", validate: boolean},
+	{Path: PathDefaultCountry, Default: DefaultCountry, Help: "the country address forms start with (two letters)", validate: countryCode},
+	{Path: PathDisplayAllRegions, Default: "1", Help: "1 tells address forms to show the region field where it is optional", validate: boolean},
+	{Path: PathCORSOrigins, Default: "", Help: "origins allowed to call /graphql from a browser, comma-separated (https://shop.example.com); empty: none", validate: originList},
 }
 
 var settingsByPath = func() map[string]Setting {
@@ -208,6 +248,98 @@ func CheckSigningKey(v string) error {
 	return nil
 }
 
+// baseURL accepts an absolute http(s) URL ending in "/" (as Magento stores base URLs),
+// without query or fragment, or, when placeholder is set, that placeholder followed
+// by a path ending in "/" (Magento's "{{unsecure_base_url}}media/"). "" is accepted
+// where there is no placeholder: the base URL then comes from --addr.
+func baseURL(placeholder string) func(string) error {
+	return func(v string) error {
+		bad := fmt.Errorf("want an http:// or https:// URL ending in /, such as https://shop.example.com/, got %q", v)
+		if (placeholder == "" && v == "") || (placeholder != "" && v == placeholder) {
+			return nil
+		}
+		if anyLine(v) != nil || !strings.HasSuffix(v, "/") {
+			return bad
+		}
+		if placeholder != "" && strings.HasPrefix(v, placeholder) {
+			rest := v[len(placeholder):]
+			if u, err := url.Parse("http://h/" + rest); err != nil || u.RawQuery != "" || u.Fragment != "" || strings.HasPrefix(rest, "/") {
+				return bad
+			}
+			return nil
+		}
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil || u.Opaque != "" {
+			return bad
+		}
+		return nil
+	}
+}
+
+// originList accepts comma-separated origins: scheme://host[:port], nothing more.
+func originList(v string) error {
+	for _, o := range Origins(v) {
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "" ||
+			u.Fragment != "" || u.User != nil || u.Scheme+"://"+u.Host != o {
+			return fmt.Errorf("want origins such as https://shop.example.com, comma-separated, got %q", o)
+		}
+	}
+	return anyLine(v)
+}
+
+// Origins splits a web/graphql/cors_allowed_origins value into its origins.
+func Origins(v string) []string {
+	var out []string
+	for _, o := range strings.Split(v, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func localeCode(v string) error {
+	if len(v) != 5 || v[2] != '_' || strings.ToLower(v[:2]) != v[:2] || strings.ToUpper(v[3:]) != v[3:] ||
+		!isLetters(v[:2]) || !isLetters(v[3:]) {
+		return fmt.Errorf("want a locale such as en_US, got %q", v)
+	}
+	return nil
+}
+
+func countryCode(v string) error {
+	if directory.country(v) == nil {
+		return fmt.Errorf("want a country code of the directory such as US, got %q", v)
+	}
+	return nil
+}
+
+func currencyCode(v string) error {
+	if len(v) != 3 || strings.ToUpper(v) != v || !isLetters(v) {
+		return fmt.Errorf("want a three-letter currency code such as USD, got %q", v)
+	}
+	return nil
+}
+
+func isLetters(s string) bool {
+	for _, r := range s {
+		if (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+func timezone(v string) error {
+	if v == "" || v == "Local" || anyLine(v) != nil {
+		return fmt.Errorf("want an IANA time zone such as Europe/Berlin, got %q", v)
+	}
+	if _, err := time.LoadLocation(v); err != nil {
+		return fmt.Errorf("want an IANA time zone such as Europe/Berlin, got %q", v)
+	}
+	return nil
+}
+
 func anyLine(v string) error {
 	if strings.ContainsAny(v, "\r\n\x00") || len(v) > 4096 {
 		return fmt.Errorf("want one line of at most 4096 bytes")
@@ -276,6 +408,41 @@ func (s *Settings) CustomerTokenLifetime() time.Duration { return s.Hours(PathCu
 
 // AdminTokenLifetime is how long a new admin token lives.
 func (s *Settings) AdminTokenLifetime() time.Duration { return s.Hours(PathAdminTokenLifetime) }
+
+// BaseURL is the value of a base-URL setting with Magento's placeholders filled in:
+// {{unsecure_base_url}} is web/unsecure/base_url, or fallback (the address shopauth
+// was started on) when that is empty; {{secure_base_url}} is web/secure/base_url.
+// The result is "" when no base URL is known.
+func (s *Settings) BaseURL(path, fallback string) string {
+	unsecure := s.values[PathBaseURL]
+	if unsecure == "" && fallback != "" {
+		unsecure = strings.TrimRight(fallback, "/") + "/"
+	}
+	expand := func(v string) string {
+		if rest, ok := strings.CutPrefix(v, "{{unsecure_base_url}}"); ok {
+			if unsecure == "" {
+				return ""
+			}
+			return unsecure + rest
+		}
+		return v
+	}
+	secure := expand(s.values[PathSecureBaseURL])
+	if path == PathBaseURL {
+		return unsecure
+	}
+	if path == PathSecureBaseURL {
+		return secure
+	}
+	v := s.values[path]
+	if rest, ok := strings.CutPrefix(v, "{{secure_base_url}}"); ok {
+		if secure == "" {
+			return ""
+		}
+		return secure + rest
+	}
+	return expand(v)
+}
 
 // PasswordPolicy returns the customer password policy in force.
 func (s *Settings) PasswordPolicy() PasswordPolicy {

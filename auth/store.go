@@ -155,4 +155,5 @@ type Store interface {
 	AttributeStore
 	AccountLifecycleStore
 	RateLimitStore
+	NewsletterStore
 }

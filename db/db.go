@@ -266,6 +266,9 @@ func (d *DB) migrate(ctx context.Context) error {
 	if err := fillEmailKeys(ctx, tx, time.Now()); err != nil {
 		return fmt.Errorf("migration 0008_customer_email_key: %w", err)
 	}
+	if err := fillSubscriberKeys(ctx, tx); err != nil {
+		return fmt.Errorf("migration 0012_newsletter: %w", err)
+	}
 	return tx.Commit()
 }
 

@@ -33,6 +33,11 @@ func TestStores(t *testing.T) {
 	for _, e := range engines {
 		t.Run(e.name, func(t *testing.T) { storetest.Run(t, e.dsn) })
 	}
+	// The mode the README gives for PgBouncer's transaction pooling: no prepared
+	// statements at all, every query in the simple protocol.
+	t.Run("postgres-simple-protocol", func(t *testing.T) {
+		storetest.Run(t, func(t *testing.T) string { return pgtest.DSN(t) + "&default_query_exec_mode=simple_protocol" })
+	})
 }
 
 // TestMigrationsMatch: both engines have a migration under every number, with the same name.

@@ -27,5 +27,5 @@ func (r *Root) ExchangeOtpForCustomerToken(ctx context.Context, args struct{ Ema
 	if err != nil {
 		return nil, err
 	}
-	return &CustomerToken{tok}, nil
+	return &CustomerToken{tok, r.Service.Settings()}, nil
 }

@@ -11,21 +11,23 @@ import (
 
 // Customer maps auth.Customer to Magento's Customer type.
 type Customer struct {
-	c               *auth.Customer
-	confirmRequired bool
-	svc             *auth.Service
-	book            addressBook
+	c    *auth.Customer
+	svc  *auth.Service
+	s    *auth.Settings
+	book addressBook
 }
 
 func (r *Root) customer(c *auth.Customer) *Customer {
-	return &Customer{c: c, confirmRequired: r.Service.Settings().Bool(auth.PathConfirmRequired), svc: r.Service}
+	return &Customer{c: c, svc: r.Service, s: r.Service.Settings()}
 }
 
-// ID is base64 of the numeric id, as in newest Magento.
-func (c *Customer) ID() *graphql.ID {
-	id := graphql.ID(base64.StdEncoding.EncodeToString([]byte(strconv.FormatInt(c.c.ID, 10))))
-	return &id
-}
+// ID is null, as Magento 2.4.4 to 2.4.8 answer it: the field is deprecated, an Int in
+// the schema, and a client identifies the customer by its token.
+func (c *Customer) ID() *int32 { return nil }
+
+// GroupID is null, as Magento's ExtractCustomerData sets it: the group reaches a
+// storefront through Customer.group.
+func (c *Customer) GroupID() *int32 { return nil }
 
 func (c *Customer) Email() *string       { return str(c.c.Email) }
 func (c *Customer) Firstname() *string   { return str(c.c.Firstname) }
@@ -46,7 +48,14 @@ func (c *Customer) Gender() *int32 {
 	return &g
 }
 
-func (c *Customer) IsSubscribed() *bool { v := c.c.IsSubscribed; return &v }
+// IsSubscribed reads the customer's newsletter subscription (NewsletterGraphQl's IsSubscribed).
+func (c *Customer) IsSubscribed(ctx context.Context) (*bool, error) {
+	ok, err := c.svc.CustomerSubscribed(ctx, c.c)
+	if err != nil {
+		return nil, err
+	}
+	return &ok, nil
+}
 
 // CreatedAt uses Magento's "Y-m-d H:i:s" in UTC.
 func (c *Customer) CreatedAt() *string { return str(c.c.CreatedAt.UTC().Format("2006-01-02 15:04:05")) }
@@ -55,14 +64,26 @@ func (c *Customer) AllowRemoteShoppingAssistance() bool { return c.c.AllowAssist
 
 // ConfirmationStatus is ACCOUNT_CONFIRMATION_NOT_REQUIRED unless the store requires confirmation.
 func (c *Customer) ConfirmationStatus() string {
-	if !c.confirmRequired {
+	if !c.s.Bool(auth.PathConfirmRequired) {
 		return "ACCOUNT_CONFIRMATION_NOT_REQUIRED"
 	}
 	return "ACCOUNT_CONFIRMED"
 }
 
-// Group is the customer's group, uid base64 of its id.
-func (c *Customer) Group() *CustomerGroup { return &CustomerGroup{c.c.GroupID} }
+// Group is the customer's group, uid base64 of its id; null unless
+// customer/account_information/graphql_share_customer_group is 1.
+func (c *Customer) Group() *CustomerGroup {
+	if !c.s.Bool(auth.PathShareCustomerGroup) {
+		return nil
+	}
+	return &CustomerGroup{c.c.GroupID}
+}
+
+// IsConfirmed is magento2-pwa's flag: true once confirmed or when no confirmation is
+// needed. An unconfirmed customer gets no token, so whoever can ask sees true.
+func (c *Customer) IsConfirmed() *bool {
+	return boolp(!c.s.Bool(auth.PathConfirmRequired) || c.c.Confirmation == "")
+}
 
 // CustomerGroup is Magento's CustomerGroupStorefront.
 type CustomerGroup struct{ id int }

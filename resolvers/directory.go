@@ -67,8 +67,4 @@ func (c *StoreConfig) OptionalZipCountries() *string {
 	return str(strings.Join(auth.OptionalZipCountries(), ","))
 }
 
-// DefaultCountry is Magento's general/country/default.
-func (c *StoreConfig) DefaultCountry() *string { return str(auth.DefaultCountry) }
-
-// DisplayStateIfOptional is Magento's general/region/display_all (on by default).
-func (c *StoreConfig) DisplayStateIfOptional() *bool { v := true; return &v }
+// DefaultCountry and DisplayStateIfOptional are settings (resolvers/storeconfig.go).

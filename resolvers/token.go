@@ -2,13 +2,21 @@ package resolvers
 
 import (
 	"context"
+
+	"shopauth/auth"
 )
 
 // CustomerToken is Magento's CustomerToken.
-type CustomerToken struct{ token string }
+type CustomerToken struct {
+	token string
+	s     *auth.Settings
+}
 
 // Token is the customer authorization token.
 func (t *CustomerToken) Token() *string { return &t.token }
+
+// CustomerTokenLifetime is magento2-pwa's lifetime of the token, in seconds.
+func (t *CustomerToken) CustomerTokenLifetime() *int32 { return customerTokenLifetimeSeconds(t.s) }
 
 // GenerateCustomerToken signs a customer in.
 func (r *Root) GenerateCustomerToken(ctx context.Context, args struct{ Email, Password string }) (*CustomerToken, error) {
@@ -16,7 +24,7 @@ func (r *Root) GenerateCustomerToken(ctx context.Context, args struct{ Email, Pa
 	if err != nil {
 		return nil, err
 	}
-	return &CustomerToken{tok}, nil
+	return &CustomerToken{tok, r.Service.Settings()}, nil
 }
 
 // RevokeCustomerTokenOutput is Magento's RevokeCustomerTokenOutput.

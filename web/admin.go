@@ -244,6 +244,27 @@ var adminSettingGroups = []struct {
 		{Path: auth.PathMailFrom, Label: "Sender address", Kind: "text"},
 		{Path: auth.PathStoreName, Label: "Store name", Kind: "text"},
 	}},
+	{"Storefront", []adminSetting{
+		{Path: auth.PathBaseURL, Label: "Base URL (empty: the address shopauth listens on)", Kind: "text"},
+		{Path: auth.PathBaseLinkURL, Label: "Base link URL", Kind: "text"},
+		{Path: auth.PathBaseStaticURL, Label: "Base URL of static view files", Kind: "text"},
+		{Path: auth.PathBaseMediaURL, Label: "Base URL of media files", Kind: "text"},
+		{Path: auth.PathSecureBaseURL, Label: "Secure base URL", Kind: "text"},
+		{Path: auth.PathSecureBaseLinkURL, Label: "Secure base link URL", Kind: "text"},
+		{Path: auth.PathSecureBaseStaticURL, Label: "Secure base URL of static view files", Kind: "text"},
+		{Path: auth.PathSecureBaseMediaURL, Label: "Secure base URL of media files", Kind: "text"},
+		{Path: auth.PathUseStoreInURL, Label: "Store code in URLs", Kind: "choice", Options: yesNo},
+		{Path: auth.PathLocale, Label: "Locale", Kind: "text"},
+		{Path: auth.PathTimezone, Label: "Time zone", Kind: "text"},
+		{Path: auth.PathWeightUnit, Label: "Weight unit (lbs or kgs)", Kind: "text"},
+		{Path: auth.PathBaseCurrency, Label: "Base currency", Kind: "text"},
+		{Path: auth.PathDisplayCurrency, Label: "Default display currency", Kind: "text"},
+		{Path: auth.PathShareCustomerGroup, Label: "Show the customer group to storefronts", Kind: "choice", Options: yesNo},
+		{Path: auth.PathNewsletterGuest, Label: "Guests may subscribe to the newsletter", Kind: "choice", Options: yesNo},
+		{Path: auth.PathDefaultCountry, Label: "Default country of address forms", Kind: "text"},
+		{Path: auth.PathDisplayAllRegions, Label: "Show the region field where it is optional", Kind: "choice", Options: yesNo},
+		{Path: auth.PathCORSOrigins, Label: "Origins allowed to call /graphql from a browser (comma-separated)", Kind: "text"},
+	}},
 }
 
 // adminSettings lists the page's settings in order.

@@ -290,6 +290,13 @@ func TestAdminPageSettingsEveryField(t *testing.T) {
 		auth.PathAdminLockoutFailures: "4", auth.PathAdminLockoutThreshold: "20", auth.PathAdminSessionLifetime: "1200",
 		auth.PathSMTPHost: "mail.example.com", auth.PathSMTPPort: "587", auth.PathSMTPUsername: "mailer",
 		auth.PathSMTPPassword: "s3cret-pass", auth.PathSMTPSSL: "ssl", auth.PathMailFrom: "shop@example.com", auth.PathStoreName: "Workshop Shop",
+		auth.PathBaseURL: "https://shop.example.com/", auth.PathBaseLinkURL: "{{unsecure_base_url}}index.php/",
+		auth.PathBaseStaticURL: "https://static.example.com/", auth.PathBaseMediaURL: "{{unsecure_base_url}}pub/media/",
+		auth.PathSecureBaseURL: "https://secure.example.com/", auth.PathSecureBaseLinkURL: "{{secure_base_url}}index.php/",
+		auth.PathSecureBaseStaticURL: "{{secure_base_url}}pub/static/", auth.PathSecureBaseMediaURL: "https://media.example.com/",
+		auth.PathUseStoreInURL: "1", auth.PathLocale: "de_DE", auth.PathTimezone: "Europe/Berlin", auth.PathWeightUnit: "kgs",
+		auth.PathBaseCurrency: "EUR", auth.PathDisplayCurrency: "CHF", auth.PathShareCustomerGroup: "0",
+		auth.PathNewsletterGuest: "0", auth.PathDefaultCountry: "DE", auth.PathDisplayAllRegions: "0", auth.PathCORSOrigins: "https://shop.example.com,http://localhost:3000",
 	}
 	if len(want) != len(names) {
 		t.Fatalf("the test covers %d fields, the page has %d", len(want), len(names))

@@ -7,7 +7,7 @@ import (
 // routes lists every URL shopauth serves.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/graphql", s.handleGraphQLOrExplorer) // GraphiQL for a browser, GraphQL otherwise
+	mux.HandleFunc("/graphql", s.withCORS(s.handleGraphQLOrExplorer)) // GraphiQL for a browser, GraphQL otherwise
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("/forward-auth", s.handleForwardAuth) // any method: proxies ask with the client's
 	mux.Handle("GET /metrics", s.metrics.handler())

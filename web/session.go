@@ -34,7 +34,8 @@ func (s *Server) sessionPrincipal(w http.ResponseWriter, r *http.Request) *auth.
 		return nil
 	}
 	// No other site can make a browser send the cookie with a JSON body (that needs a
-	// CORS preflight we never grant); handleGraphQL refuses every other POST first.
+	// CORS preflight, granted only to the origins of web/graphql/cors_allowed_origins);
+	// handleGraphQL refuses every other POST first.
 	p := s.svc.SessionPrincipal(c.Value)
 	if p == nil {
 		setLogAttr(r.Context(), slog.String("session", "rejected"))

@@ -2,7 +2,11 @@
 // starts the real server on 127.0.0.1 over a temp database, seeds customers, and
 // drives five workloads at a fixed concurrency, with request logging on and off.
 //
-//	go run ./cmd/loadbench [-c 16] [-d 5s] [-customers 200]
+//	go run ./cmd/loadbench [-c 16] [-d 5s] [-customers 200] [-db postgres|DSN] [-instances N] [-log both|on|off]
+//
+// -db postgres runs the server on a throw-away PostgreSQL cluster (the binaries in
+// /usr/lib/postgresql/*/bin, fsync off), -db postgres://… on an empty database of yours;
+// -instances N starts N servers on the one database, the clients taking them in turn.
 //
 // Every request goes to loopback only and each phase stops after its duration.
 package main
@@ -32,6 +36,7 @@ import (
 	"time"
 
 	"shopauth/auth"
+	"shopauth/db/pgtest"
 )
 
 const password = "Passw0rd!"
@@ -44,7 +49,21 @@ func main() {
 	conc := flag.Int("c", 16, "concurrent clients")
 	dur := flag.Duration("d", 5*time.Second, "duration of each phase")
 	customers := flag.Int("customers", 200, "customers to seed")
+	flag.StringVar(&dbFlag, "db", "", "database: empty for a temp SQLite file, postgres for a throw-away cluster, or a postgres:// URL of an empty database")
+	flag.IntVar(&instances, "instances", 1, "servers on the one database")
+	logs := flag.String("log", "both", "request logging: both, on or off")
 	flag.Parse()
+	switch *logs {
+	case "both":
+		logModes = []bool{true, false}
+	case "on":
+		logModes = []bool{true}
+	case "off":
+		logModes = []bool{false}
+	default:
+		fmt.Fprintln(os.Stderr, "loadbench: -log is both, on or off")
+		os.Exit(2)
+	}
 	if err := run(*conc, *dur, *customers); err != nil {
 		fmt.Fprintln(os.Stderr, "loadbench:", err)
 		os.Exit(1)
@@ -64,6 +83,58 @@ func serveFloor(addr string) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(body)
 	}))
+}
+
+var (
+	dbFlag    string
+	instances int
+	logModes  []bool
+)
+
+// openDB returns the --db of the servers and a function that removes what it made.
+func openDB(dir string) (string, func(), error) {
+	switch {
+	case dbFlag == "":
+		return filepath.Join(dir, "bench.db"), func() {}, nil
+	case dbFlag == "postgres":
+		bin := pgtest.FindBin()
+		if bin == "" {
+			return "", nil, errors.New("-db postgres: no PostgreSQL binaries in /usr/lib/postgresql/*/bin")
+		}
+		c, err := pgtest.StartCluster(bin)
+		if err != nil {
+			return "", nil, err
+		}
+		return c.DSN, c.Stop, nil
+	default:
+		return dbFlag, func() {}, nil
+	}
+}
+
+// roundRobin hands out the servers' base URLs in turn.
+type roundRobin struct {
+	bases []string
+	next  atomic.Int64
+}
+
+func (r *roundRobin) pick() string { return r.bases[int(r.next.Add(1))%len(r.bases)] }
+
+// startServers starts instances servers with args and returns them.
+func startServers(bin string, args ...string) ([]*exec.Cmd, *roundRobin, error) {
+	rr := &roundRobin{}
+	var procs []*exec.Cmd
+	for range instances {
+		p, base, err := startProc(bin, args...)
+		if err != nil {
+			for _, p := range procs {
+				stopProc(p)
+			}
+			return nil, nil, err
+		}
+		procs = append(procs, p)
+		rr.bases = append(rr.bases, base)
+	}
+	return procs, rr, nil
 }
 
 type result struct {
@@ -89,7 +160,11 @@ func run(conc int, dur time.Duration, customers int) error {
 	if err := build.Run(); err != nil {
 		return fmt.Errorf("build (run from the repository root): %w", err)
 	}
-	dbf := filepath.Join(dir, "bench.db")
+	dbf, cleanup, err := openDB(dir)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
 	for _, kv := range [][2]string{{"shopauth/rate_limit/signin_per_minute", "0"}, {"oauth/authentication_lock/max_failures_count", "0"}} {
 		if out, err := exec.Command(bin, "config:set", kv[0], kv[1], "--db", dbf).CombinedOutput(); err != nil {
 			return fmt.Errorf("config:set: %v %s", err, out)
@@ -149,7 +224,7 @@ func run(conc int, dur time.Duration, customers int) error {
 	})
 
 	var results []result
-	for _, logging := range []bool{true, false} {
+	for _, logging := range logModes {
 		label := "log on"
 		args := []string{"serve", "--addr", "127.0.0.1:0", "--db", dbf}
 		if !logging {
@@ -166,16 +241,16 @@ func run(conc int, dur time.Duration, customers int) error {
 		})
 		stopProc(floorProc)
 
-		srv, base, err := startProc(bin, args...)
+		procs, rr, err := startServers(bin, args...)
 		if err != nil {
 			return err
 		}
-		pid := srv.Process.Pid
+		pid := procs[0].Process.Pid
 		tokens := make([]string, len(emails))
 		var next atomic.Int64
 		signIn := measure("2 sign-in ("+label+")", conc, dur, pid, func(int) error {
 			i := int(next.Add(1)) % len(emails)
-			tok, err := signInAs(client, base, emails[i])
+			tok, err := signInAs(client, rr.pick(), emails[i])
 			if err == nil {
 				tokens[i] = tok
 			}
@@ -184,14 +259,14 @@ func run(conc int, dur time.Duration, customers int) error {
 		if logging {
 			// Memory while 200 sign-ins wait for the two hash slots.
 			burst := measure("2b sign-in, 200 waiting ("+label+")", 200, dur, pid, func(int) error {
-				_, err := signInAs(client, base, emails[int(next.Add(1))%len(emails)])
+				_, err := signInAs(client, rr.pick(), emails[int(next.Add(1))%len(emails)])
 				return err
 			})
 			results = append(results, burst)
 		}
 		for i, t := range tokens { // customers not reached in time still need a token
 			if t == "" {
-				if tokens[i], err = signInAs(client, base, emails[i]); err != nil {
+				if tokens[i], err = signInAs(client, rr.pick(), emails[i]); err != nil {
 					return err
 				}
 			}
@@ -201,7 +276,7 @@ func run(conc int, dur time.Duration, customers int) error {
 			tokMu.RLock()
 			tok := tokens[i%len(tokens)]
 			tokMu.RUnlock()
-			status, body, err := gql(client, base, tok, `{ customer { email firstname } }`)
+			status, body, err := gql(client, rr.pick(), tok, `{ customer { email firstname } }`)
 			if status == 401 && strings.Contains(body, "User token has been revoked") {
 				return nil // in the mixed phase another client revoked this customer: a correct answer
 			}
@@ -217,7 +292,7 @@ func run(conc int, dur time.Duration, customers int) error {
 			case n < 90:
 				return read(i)
 			case n < 99:
-				tok, err := signInAs(client, base, emails[i])
+				tok, err := signInAs(client, rr.pick(), emails[i])
 				if err == nil {
 					tokMu.Lock()
 					tokens[i] = tok
@@ -228,10 +303,10 @@ func run(conc int, dur time.Duration, customers int) error {
 				tokMu.RLock()
 				tok := tokens[i]
 				tokMu.RUnlock()
-				if _, _, err := gql(client, base, tok, `mutation{revokeCustomerToken{result}}`); err != nil {
+				if _, _, err := gql(client, rr.pick(), tok, `mutation{revokeCustomerToken{result}}`); err != nil {
 					return err
 				}
-				tok, err := signInAs(client, base, emails[i])
+				tok, err := signInAs(client, rr.pick(), emails[i])
 				if err == nil {
 					tokMu.Lock()
 					tokens[i] = tok
@@ -240,13 +315,19 @@ func run(conc int, dur time.Duration, customers int) error {
 				return err
 			}
 		})
-		stopProc(srv)
+		for _, p := range procs {
+			stopProc(p)
+		}
 		results = append(results, floor, signIn, reads, mixed)
 		fmt.Printf("ratios (%s): read/floor %.1f %%, sign-in/hash ceiling %.1f %%\n", label, 100*reads.rps/floor.rps, 100*signIn.rps/ceiling.rps)
 	}
 	results = append(results, ceiling)
 	sort.SliceStable(results, func(i, j int) bool { return results[i].name < results[j].name })
-	fmt.Printf("\nshopauth loadbench: concurrency %d, %s per phase, %d customers, GOMAXPROCS=%s\n", conc, dur, customers, envOr("GOMAXPROCS", "all cores"))
+	engine := "SQLite"
+	if dbFlag != "" {
+		engine = "PostgreSQL"
+	}
+	fmt.Printf("\nshopauth loadbench: %s, %d instance(s), concurrency %d, %s per phase, %d customers, GOMAXPROCS=%s\n", engine, instances, conc, dur, customers, envOr("GOMAXPROCS", "all cores"))
 	fmt.Printf("start to first served request: %s; idle RSS after start: %.1f MiB\n\n", startup.Round(time.Millisecond), float64(idle)/1024)
 	fmt.Printf("%-32s %10s %8s %10s %10s %14s\n", "phase", "req/s", "errors", "p50", "p99", "peak RSS MiB")
 	for _, r := range results {

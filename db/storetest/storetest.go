@@ -47,6 +47,7 @@ func Run(t *testing.T, newDSN Opener) {
 		{"EmailChange", testEmailChange},
 		{"RemoveCustomer", testRemoveCustomer},
 		{"RateLimit", testRateLimit},
+		{"Newsletter", testNewsletter},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -731,5 +732,71 @@ func testRateLimit(t *testing.T, a, b *db.DB) {
 	}
 	if got, _ := a.TakeRate(ctx, "signin 192.0.2.1", 0, 1000, now); !got {
 		t.Fatal("no limit (0) refused")
+	}
+}
+
+// testNewsletter: one subscription per address whatever its case, subscribed once by
+// 100 requests over two handles, linked to the account of that address, following an
+// email change, gone with the account.
+func testNewsletter(t *testing.T, a, b *db.DB) {
+	now := time.Unix(1700000000, 0)
+	status := func(d *db.DB, email string) int {
+		t.Helper()
+		st, err := d.SubscriptionStatus(ctx, email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	var wins atomic.Int32
+	parallel(100, func(i int) {
+		ok, err := pick(i, a, b).Subscribe(ctx, []string{"Émile@Example.com", "émile@example.com"}[i%2], now)
+		if err != nil {
+			t.Error(err)
+		}
+		if ok {
+			wins.Add(1)
+		}
+	})
+	if wins.Load() != 1 {
+		t.Fatalf("subscribed %d times", wins.Load())
+	}
+	if status(b, "ÉMILE@EXAMPLE.COM") != auth.SubscriptionSubscribed || status(a, "other@example.com") != 0 {
+		t.Fatal("statuses")
+	}
+
+	// A customer's own subscription, on and off; subscribing again after off works.
+	c := newCustomer(t, a, "Sub@Example.com")
+	if err := a.SetSubscription(ctx, c.ID, c.Email, true, now); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := b.Subscribe(ctx, "sub@example.com", now); ok || err != nil {
+		t.Fatalf("subscribed twice: %v %v", ok, err)
+	}
+	if err := b.SetSubscription(ctx, c.ID, c.Email, false, now); err != nil || status(a, "sub@example.com") != auth.SubscriptionUnsubscribed {
+		t.Fatalf("unsubscribe: %v", err)
+	}
+	if ok, err := a.Subscribe(ctx, "SUB@example.com", now); !ok || err != nil {
+		t.Fatalf("subscribe again: %v %v", ok, err)
+	}
+	// An email change carries it, replacing what the new address had.
+	if ok, err := a.Subscribe(ctx, "new@example.com", now); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	if err := b.SetSubscription(ctx, c.ID, c.Email, false, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.MoveSubscription(ctx, c.ID, "sub@example.com", "New@Example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if status(b, "new@example.com") != auth.SubscriptionUnsubscribed || status(b, "sub@example.com") != 0 {
+		t.Fatalf("moved: %d %d", status(b, "new@example.com"), status(b, "sub@example.com"))
+	}
+	if err := a.MoveSubscription(ctx, c.ID, "none@example.com", "none2@example.com"); err != nil || status(a, "none2@example.com") != 0 {
+		t.Fatalf("move of nothing: %v", err)
+	}
+	// Deleting the account deletes its subscription (no address of a deleted account is kept).
+	if err := b.DeleteCustomer(ctx, c.ID); err != nil || status(a, "new@example.com") != 0 {
+		t.Fatalf("after delete: %v %d", err, status(a, "new@example.com"))
 	}
 }
