@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/netip"
 	"os"
 	"os/signal"
@@ -22,6 +23,7 @@ import (
 
 	"shopauth/auth"
 	"shopauth/db"
+	"shopauth/tlsserve"
 	"shopauth/web"
 )
 
@@ -170,11 +172,22 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 	demo := fs.Bool("demo", false, "seed demo data")
 	quiet := fs.Bool("quiet", false, "no request log")
 	proxies := fs.String("trusted-proxy", os.Getenv("SHOPAUTH_TRUSTED_PROXIES"), "comma-separated CIDRs whose X-Forwarded-For is believed")
-	if _, err := fs.parse(args, 0, "[--db FILE] [--addr HOST:PORT] [--demo] [--quiet] [--trusted-proxy CIDR,...]"); err != nil {
+	var tc tlsFlags
+	tc.add(fs)
+	if _, err := fs.parse(args, 0, "[--db FILE] [--addr HOST:PORT] [--demo] [--quiet] [--trusted-proxy CIDR,...] "+tlsUsage); err != nil {
 		return err
+	}
+	addrSet := os.Getenv("SHOPAUTH_ADDR") != ""
+	fs.Visit(func(f *flag.Flag) { addrSet = addrSet || f.Name == "addr" })
+	if tc.on() && !addrSet {
+		*addr = ":443"
 	}
 	if _, _, err := net.SplitHostPort(*addr); err != nil {
 		return usagef("serve: bad --addr %q: %v", *addr, err)
+	}
+	ts, err := tc.server(fs.db, *addr)
+	if err != nil {
+		return err
 	}
 	if os.Getenv("GOGC") == "" {
 		// Between password hashes the heap is a few MiB, so twice Go's default headroom
@@ -209,6 +222,9 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	svc.Log = log
 	svc.BaseURL = baseURL(*addr)
+	if ts != nil {
+		svc.BaseURL = tc.baseURL(*addr)
+	}
 	if *demo {
 		if err := seedDemo(ctx, d, svc); err != nil {
 			return fmt.Errorf("seed demo data: %w", err)
@@ -231,11 +247,32 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 	go watchClock(watchCtx, d, log)
 	go svc.RunMailer(watchCtx, 5*time.Second)
 
-	hs := web.NewHTTPServer(srv, web.DefaultTimeouts, log)
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	log.Info("listening", "addr", ln.Addr().String(), "db", db.Redact(fs.db), "version", version)
-	fmt.Fprintf(stdout, "shopauth %s listening on http://%s\n", version, ln.Addr())
+	errc := make(chan error, 2)
+	var hs, plain *http.Server
+	if ts == nil {
+		hs = web.NewHTTPServer(srv, web.DefaultTimeouts, log)
+		go func() { errc <- hs.Serve(ln) }()
+		log.Info("listening", "addr", ln.Addr().String(), "db", db.Redact(fs.db), "version", version)
+		fmt.Fprintf(stdout, "shopauth %s listening on http://%s\n", version, ln.Addr())
+	} else {
+		if plain, err = tc.listenPlain(ts, log, errc); err != nil {
+			ln.Close()
+			return err
+		}
+		hs = web.NewHTTPServer(tlsserve.HSTS(srv), web.DefaultTimeouts, log)
+		hs.TLSConfig = ts.TLSConfig()
+		go func() { errc <- hs.ServeTLS(ln, "", "") }()
+		log.Info("listening", "addr", ln.Addr().String(), "https", true, "db", db.Redact(fs.db), "version", version)
+		fmt.Fprintf(stdout, "shopauth %s listening on https://%s\n", version, ln.Addr())
+		if plain != nil {
+			fmt.Fprintf(stdout, "shopauth: plain HTTP on %s answers ACME challenges and redirects to HTTPS\n", plain.Addr)
+		}
+		go func() {
+			if err := ts.Obtain(watchCtx); err != nil && watchCtx.Err() == nil {
+				log.Error("obtain certificate", "err", err) // tried again at each handshake
+			}
+		}()
+	}
 	if *demo && !d.Created && svc.Settings().Get(auth.PathTwoFactorEnable) == "1" {
 		// The demo admin then gets no token without TOTP: said here, as someone who ran
 		// plain `go run .` first and then --demo would otherwise not know why.
@@ -249,6 +286,9 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 	log.Info("shutting down")
 	shutCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	if plain != nil {
+		plain.Shutdown(shutCtx)
+	}
 	if err := hs.Shutdown(shutCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}

@@ -315,7 +315,7 @@ func TestCLIErrorsFromBinary(t *testing.T) {
 		{[]string{"customer:create", "--email", "a@example.com"}, "shopauth: customer:create: --password is required"},
 		{[]string{"version", "extra"}, "shopauth: usage: shopauth version "},
 		// The usage line names every serve flag (--quiet and --trusted-proxy were missing).
-		{[]string{"serve", "--help"}, "shopauth: usage: shopauth serve [--db FILE] [--addr HOST:PORT] [--demo] [--quiet] [--trusted-proxy CIDR,...]\n"},
+		{[]string{"serve", "--help"}, "shopauth: usage: shopauth serve [--db FILE] [--addr HOST:PORT] [--demo] [--quiet] [--trusted-proxy CIDR,...] " + tlsUsage + "\n"},
 		{[]string{"serve", "--trusted-proxy", "10.0.0.0/33"}, `shopauth: serve: bad --trusted-proxy "10.0.0.0/33": want a CIDR or an address` + "\n"},
 	} {
 		cmd := exec.Command(binary(t), append(tc.args, "--db", dbf)...)

@@ -17,17 +17,20 @@ type Admin struct {
 	Lastname     string
 	PasswordHash string
 	Active       bool
-	FailuresNum  int
-	FirstFailure time.Time
-	LockExpires  time.Time
-	TOTPSecret   string // base32; "" when 2FA is not set up
-	TOTPLastStep int64  // last TOTP step used, so a code works once
-	CreatedAt    time.Time
+	// FailuresNum, FirstFailure and LockExpires are the account-wide cap, as for
+	// customers; AddrLockUntil the latest end of a lock of one client address.
+	FailuresNum   int
+	FirstFailure  time.Time
+	LockExpires   time.Time
+	AddrLockUntil time.Time
+	TOTPSecret    string // base32; "" when 2FA is not set up
+	TOTPLastStep  int64  // last TOTP step used, so a code works once
+	CreatedAt     time.Time
 }
 
-// Locked reports whether the admin is locked at now.
+// Locked reports whether the admin is locked at now for every address or for at least one.
 func (a *Admin) Locked(now time.Time) bool {
-	return !a.LockExpires.IsZero() && a.LockExpires.After(now)
+	return a.LockExpires.After(now) || a.AddrLockUntil.After(now)
 }
 
 // AdminStore keeps admin users. Implemented by db.
@@ -40,7 +43,7 @@ type AdminStore interface {
 	// SetAdminTOTPSecretIfNone stores secret only when the admin has none; it reports whether it did.
 	SetAdminTOTPSecretIfNone(ctx context.Context, id int64, secret string) (bool, error)
 	UseTOTPStep(ctx context.Context, id, step int64) (bool, error)
-	RecordAdminLoginFailure(ctx context.Context, id int64, now time.Time, l Lockout) (FailureResult, error)
+	// ResetAdminLoginFailures ends every failure count and lock of the admin.
 	ResetAdminLoginFailures(ctx context.Context, id int64) error
 }
 
@@ -96,53 +99,70 @@ func (s *Service) adminLockout() Lockout {
 	return Lockout{MaxFailures: st.Int(PathAdminLockoutFailures), Window: time.Duration(st.Int(PathAdminLockoutThreshold)) * time.Minute}
 }
 
-// AuthenticateAdmin checks an admin's username and password with the per-username
-// throttle and the admin lock; every failure gives the same generic message. The
-// caller calls signedIn once every factor has passed.
-func (s *Service) AuthenticateAdmin(ctx context.Context, username, password string) (*Admin, error) {
-	now := s.Now()
+// authenticateAdmin checks an admin's username and password, counted before the hash
+// (the throttle per user name and client address, the admin's lock per address and its
+// cap); every failure gives the same generic message. The caller ends the attempt's
+// throttle count: signedIn once every factor has passed, noFailure when it answers
+// without a token but nothing was wrong (2FA needed), nothing for a wrong code (the
+// count stays, so codes cannot be guessed faster than passwords). readAt (NowMicro
+// before the admin row was read) dates the token.
+func (s *Service) authenticateAdmin(ctx context.Context, username, password string) (*Admin, *attempt, int64, error) {
 	name := throttleName(username)
-	if throttled, err := s.throttled(ctx, name, UserTypeAdmin); err != nil || throttled {
-		if err != nil {
-			return nil, err
-		}
-		s.audit(ctx, AuditEvent{Event: "admin.signin_throttled", Username: name})
-		return nil, ErrSignInIncorrect
-	}
+	readAt := s.Tokens.NowMicro()
 	a, err := s.Admins.AdminByUsername(ctx, strings.TrimSpace(username))
 	if err != nil && !errors.Is(err, ErrNotFound) {
-		return nil, fmt.Errorf("find admin: %w", err)
+		return nil, nil, 0, fmt.Errorf("find admin: %w", err)
 	}
-	if a == nil || !a.Active || a.Locked(now) {
-		s.Hasher.VerifyDummy(ctx, password)
-		var id int64
-		event := "admin.signin_failed"
-		if a != nil {
-			id = a.ID
-			if a.Locked(now) {
-				event = "admin.signin_locked"
-			}
+	var id int64
+	if a != nil && a.Active {
+		id = a.ID
+	}
+	at, res, err := s.beginAttempt(ctx, UserTypeAdmin, name, id, true)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	// Ended here unless handed to the caller, which then ends it (finish).
+	handed := false
+	defer func() {
+		if !handed {
+			at.finish(ctx)
 		}
-		return nil, s.adminFailed(ctx, name, id, event)
+	}()
+	refuse := func(event string) (*Admin, *attempt, int64, error) {
+		ev := AuditEvent{Event: event, Username: name}
+		if a != nil {
+			ev.AdminID = a.ID
+		}
+		s.audit(ctx, ev)
+		return nil, nil, 0, ErrSignInIncorrect
+	}
+	switch {
+	case res == AttemptThrottled:
+		return refuse("admin.signin_throttled")
+	case res == AttemptLocked:
+		s.Hasher.VerifyDummy(ctx, password)
+		return refuse("admin.signin_locked")
+	case id == 0:
+		s.Hasher.VerifyDummy(ctx, password)
+		if _, err := at.failed(ctx); err != nil {
+			return nil, nil, 0, err
+		}
+		return refuse("admin.signin_failed")
 	}
 	ok, rehash, err := s.Hasher.Verify(ctx, password, a.PasswordHash)
 	if err != nil && ctx.Err() != nil {
-		return nil, ctx.Err()
+		return nil, nil, 0, ctx.Err()
 	}
 	if !ok {
-		res, err := s.Admins.RecordAdminLoginFailure(ctx, a.ID, now, s.adminLockout())
+		fr, err := at.failed(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("record admin failure: %w", err)
+			return nil, nil, 0, err
 		}
-		if res.NewlyLocked {
-			s.audit(ctx, AuditEvent{Event: "admin.locked", AdminID: a.ID, Username: name})
-		}
-		return nil, s.adminFailed(ctx, name, a.ID, "admin.signin_failed")
+		s.auditLocks(ctx, fr, AuditEvent{Event: "admin.locked", AdminID: a.ID, Username: name})
+		return refuse("admin.signin_failed")
 	}
-	if a.FailuresNum > 0 || !a.LockExpires.IsZero() {
-		if err := s.Admins.ResetAdminLoginFailures(ctx, a.ID); err != nil {
-			return nil, err
-		}
+	if err := at.passwordRight(ctx); err != nil {
+		return nil, nil, 0, err
 	}
 	// The token-request throttle is cleared only when a token or session is actually
 	// issued (signedIn): clearing it on the right password alone would let whoever
@@ -152,28 +172,15 @@ func (s *Service) AuthenticateAdmin(ctx context.Context, username, password stri
 			s.Admins.SetAdminPasswordHash(ctx, a.ID, h)
 		}
 	}
-	return a, nil
+	handed = true
+	return a, at, readAt, nil
 }
 
-// adminFailed counts a failed admin token request and returns the generic error.
-func (s *Service) adminFailed(ctx context.Context, name string, adminID int64, event string) error {
-	if err := s.countThrottleFailure(ctx, name, UserTypeAdmin); err != nil {
-		return err
-	}
-	s.audit(ctx, AuditEvent{Event: event, AdminID: adminID, Username: name})
-	return ErrSignInIncorrect
-}
-
-// signedIn forgets the failed token requests of an admin who passed every factor.
-func (s *Service) signedIn(ctx context.Context, username string) error {
-	return s.clearThrottle(ctx, throttleName(username), UserTypeAdmin)
-}
-
-func (s *Service) issueAdminToken(ctx context.Context, a *Admin, username, via string) (string, error) {
-	if err := s.signedIn(ctx, username); err != nil {
+func (s *Service) issueAdminToken(ctx context.Context, a *Admin, at *attempt, readAt int64, via string) (string, error) {
+	if err := at.endThrottle(ctx, true); err != nil {
 		return "", err
 	}
-	tok, _, err := s.Tokens.Issue(UserTypeAdmin, a.ID, 0, s.Settings().AdminTokenLifetime())
+	tok, _, err := s.Tokens.IssueAt(UserTypeAdmin, a.ID, 0, s.Settings().AdminTokenLifetime(), readAt)
 	if err != nil {
 		return "", fmt.Errorf("issue admin token: %w", err)
 	}
@@ -181,19 +188,32 @@ func (s *Service) issueAdminToken(ctx context.Context, a *Admin, username, via s
 	return tok, nil
 }
 
+// noFailure gives the attempt's throttle count back and returns err: the request got
+// no token, but its password was right and nothing was guessed wrong.
+func (at *attempt) noFailure(ctx context.Context, err error) error {
+	if e := at.endThrottle(ctx, false); e != nil {
+		return e
+	}
+	return err
+}
+
 // AdminToken is POST /V1/integration/admin/token: a token, unless two-factor
 // authentication is on, in which case it says where to go instead (SPEC §5).
 func (s *Service) AdminToken(ctx context.Context, username, password string) (string, error) {
-	a, err := s.AuthenticateAdmin(ctx, username, password)
+	a, at, readAt, err := s.authenticateAdmin(ctx, username, password)
 	if err != nil {
 		return "", err
 	}
+	defer at.finish(ctx)
 	if !s.Settings().Bool(PathTwoFactorEnable) {
-		return s.issueAdminToken(ctx, a, username, "password")
+		return s.issueAdminToken(ctx, a, at, readAt, "password")
 	}
 	if a.TOTPSecret != "" {
-		return "", &Error{Category: CategoryInput, Message: MsgUse2FAEndpoints,
-			Params: map[string]any{"active_providers": []string{"google"}}}
+		return "", at.noFailure(ctx, &Error{Category: CategoryInput, Message: MsgUse2FAEndpoints,
+			Params: map[string]any{"active_providers": []string{"google"}}})
+	}
+	if err := at.noFailure(ctx, nil); err != nil {
+		return "", err
 	}
 	// Each right password asks again; bounded like reset mails, so the admin's inbox is
 	// not flooded (the links already sent keep working).
@@ -210,18 +230,19 @@ func (s *Service) AdminToken(ctx context.Context, username, password string) (st
 
 // GoogleAuthenticate is POST /V1/tfa/provider/google/authenticate: password and a TOTP code.
 func (s *Service) GoogleAuthenticate(ctx context.Context, username, password, otp string) (string, error) {
-	a, err := s.AuthenticateAdmin(ctx, username, password)
+	a, at, readAt, err := s.authenticateAdmin(ctx, username, password)
 	if err != nil {
 		return "", err
 	}
+	defer at.finish(ctx)
 	if a.TOTPSecret == "" {
-		return "", inputError(MsgProviderNotConfigured)
+		return "", at.noFailure(ctx, inputError(MsgProviderNotConfigured))
 	}
 	// A wrong or reused code counts like a wrong password: six-digit codes must not be guessable by brute force.
-	if err := s.checkTOTP(ctx, a, username, otp); err != nil {
+	if err := s.checkTOTP(ctx, a, at, username, otp); err != nil {
 		return "", err
 	}
-	return s.issueAdminToken(ctx, a, username, "google")
+	return s.issueAdminToken(ctx, a, at, readAt, "google")
 }
 
 // CurrentAdmin returns the admin of the request's admin token; anything else is not authorized.

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -35,7 +34,7 @@ const (
 )
 
 // checkTOTP verifies a code for a, once; a wrong code counts like a wrong password.
-func (s *Service) checkTOTP(ctx context.Context, a *Admin, username, otp string) error {
+func (s *Service) checkTOTP(ctx context.Context, a *Admin, at *attempt, username, otp string) error {
 	step := matchTOTP(a.TOTPSecret, strings.TrimSpace(otp), s.Now())
 	if step >= 0 {
 		fresh, err := s.Admins.UseTOTPStep(ctx, a.ID, step)
@@ -46,31 +45,35 @@ func (s *Service) checkTOTP(ctx context.Context, a *Admin, username, otp string)
 			return nil
 		}
 	}
-	if err := s.adminFailed(ctx, throttleName(username), a.ID, "admin.tfa_failed"); !errors.Is(err, ErrSignInIncorrect) {
+	// The attempt was counted on the throttle before the password was checked: it ends
+	// as a failure.
+	if err := at.codeWrong(ctx); err != nil {
 		return err
 	}
+	s.audit(ctx, AuditEvent{Event: "admin.tfa_failed", AdminID: a.ID, Username: throttleName(username)})
 	return &Error{Category: CategoryAuthentication, Message: MsgInvalidCode}
 }
 
 // StartAdminSession signs an admin in to the admin page (password, and a TOTP code
 // when two-factor authentication is on) and returns the session cookie value.
 func (s *Service) StartAdminSession(ctx context.Context, username, password, otp string) (string, *AdminSession, error) {
-	a, err := s.AuthenticateAdmin(ctx, username, password)
+	a, at, _, err := s.authenticateAdmin(ctx, username, password)
 	if err != nil {
 		return "", nil, err
 	}
+	defer at.finish(ctx)
 	if s.Settings().Bool(PathTwoFactorEnable) {
 		if a.TOTPSecret == "" {
-			return "", nil, inputError(MsgAdminSetup2FA)
+			return "", nil, at.noFailure(ctx, inputError(MsgAdminSetup2FA))
 		}
 		if strings.TrimSpace(otp) == "" {
-			return "", nil, inputError(MsgAdminOTPRequired)
+			return "", nil, at.noFailure(ctx, inputError(MsgAdminOTPRequired))
 		}
-		if err := s.checkTOTP(ctx, a, username, otp); err != nil {
+		if err := s.checkTOTP(ctx, a, at, username, otp); err != nil {
 			return "", nil, err
 		}
 	}
-	if err := s.signedIn(ctx, username); err != nil {
+	if err := at.endThrottle(ctx, true); err != nil {
 		return "", nil, err
 	}
 	id, err := s.randomHex(32)

@@ -166,25 +166,35 @@ func (s *Service) ExchangeOtpForCustomerToken(ctx context.Context, email, otp st
 	}
 	now := s.Now()
 	name := throttleName(email)
-	if throttled, err := s.throttled(ctx, name, UserTypeCustomer); err != nil || throttled {
-		if err != nil {
-			return "", err
-		}
-		return "", ErrSignInIncorrect
-	}
+	readAt := s.Tokens.NowMicro()
 	c, err := s.Customers.CustomerByEmail(ctx, strings.TrimSpace(email))
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return "", fmt.Errorf("find customer: %w", err)
 	}
+	// Counted on the throttle before the code is looked at, as a password is.
+	at, res, err := s.beginAttempt(ctx, UserTypeCustomer, name, 0, true)
+	if err != nil {
+		return "", err
+	}
+	defer at.finish(ctx)
+	if res != AttemptAllowed {
+		return "", ErrSignInIncorrect
+	}
 	var adminID int64
 	ok := false
-	if c != nil && !c.Locked(now) {
-		if adminID, ok, err = s.useOneTimeCode(ctx, c, strings.TrimSpace(otp)); err != nil {
+	if c != nil {
+		locked, err := s.lockedHere(ctx, UserTypeCustomer, c.ID, c.AddrLockUntil)
+		if err != nil {
 			return "", err
+		}
+		if !locked && !c.LockExpires.After(s.Now()) {
+			if adminID, ok, err = s.useOneTimeCode(ctx, c, strings.TrimSpace(otp)); err != nil {
+				return "", err
+			}
 		}
 	}
 	if !ok {
-		if err := s.countThrottleFailure(ctx, name, UserTypeCustomer); err != nil {
+		if _, err := at.failed(ctx); err != nil {
 			return "", err
 		}
 		var cid int64
@@ -195,14 +205,14 @@ func (s *Service) ExchangeOtpForCustomerToken(ctx context.Context, email, otp st
 		return "", ErrSignInIncorrect
 	}
 	if s.Settings().Bool(PathConfirmRequired) && c.Confirmation != "" {
-		return "", ErrNotConfirmed
+		return "", at.noFailure(ctx, ErrNotConfirmed)
 	}
 	// A success ends the name's failed-request count, as a password sign-in does.
-	if err := s.clearThrottle(ctx, name, UserTypeCustomer); err != nil {
+	if err := at.endThrottle(ctx, true); err != nil {
 		return "", err
 	}
 	s.audit(ctx, AuditEvent{Event: "customer.signin", CustomerID: c.ID, Username: name, AdminID: adminID, Detail: "exchangeOtpForCustomerToken"})
-	return s.IssueCustomerToken(ctx, c.ID, adminID)
+	return s.issueCustomerTokenAt(c.ID, adminID, readAt)
 }
 
 // otcFailure says, for the audit log, why a one-time code did not open c's session. The

@@ -75,6 +75,7 @@ const (
 	PathDisplayAllRegions       = "general/region/display_all"
 	PathResetRateLimit          = "shopauth/rate_limit/reset_per_minute"
 	PathGuestCheckoutLogin      = "checkout/options/enable_guest_checkout_login"
+	PathTokenAlgorithm          = "shopauth/token/algorithm"
 )
 
 var settingDefs = []Setting{
@@ -107,6 +108,7 @@ var settingDefs = []Setting{
 	{Path: PathSignInRateLimit, Default: "60", Help: "sign-in and account-creation requests per client address per minute (0 = no limit)", validate: intRange(0, 1000000)},
 	{Path: PathResetRateLimit, Default: "10", Help: "password reset, confirmation mail and email-availability requests per client address per minute (0 = no limit)", validate: intRange(0, 1000000)},
 	{Path: PathGuestCheckoutLogin, Default: "0", Help: "1 lets isEmailAvailable tell which emails have accounts (Magento 2.4.7+: off, every email is available)", validate: boolean},
+	{Path: PathTokenAlgorithm, Default: AlgHS256, Help: "token signing: HS256 (Magento's, from crypt/key), EdDSA or ES256 (a key in the database, public at /.well-known/jwks.json)", validate: oneOf(AlgHS256, AlgEdDSA, AlgES256)},
 	{Path: PathAssistanceCheckboxTitle, Default: "Allow remote shopping assistance", Help: "storefront checkbox title", validate: anyLine},
 	{Path: PathBaseURL, Default: "", Help: "public base URL, ending in / (storeConfig base_url, links in mail); empty: from --addr", validate: baseURL("")},
 	{Path: PathBaseLinkURL, Default: "{{unsecure_base_url}}", Help: "base link URL", validate: baseURL("{{unsecure_base_url}}")},

@@ -30,14 +30,27 @@ type Customer struct {
 	CreatedAt       time.Time
 	PasswordHash    string
 	Confirmation    string // pending confirmation key; "" when confirmed or not required
-	FailuresNum     int
-	FirstFailure    time.Time
-	LockExpires     time.Time
+	// FailuresNum, FirstFailure and LockExpires are the account-wide cap on failed
+	// sign-ins (every address together); AddrLockUntil is the latest end of a lock of
+	// one client address (Magento's lock, counted per address; see attempt.go).
+	FailuresNum   int
+	FirstFailure  time.Time
+	LockExpires   time.Time
+	AddrLockUntil time.Time
 }
 
-// Locked reports whether the account is locked at now.
+// Locked reports whether the account is locked at now for every address or for at
+// least one (what the admin page shows and can unlock).
 func (c *Customer) Locked(now time.Time) bool {
-	return !c.LockExpires.IsZero() && c.LockExpires.After(now)
+	return c.LockedUntil().After(now)
+}
+
+// LockedUntil is when the account's last lock ends, for every address or for one.
+func (c *Customer) LockedUntil() time.Time {
+	if c.AddrLockUntil.After(c.LockExpires) {
+		return c.AddrLockUntil
+	}
+	return c.LockExpires
 }
 
 // Lockout are the numbers of an account lock: this many failures within Window lock for Window.
@@ -48,8 +61,9 @@ type Lockout struct {
 
 // FailureResult says what recording a failed sign-in did.
 type FailureResult struct {
-	Locked      bool // the account is locked now
-	NewlyLocked bool // this failure locked it
+	Locked           bool // the account is locked now for this address
+	NewlyLocked      bool // this failure locked it for this address
+	LockedEverywhere bool // this failure reached the account-wide cap
 }
 
 // CustomerStore keeps customers. Implemented by db.
@@ -61,17 +75,14 @@ type CustomerStore interface {
 	// UpdateCustomer saves profile fields and email; ErrDuplicate when the email is taken.
 	UpdateCustomer(ctx context.Context, c *Customer) error
 	SetPasswordHash(ctx context.Context, id int64, hash string) error
-	// RecordLoginFailure counts a wrong password atomically, Magento's way, unless the
-	// account is already locked (then it only reports Locked).
-	RecordLoginFailure(ctx context.Context, id int64, now time.Time, l Lockout) (FailureResult, error)
+	// ResetLoginFailures ends every failure count and lock of the customer, those of
+	// every address and the account-wide cap.
 	ResetLoginFailures(ctx context.Context, id int64) error
 }
 
-// ThrottleStore counts failed token requests per username string (SPEC §4).
+// ThrottleStore keeps the token-request throttle (SPEC §4), counted by AttemptStore.
 type ThrottleStore interface {
-	// Throttled reports whether name is locked out of token requests at now.
-	Throttled(ctx context.Context, name string, userType int, now time.Time, maxFailures int) (bool, error)
-	RecordThrottleFailure(ctx context.Context, name string, userType int, now time.Time, timeout time.Duration) error
+	// ResetThrottle forgets name's counted token requests from every address.
 	ResetThrottle(ctx context.Context, name string, userType int) error
 }
 
@@ -141,6 +152,7 @@ var AuditEventNames = []string{
 type Store interface {
 	CustomerStore
 	ThrottleStore
+	AttemptStore
 	RevocationStore
 	SettingsStore
 	AuditStore
@@ -156,4 +168,5 @@ type Store interface {
 	AccountLifecycleStore
 	RateLimitStore
 	NewsletterStore
+	SigningKeyStore
 }

@@ -87,6 +87,8 @@ type Tokens struct {
 	now  func() time.Time
 	rand io.Reader
 	key  atomic.Pointer[macKey]
+	// keys are the asymmetric signing keys (keys.go); nil or no signer: HS256 signs.
+	keys atomic.Pointer[keySet]
 	// sessionKey signs GraphQL session cookies; derived from key once per key change.
 	sessionKey atomic.Pointer[[]byte]
 	lastUS     atomic.Int64
@@ -183,6 +185,19 @@ func (t *Tokens) IssueAt(userType int, userID, adminID int64, lifetime time.Dura
 	buf = hex.AppendEncode(buf, nonce[:])
 	buf = append(buf, `"}`...)
 
+	if ks := t.keys.Load(); ks != nil && ks.signer != nil {
+		out := make([]byte, 0, len(ks.signer.header)+1+base64.RawURLEncoding.EncodedLen(len(buf))+1+86)
+		out = append(out, ks.signer.header...)
+		out = append(out, '.')
+		out = base64.RawURLEncoding.AppendEncode(out, buf)
+		sig, err := ks.signer.sign(t.rand, out)
+		if err != nil {
+			return "", Claims{}, err
+		}
+		out = append(out, '.')
+		out = base64.RawURLEncoding.AppendEncode(out, sig)
+		return string(out), Claims{UserID: userID, UserType: userType, IssuedAt: iat, IssuedMicro: us, ExpiresAt: exp, AdminID: adminID}, nil
+	}
 	key := t.key.Load()
 	if key == nil {
 		return "", Claims{}, errors.New("no signing key: crypt/key is empty")
@@ -223,14 +238,14 @@ func (t *Tokens) Read(token string) (Claims, error) {
 		return c, nil
 	}
 	t.verifiedMu.RLock()
-	k := t.key.Load()
+	k, ks := t.key.Load(), t.keys.Load()
 	t.verifiedMu.RUnlock()
-	c, err := t.read(token, k)
+	c, err := t.read(token, k, ks)
 	if err != nil {
 		return c, err
 	}
 	t.verifiedMu.Lock()
-	if t.key.Load() == k { // not if the key changed meanwhile
+	if t.key.Load() == k && t.keys.Load() == ks { // not if a key changed meanwhile
 		if t.verified == nil || len(t.verified) >= verifiedCacheMax {
 			t.verified = make(map[string]Claims)
 		}
@@ -240,8 +255,8 @@ func (t *Tokens) Read(token string) (Claims, error) {
 	return c, nil
 }
 
-func (t *Tokens) read(token string, k *macKey) (Claims, error) {
-	if k == nil || len(token) > 4096 {
+func (t *Tokens) read(token string, k *macKey, ks *keySet) (Claims, error) {
+	if len(token) > 4096 {
 		return Claims{}, ErrTokenUnreadable
 	}
 	dot1 := strings.IndexByte(token, '.')
@@ -256,8 +271,10 @@ func (t *Tokens) read(token string, k *macKey) (Claims, error) {
 	signingInput, sigPart := token[:dot2], token[dot2+1:]
 	headerPart, payloadPart := token[:dot1], token[dot1+1:dot2]
 
-	// Check the header before the signature: only HS256 is acceptable, whatever the
-	// key, so "none" and asymmetric algorithms can never be confused with ours.
+	// Check the header before the signature: HS256 with Magento's kid "1", or one of
+	// our asymmetric keys by kid with the algorithm that key was made for, so "none",
+	// and an HMAC made with a public key, can never pass.
+	var asym *asymKey
 	if headerPart != encodedHeader {
 		hb, err := base64.RawURLEncoding.DecodeString(headerPart)
 		if err != nil {
@@ -266,21 +283,36 @@ func (t *Tokens) read(token string, k *macKey) (Claims, error) {
 		var h headerJSON
 		dec := json.NewDecoder(bytes.NewReader(hb))
 		dec.DisallowUnknownFields()
-		if dec.Decode(&h) != nil || h.Alg != "HS256" ||
-			(h.Kid != nil && *h.Kid != "1") || (h.Typ != nil && *h.Typ != "JWT") {
+		if dec.Decode(&h) != nil || (h.Typ != nil && *h.Typ != "JWT") {
+			return Claims{}, ErrTokenUnreadable
+		}
+		switch {
+		case h.Alg == AlgHS256 && (h.Kid == nil || *h.Kid == "1"):
+		case h.Alg != AlgHS256 && h.Kid != nil && ks != nil && ks.byKid[*h.Kid] != nil && ks.byKid[*h.Kid].alg == h.Alg:
+			asym = ks.byKid[*h.Kid]
+		default:
 			return Claims{}, ErrTokenUnreadable
 		}
 	}
 	// Strict: the padding bits of the last character must be zero, so one signature
 	// has one spelling and a token cannot be varied into look-alikes that all verify.
 	sig, err := base64.RawURLEncoding.Strict().DecodeString(sigPart)
-	if err != nil || len(sig) != sha256.Size {
+	if err != nil {
 		return Claims{}, ErrTokenUnreadable
 	}
-	mac := hmac.New(sha256.New, *k)
-	mac.Write([]byte(signingInput))
-	if !hmac.Equal(sig, mac.Sum(nil)) {
-		return Claims{}, ErrTokenUnreadable
+	if asym != nil {
+		if !asym.verify([]byte(signingInput), sig) {
+			return Claims{}, ErrTokenUnreadable
+		}
+	} else {
+		if k == nil || len(sig) != sha256.Size {
+			return Claims{}, ErrTokenUnreadable
+		}
+		mac := hmac.New(sha256.New, *k)
+		mac.Write([]byte(signingInput))
+		if !hmac.Equal(sig, mac.Sum(nil)) {
+			return Claims{}, ErrTokenUnreadable
+		}
 	}
 	pb, err := base64.RawURLEncoding.DecodeString(payloadPart)
 	if err != nil {
@@ -290,7 +322,8 @@ func (t *Tokens) read(token string, k *macKey) (Claims, error) {
 	if json.Unmarshal(pb, &c) != nil || c.UID == nil || c.UTypID == nil || c.Iat == nil || c.Exp == nil {
 		return Claims{}, ErrTokenUnreadable
 	}
-	if *c.UID <= 0 || (*c.UTypID != UserTypeAdmin && *c.UTypID != UserTypeCustomer) || *c.Iat <= 0 || *c.Exp <= 0 {
+	// An iat past the year 9999 is no time we issue, and in µs it would overflow.
+	if *c.UID <= 0 || (*c.UTypID != UserTypeAdmin && *c.UTypID != UserTypeCustomer) || *c.Iat <= 0 || *c.Iat > maxUnixSeconds || *c.Exp <= 0 {
 		return Claims{}, ErrTokenUnreadable
 	}
 	cl := Claims{UserID: *c.UID, UserType: int(*c.UTypID), IssuedAt: *c.Iat, ExpiresAt: *c.Exp, IssuedMicro: *c.Iat * 1e6}
@@ -370,3 +403,6 @@ func (l *RevocationList) Apply(rs ...Revocation) {
 	}
 	l.mu.Unlock()
 }
+
+// maxUnixSeconds is 9999-12-31T23:59:59Z, the latest issue time a token may claim.
+const maxUnixSeconds = 253402300799

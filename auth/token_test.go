@@ -233,7 +233,7 @@ func BenchmarkTokenVerifyFirstUse(b *testing.B) {
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			c, err := tk.read(tok, k)
+			c, err := tk.read(tok, k, nil)
 			if err != nil || c.IssuedMicro <= tk.revoked.Before(c.UserType, c.UserID) {
 				b.Fatal(err)
 			}

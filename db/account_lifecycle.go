@@ -46,6 +46,10 @@ func (d *DB) RemoveCustomer(ctx context.Context, r auth.AccountRemoval) error {
 			r.ThrottleName, auth.UserTypeCustomer); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM signin_lock WHERE user_type = $1 AND user_id = $2`,
+			auth.UserTypeCustomer, r.CustomerID); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM mail_outbox WHERE lower(to_addr) = lower($1)`, r.Email); err != nil {
 			return err
 		}

@@ -103,8 +103,10 @@ func (d *DB) ThrottledUntil(ctx context.Context, names []string, userType int, n
 		args = append(args, n)
 		marks[i] = "$" + strconv.Itoa(len(args))
 	}
-	rows, err := d.read.QueryContext(ctx, `SELECT user_name, lock_expires_at FROM token_request_log
-		WHERE user_type = $1 AND failures_count >= $2 AND lock_expires_at > $3 AND user_name IN (`+strings.Join(marks, ", ")+`)`, args...)
+	// A name has a row per client address (issue 14 item 3): the latest hold counts.
+	rows, err := d.read.QueryContext(ctx, `SELECT user_name, MAX(lock_expires_at) FROM token_request_log
+		WHERE user_type = $1 AND failures_count >= $2 AND lock_expires_at > $3 AND user_name IN (`+strings.Join(marks, ", ")+`)
+		GROUP BY user_name`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read throttle: %w", err)
 	}

@@ -11,14 +11,14 @@ import (
 )
 
 const adminColumns = `id, username, email, firstname, lastname, password_hash, is_active, failures_num,
-	first_failure, lock_expires, totp_secret, totp_last_step, created_at`
+	first_failure, lock_expires, totp_secret, totp_last_step, created_at, addr_lock_until`
 
 func scanAdmin(row interface{ Scan(...any) error }) (*auth.Admin, error) {
 	var a auth.Admin
 	var active int
-	var first, lock, created int64
+	var first, lock, created, addrLock int64
 	err := row.Scan(&a.ID, &a.Username, &a.Email, &a.Firstname, &a.Lastname, &a.PasswordHash, &active,
-		&a.FailuresNum, &first, &lock, &a.TOTPSecret, &a.TOTPLastStep, &created)
+		&a.FailuresNum, &first, &lock, &a.TOTPSecret, &a.TOTPLastStep, &created, &addrLock)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, auth.ErrNotFound
 	}
@@ -27,6 +27,7 @@ func scanAdmin(row interface{ Scan(...any) error }) (*auth.Admin, error) {
 	}
 	a.Active = active != 0
 	a.FirstFailure, a.LockExpires, a.CreatedAt = unixOrZero(first), unixOrZero(lock), time.Unix(created, 0).UTC()
+	a.AddrLockUntil = unixOrZero(addrLock)
 	return &a, nil
 }
 
@@ -84,15 +85,10 @@ func (d *DB) UseTOTPStep(ctx context.Context, id, step int64) (bool, error) {
 	return n == 1, err
 }
 
-// RecordAdminLoginFailure counts a wrong admin password like RecordLoginFailure does for customers.
-func (d *DB) RecordAdminLoginFailure(ctx context.Context, id int64, now time.Time, l auth.Lockout) (auth.FailureResult, error) {
-	return d.recordFailure(ctx, "admin_user", id, now, l)
-}
-
-// ResetAdminLoginFailures clears an admin's failure count and lock.
+// ResetAdminLoginFailures clears every failure count and lock of an admin: the
+// account-wide cap and the lock of every address.
 func (d *DB) ResetAdminLoginFailures(ctx context.Context, id int64) error {
-	_, err := d.write.ExecContext(ctx, `UPDATE admin_user SET failures_num = 0, first_failure = 0, lock_expires = 0 WHERE id = $1`, id)
-	return err
+	return d.inTx(ctx, func(tx *sql.Tx) error { return clearLocks(ctx, tx, auth.UserTypeAdmin, id) })
 }
 
 // CreateOneTimeCode stores a code (hashed) for a customer.

@@ -12,15 +12,15 @@ import (
 
 const customerColumns = `id, email, firstname, lastname, middlename, prefix, suffix, dob, taxvat, gender,
 	is_subscribed, allow_assistance, group_id, created_at, password_hash, confirmation,
-	failures_num, first_failure, lock_expires`
+	failures_num, first_failure, lock_expires, addr_lock_until`
 
 func scanCustomer(row interface{ Scan(...any) error }) (*auth.Customer, error) {
 	var c auth.Customer
-	var created, firstFailure, lockExpires int64
+	var created, firstFailure, lockExpires, addrLock int64
 	var subscribed, assistance int
 	err := row.Scan(&c.ID, &c.Email, &c.Firstname, &c.Lastname, &c.Middlename, &c.Prefix, &c.Suffix,
 		&c.DateOfBirth, &c.Taxvat, &c.Gender, &subscribed, &assistance, &c.GroupID, &created,
-		&c.PasswordHash, &c.Confirmation, &c.FailuresNum, &firstFailure, &lockExpires)
+		&c.PasswordHash, &c.Confirmation, &c.FailuresNum, &firstFailure, &lockExpires, &addrLock)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, auth.ErrNotFound
 	}
@@ -31,6 +31,7 @@ func scanCustomer(row interface{ Scan(...any) error }) (*auth.Customer, error) {
 	c.CreatedAt = time.Unix(created, 0).UTC()
 	c.FirstFailure = unixOrZero(firstFailure)
 	c.LockExpires = unixOrZero(lockExpires)
+	c.AddrLockUntil = unixOrZero(addrLock)
 	return &c, nil
 }
 
@@ -200,62 +201,10 @@ func (d *DB) SetPasswordHash(ctx context.Context, id int64, hash string) error {
 	return err
 }
 
-// RecordLoginFailure counts a wrong password in one write transaction, so parallel
-// failures are neither lost nor lock twice (Magento's Authentication::processAuthenticationFailure).
-func (d *DB) RecordLoginFailure(ctx context.Context, id int64, now time.Time, l auth.Lockout) (auth.FailureResult, error) {
-	res, err := d.recordFailure(ctx, "customer", id, now, l)
-	d.cache.changed()
-	return res, err
-}
-
-// recordFailure implements the failure count for a table with failures_num,
-// first_failure and lock_expires (customer, admin_user; the name is a constant).
-func (d *DB) recordFailure(ctx context.Context, table string, id int64, now time.Time, l auth.Lockout) (auth.FailureResult, error) {
-	var res auth.FailureResult
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		var failures int
-		var first, lockExp int64
-		err := tx.QueryRowContext(ctx, `SELECT failures_num, first_failure, lock_expires FROM `+table+` WHERE id = $1`+d.dl.forUpdate, id).
-			Scan(&failures, &first, &lockExp)
-		if errors.Is(err, sql.ErrNoRows) {
-			return auth.ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		if lockExp > now.Unix() {
-			res.Locked = true
-			return nil
-		}
-		if l.MaxFailures <= 0 || l.Window <= 0 {
-			return nil
-		}
-		failures++
-		switch {
-		case first == 0 || lockExp != 0 || now.Sub(time.Unix(first, 0)) > l.Window:
-			// First failure, or the previous window or lock is over: start counting again.
-			failures, first, lockExp = 1, now.Unix(), 0
-			if failures >= l.MaxFailures {
-				lockExp = now.Add(l.Window).Unix()
-				res.Locked, res.NewlyLocked = true, true
-			}
-		case failures >= l.MaxFailures:
-			lockExp = now.Add(l.Window).Unix()
-			res.Locked, res.NewlyLocked = true, true
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE `+table+` SET failures_num = $1, first_failure = $2, lock_expires = $3 WHERE id = $4`,
-			failures, first, lockExp, id)
-		return err
-	})
-	if err != nil {
-		return res, fmt.Errorf("%s %d: %w", table, id, err)
-	}
-	return res, nil
-}
-
-// ResetLoginFailures clears the failure count and any lock.
+// ResetLoginFailures clears every failure count and lock of the customer: the
+// account-wide cap and the lock of every address (the admin page's unlock).
 func (d *DB) ResetLoginFailures(ctx context.Context, id int64) error {
-	_, err := d.write.ExecContext(ctx, `UPDATE customer SET failures_num = 0, first_failure = 0, lock_expires = 0 WHERE id = $1`, id)
+	err := d.inTx(ctx, func(tx *sql.Tx) error { return clearLocks(ctx, tx, auth.UserTypeCustomer, id) })
 	d.cache.changed()
 	return err
 }

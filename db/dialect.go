@@ -90,12 +90,14 @@ func (dl dialect) lock(ctx context.Context, tx *sql.Tx, key string) error {
 	return err
 }
 
-// foldEq compares the case-insensitive admin username with a parameter: SQLite's
-// column is COLLATE NOCASE; PostgreSQL's has a unique index on lower(column), which this
-// form uses. (Customer emails are compared by auth.EmailKey in Go, alike on both.)
+// foldEq compares the admin username with a parameter ignoring ASCII case, alike on
+// both engines: SQLite's column is COLLATE NOCASE (A-Z only); PostgreSQL's has a unique
+// index on lower(column COLLATE "C"), which folds A-Z only too, whatever the database's
+// locale, and which this form uses. (Customer emails are compared by auth.EmailKey in
+// Go, Unicode-wide, on both.)
 func (dl dialect) foldEq(column, param string) string {
 	if dl.name == "postgres" {
-		return "lower(" + column + ") = lower(" + param + ")"
+		return `lower(` + column + ` COLLATE "C") = lower(` + param + ` COLLATE "C")`
 	}
 	return column + " = " + param
 }

@@ -90,7 +90,14 @@ func (d *DB) SetPassword(ctx context.Context, ch auth.PasswordChange) (ok bool, 
 			if n, err := res.RowsAffected(); err != nil || n != 1 {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE customer SET failures_num = 0, first_failure = 0, lock_expires = 0 WHERE id = $1`, ch.CustomerID); err != nil {
+			// A completed reset is the owner's way back (issue 14 item 3): every lock and
+			// throttle count on the account ends, those of the attackers' addresses too,
+			// and the new password signs in at once.
+			if err := clearLocks(ctx, tx, auth.UserTypeCustomer, ch.CustomerID); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE token_request_log SET failures_count = 0 WHERE user_name = $1 AND user_type = $2`,
+				ch.ThrottleName, auth.UserTypeCustomer); err != nil {
 				return err
 			}
 		}

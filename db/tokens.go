@@ -49,36 +49,6 @@ func (d *DB) RevocationsSince(ctx context.Context, seq int64) ([]auth.Revocation
 	return out, seq, rows.Err()
 }
 
-// Throttled reports whether name has reached maxFailures failed token requests and is
-// still within the lock.
-func (d *DB) Throttled(ctx context.Context, name string, userType int, now time.Time, maxFailures int) (bool, error) {
-	var n int
-	err := d.read.QueryRowContext(ctx, `SELECT count(*) FROM token_request_log
-		WHERE user_name = $1 AND user_type = $2 AND failures_count >= $3 AND lock_expires_at > $4`,
-		name, userType, maxFailures, now.Unix()).Scan(&n)
-	return n > 0, err
-}
-
-// RecordThrottleFailure counts one failed token request for name; a count whose lock
-// has run out starts again at 1.
-func (d *DB) RecordThrottleFailure(ctx context.Context, name string, userType int, now time.Time, timeout time.Duration) error {
-	return d.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO token_request_log (user_name, user_type, failures_count, lock_expires_at)
-			VALUES ($1, $2, 1, $4)
-			ON CONFLICT (user_name, user_type) DO UPDATE SET
-				failures_count = CASE WHEN token_request_log.lock_expires_at <= $3 THEN 1 ELSE token_request_log.failures_count + 1 END,
-				lock_expires_at = $4`,
-			name, userType, now.Unix(), now.Add(timeout).Unix())
-		return err
-	})
-}
-
-// ResetThrottle forgets name's failed token requests.
-func (d *DB) ResetThrottle(ctx context.Context, name string, userType int) error {
-	_, err := d.write.ExecContext(ctx, `DELETE FROM token_request_log WHERE user_name = $1 AND user_type = $2`, name, userType)
-	return err
-}
-
 // Audit appends one event to the audit log.
 func (d *DB) Audit(ctx context.Context, e auth.AuditEvent) error {
 	_, err := d.write.ExecContext(ctx, `INSERT INTO audit_log (created_at, event, admin_id, customer_id, username, detail, remote_addr)

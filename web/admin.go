@@ -61,6 +61,18 @@ func (s *Server) requireAdmin(h func(http.ResponseWriter, *http.Request, *adminR
 				expired = "?expired=1"
 				http.SetCookie(w, s.adminCookieFlags(r, adminCookie, "", -1))
 			}
+			// After signing in again the admin comes back to the page left (a form's
+			// page, for a POST: its unsaved edits are kept by the browser, admin.js).
+			if next := r.URL.Path; next != "/admin/logout" && localAdminPath(next) {
+				if r.Method == http.MethodGet && r.URL.RawQuery != "" {
+					next += "?" + r.URL.RawQuery
+				}
+				sep := "?"
+				if expired != "" {
+					sep = "&"
+				}
+				expired += sep + "next=" + url.QueryEscape(next)
+			}
 			http.Redirect(w, r, "/admin"+expired, http.StatusSeeOther)
 			return
 		}
@@ -81,6 +93,14 @@ func (s *Server) adminData(ar *adminRequest, page, title string) map[string]any 
 	return map[string]any{"Title": title, "Page": page, "Admin": ar.admin, "CSRF": ar.sess.CSRF, "Scripts": []string{"admin.js"}}
 }
 
+// localAdminPath reports whether p is an admin page path, safe to redirect to after
+// sign-in (no other host, no scheme, no backslash tricks).
+func localAdminPath(p string) bool {
+	u, err := url.Parse(p)
+	return err == nil && u.Scheme == "" && u.Host == "" && strings.HasPrefix(u.Path, "/admin/") &&
+		!strings.ContainsAny(p, "\\\r\n") && !strings.HasPrefix(p, "//")
+}
+
 func randomHex(n int) string {
 	b := make([]byte, n)
 	rand.Read(b)
@@ -95,11 +115,24 @@ func (s *Server) handleAdminHome(w http.ResponseWriter, r *http.Request) {
 	s.renderLogin(w, r, http.StatusOK, "", "", r.URL.Query().Get("expired") == "1")
 }
 
+// loginNext is where a sign-in goes: the page the admin left, or the customer list.
+func loginNext(r *http.Request) string {
+	next := r.FormValue("next")
+	if next == "" || !localAdminPath(next) {
+		return "/admin/customers"
+	}
+	return next
+}
+
 func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, username, msg string, expired bool) {
 	token := randomHex(16)
 	http.SetCookie(w, s.adminCookieFlags(r, adminLoginCookie, token, 3600))
+	next := ""
+	if n := loginNext(r); n != "/admin/customers" {
+		next = n
+	}
 	s.render(w, r, status, "admin_login", map[string]any{"Title": "Admin sign-in", "LoginCSRF": token, "Username": username,
-		"Error": msg, "Expired": expired, "TwoFactor": s.svc.Settings().Bool(auth.PathTwoFactorEnable)})
+		"Error": msg, "Expired": expired, "TwoFactor": s.svc.Settings().Bool(auth.PathTwoFactorEnable), "Next": next})
 }
 
 func (s *Server) handleAdminLogin(w http.ResponseWriter, r *http.Request) {
@@ -131,7 +164,7 @@ func (s *Server) handleAdminLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, s.adminCookieFlags(r, adminLoginCookie, "", -1))
 	http.SetCookie(w, s.adminCookieFlags(r, adminCookie, id, 0))
-	http.Redirect(w, r, "/admin/customers", http.StatusSeeOther)
+	http.Redirect(w, r, loginNext(r), http.StatusSeeOther)
 }
 
 func (s *Server) handleAdminLogout(w http.ResponseWriter, r *http.Request, ar *adminRequest) {
@@ -205,6 +238,9 @@ var adminSettingGroups = []struct {
 		{Path: auth.PathCustomerTokenLifetime, Label: "Customer token lifetime (hours)", Kind: "decimal"},
 		{Path: auth.PathAdminTokenLifetime, Label: "Admin token lifetime (hours)", Kind: "decimal"},
 		{Path: auth.PathSessionDisable, Label: "GraphQL session cookies", Kind: "choice", Options: offIsOne},
+		{Path: auth.PathTokenAlgorithm, Label: "Token signing", Kind: "choice", Options: [][2]string{
+			{auth.AlgHS256, "HS256 (Magento's, from crypt/key)"}, {auth.AlgEdDSA, "EdDSA (public key at /.well-known/jwks.json)"},
+			{auth.AlgES256, "ES256 (public key at /.well-known/jwks.json)"}}},
 	}},
 	{"Login as customer", []adminSetting{
 		{Path: auth.PathLoginAsCustomerEnabled, Label: "Login as customer", Kind: "choice", Options: onOff},
@@ -314,7 +350,7 @@ func (s *Server) handleAdminSettings(w http.ResponseWriter, r *http.Request, ar 
 	data := s.adminData(ar, "settings", "Settings")
 	if r.Method == http.MethodGet {
 		if r.URL.Query().Get("saved") == "1" {
-			data["Flash"] = "Settings saved."
+			data["Flash"], data["Saved"] = savedMessage(s.svc.Settings(), r.URL.Query().Get("changed")), true
 		}
 		data["Groups"] = s.settingFields(nil, nil)
 		s.render(w, r, http.StatusOK, "admin_settings", data)
@@ -328,7 +364,7 @@ func (s *Server) handleAdminSettings(w http.ResponseWriter, r *http.Request, ar 
 		}
 		values[f.Path] = v
 		if err := auth.ValidateSetting(f.Path, v); err != nil {
-			errs[f.Path] = strings.TrimPrefix(err.Error(), "invalid value for "+f.Path+": ")
+			errs[f.Path] = ownerWords(strings.TrimPrefix(err.Error(), "invalid value for "+f.Path+": "))
 		}
 	}
 	if len(errs) > 0 {
@@ -338,11 +374,13 @@ func (s *Server) handleAdminSettings(w http.ResponseWriter, r *http.Request, ar 
 		return
 	}
 	st := s.svc.Settings()
+	var changed []string
 	for _, f := range adminSettings() {
 		v, ok := values[f.Path]
 		if !ok || v == st.Get(f.Path) {
 			continue
 		}
+		changed = append(changed, f.Path)
 		if err := s.svc.SetSetting(r.Context(), f.Path, v); err != nil {
 			s.log.ErrorContext(r.Context(), "save setting", "path", f.Path, "err", err)
 			http.Error(w, auth.MsgInternal, http.StatusInternalServerError)
@@ -354,7 +392,52 @@ func (s *Server) handleAdminSettings(w http.ResponseWriter, r *http.Request, ar 
 		}
 		s.svc.AuditAdmin(r.Context(), ar.admin, "admin.setting_changed", 0, detail)
 	}
-	http.Redirect(w, r, "/admin/settings?saved=1", http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/settings?"+url.Values{"saved": {"1"}, "changed": {strings.Join(changed, ",")}}.Encode(), http.StatusSeeOther)
+}
+
+// savedMessage names what a save changed, with the values now in force (a secret only
+// by name).
+func savedMessage(st *auth.Settings, changed string) string {
+	var parts []string
+	for _, p := range strings.Split(changed, ",") {
+		for _, f := range adminSettings() {
+			if f.Path != p {
+				continue
+			}
+			v := st.Get(p)
+			switch {
+			case f.Kind == "secret":
+				v = "changed"
+			case f.Kind == "choice":
+				for _, o := range f.Options {
+					if o[0] == v {
+						v = o[1]
+					}
+				}
+			case v == "":
+				v = "(empty)"
+			}
+			parts = append(parts, f.Label+": "+v)
+		}
+	}
+	if len(parts) == 0 {
+		return "Nothing changed: every value was already in force."
+	}
+	return "Saved. " + strings.Join(parts, "; ") + "."
+}
+
+// ownerWords turns a setting's validation error ("want a whole number from 1 to
+// 86400, got \"0\"") into words a shop owner reads.
+func ownerWords(msg string) string {
+	want, got, ok := strings.Cut(msg, ", got ")
+	if !ok || !strings.HasPrefix(want, "want ") {
+		return strings.TrimPrefix(msg, "want ")
+	}
+	got = strings.Trim(got, `"`)
+	if got == "" {
+		return "Enter " + strings.TrimPrefix(want, "want ") + "; the field is empty."
+	}
+	return "Enter " + strings.TrimPrefix(want, "want ") + ". “" + got + "” is not one."
 }
 
 type customerRow struct {
@@ -449,7 +532,7 @@ func (s *Server) customersPage(w http.ResponseWriter, r *http.Request, ar *admin
 	for i, c := range list {
 		rows[i] = customerRow{Customer: c, Locked: c.Locked(now), Unconfirmed: confirm && c.Confirmation != ""}
 		if rows[i].Locked {
-			rows[i].LockLeft = durationWords(int(c.LockExpires.Sub(now).Seconds()+0.999)) + " left"
+			rows[i].LockLeft = durationWords(int(c.LockedUntil().Sub(now).Seconds()+0.999)) + " left"
 		}
 		if t, ok := held[c.ID]; ok {
 			rows[i].ThrottleLeft = durationWords(int(t.Sub(now).Seconds()+0.999)) + " left"

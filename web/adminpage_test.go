@@ -115,7 +115,7 @@ func TestAdminPageHTTP(t *testing.T) {
 	e.clock.Add(901 * time.Second)
 	res, _ = client.Get(e.srv.URL + "/admin/customers")
 	res.Body.Close()
-	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin?expired=1" {
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin?expired=1&next=%2Fadmin%2Fcustomers" {
 		t.Errorf("after idle timeout: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
 	// The admin lockout applies to the page too.
@@ -193,7 +193,7 @@ func TestAdminPageBrowser(t *testing.T) {
 	run(chromedp.Navigate(e.srv.URL+"/admin/settings"), chromedp.WaitVisible(chromedp.ID("save")), chromedp.SetValue(chromedp.ID("f-0"), "2.5"))
 	run(chromedp.Click(chromedp.ID("save")))
 	run(chromedp.WaitVisible(chromedp.CSS("p.flash.ok")))
-	if err := waitText(ctx, "main", "Settings saved."); err != nil {
+	if err := waitText(ctx, "main", "Saved. Customer token lifetime (hours): 2.5."); err != nil {
 		t.Fatal(err)
 	}
 	screenshot(t, ctx, "admin-settings")

@@ -38,31 +38,6 @@ func BenchmarkCustomerQuery(b *testing.B) {
 	})
 }
 
-// BenchmarkStoreConfig measures the storefront's first request, a guest's storeConfig
-// with every field @dropins/storefront-auth and StoreGraphQl name, through the full
-// handler.
-func BenchmarkStoreConfig(b *testing.B) {
-	e := newEnv(b)
-	e.svc.BaseURL = "http://127.0.0.1:8080"
-	h := e.srv.Config.Handler
-	q, _ := json.Marshal(map[string]string{"query": qStoreConfigAll})
-	body := string(q)
-	b.ReportAllocs()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			req := httptest.NewRequest("POST", "/graphql", strings.NewReader(body))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Store", "default")
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, req)
-			if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"newsletter_enabled":true`) {
-				b.Fatalf("%d %s", rec.Code, rec.Body.String())
-			}
-		}
-	})
-}
-
 // BenchmarkCustomerAddressesQuery measures the account page's query, the customer with
 // its address book and custom attributes, through the full handler: token verify, the
 // cached customer, one read of the addresses, one of the attribute values (the attribute
@@ -108,6 +83,31 @@ func BenchmarkCustomerAddressesQuery(b *testing.B) {
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, req)
 			check(rec)
+		}
+	})
+}
+
+// BenchmarkStoreConfig measures the storefront's first request, a guest's storeConfig
+// with every field @dropins/storefront-auth and StoreGraphQl name, through the full
+// handler.
+func BenchmarkStoreConfig(b *testing.B) {
+	e := newEnv(b)
+	e.svc.BaseURL = "http://127.0.0.1:8080"
+	h := e.srv.Config.Handler
+	q, _ := json.Marshal(map[string]string{"query": qStoreConfigAll})
+	body := string(q)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest("POST", "/graphql", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Store", "default")
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"newsletter_enabled":true`) {
+				b.Fatalf("%d %s", rec.Code, rec.Body.String())
+			}
 		}
 	})
 }

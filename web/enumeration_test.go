@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"testing"
@@ -99,5 +100,28 @@ func TestMetricsTellNoAccounts(t *testing.T) {
 		if !strings.Contains(known, want) {
 			t.Errorf("metrics lack %q:\n%s", want, known)
 		}
+	}
+}
+
+// TestShortCryptKeyWhileServing: a key too short to sign tokens, written into a served
+// database past config:set (which refuses it), does not replace the server's key: its
+// tokens keep working and no token is signed with the short key.
+func TestShortCryptKeyWhileServing(t *testing.T) {
+	e := newEnv(t)
+	e.customer("customer@example.com", "password")
+	tok := e.token("customer@example.com", "password")
+	key := e.svc.Settings().Get(auth.PathCryptKey)
+	if err := e.db.SetSetting(context.Background(), auth.PathCryptKey, "short"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.svc.Settings().Get(auth.PathCryptKey); got != key {
+		t.Errorf("crypt/key in force %q, want the previous one", got)
+	}
+	expect(t, e.gql(tok, `{customer{email}}`, nil), 200, `{"data":{"customer":{"email":"customer@example.com"}}}`)
+	if err := e.svc.CheckCryptKey(); err != nil {
+		t.Errorf("the server's key: %v", err)
 	}
 }

@@ -93,8 +93,13 @@ func TestForwardAuth(t *testing.T) {
 	}
 	expect(t, e.forward("GET", bearer(actingTok)), 401, fwdNotAuthorized)
 
-	// A locked account.
-	if _, err := e.db.RecordLoginFailure(ctx, c.ID, e.clock.Now(), auth.Lockout{MaxFailures: 1, Window: time.Hour}); err != nil {
+	// A locked account (Magento's lock, for the address the requests come from).
+	lock := auth.Attempt{UserType: auth.UserTypeCustomer, UserID: c.ID, Addr: "127.0.0.1", Now: e.clock.Now(),
+		Lock: auth.Lockout{MaxFailures: 1, Window: time.Hour}, Cap: auth.Lockout{MaxFailures: 100, Window: time.Hour}}
+	if _, err := e.db.BeginAttempt(ctx, lock); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.FailAttempt(ctx, lock); err != nil {
 		t.Fatal(err)
 	}
 	expect(t, e.forward("GET", bearer(tok)), 401, `{"message":"The account is locked."}`)

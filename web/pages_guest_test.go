@@ -27,7 +27,7 @@ func TestStartPageShowsGuestsNoInternals(t *testing.T) {
 			t.Errorf("a guest sees %q on /", secret)
 		}
 	}
-	if p := getPage(t, noRedirect(), e.srv.URL+"/admin/overview"); p.status != 303 || p.location != "/admin" {
+	if p := getPage(t, noRedirect(), e.srv.URL+"/admin/overview"); p.status != 303 || p.location != "/admin?next=%2Fadmin%2Foverview" {
 		t.Errorf("guest on /admin/overview: %d %s", p.status, p.location)
 	}
 

@@ -151,7 +151,7 @@ func TestAdminPageSignOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	res.Body.Close()
-	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin?expired=1" {
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin?expired=1&next=%2Fadmin%2Fcustomers" {
 		t.Errorf("replayed cookie: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
 }
@@ -176,7 +176,7 @@ func TestAdminPageIdleTimeout(t *testing.T) {
 	}
 	e.clock.Add(121 * time.Second)
 	p := getPage(t, client, e.srv.URL+"/admin/outbox")
-	if p.status != http.StatusSeeOther || p.location != "/admin?expired=1" {
+	if p.status != http.StatusSeeOther || p.location != "/admin?expired=1&next=%2Fadmin%2Foutbox" {
 		t.Fatalf("121 s idle: %d %s", p.status, p.location)
 	}
 	p = getPage(t, client, e.srv.URL+p.location)
@@ -281,7 +281,7 @@ func TestAdminPageSettingsEveryField(t *testing.T) {
 		}
 	}
 	want := map[string]string{
-		auth.PathCustomerTokenLifetime: "0.5", auth.PathAdminTokenLifetime: "2", auth.PathSessionDisable: "1",
+		auth.PathCustomerTokenLifetime: "0.5", auth.PathAdminTokenLifetime: "2", auth.PathSessionDisable: "1", auth.PathTokenAlgorithm: "ES256",
 		auth.PathLoginAsCustomerEnabled: "0", auth.PathOTCLifetime: "90", auth.PathAssistanceCheckboxTitle: "Let us help",
 		auth.PathConfirmRequired: "1", auth.PathLockoutFailures: "5", auth.PathLockoutThreshold: "15",
 		auth.PathMinPasswordLength: "12", auth.PathRequiredClasses: "2", auth.PathResetLinkExpiration: "3",
@@ -305,8 +305,9 @@ func TestAdminPageSettingsEveryField(t *testing.T) {
 	for k, v := range want {
 		form.Set(k, v)
 	}
-	if p := postPage(t, client, e.srv.URL+"/admin/settings", form); p.status != http.StatusSeeOther || p.location != "/admin/settings?saved=1" {
-		t.Fatalf("save: %d %s %s", p.status, p.location, p.body)
+	saved := postPage(t, client, e.srv.URL+"/admin/settings", form)
+	if saved.status != http.StatusSeeOther || !strings.HasPrefix(saved.location, "/admin/settings?changed=") || !strings.HasSuffix(saved.location, "&saved=1") {
+		t.Fatalf("save: %d %s %s", saved.status, saved.location, saved.body)
 	}
 	for k, v := range want {
 		if got := e.svc.Settings().Get(k); got != v {
@@ -316,8 +317,10 @@ func TestAdminPageSettingsEveryField(t *testing.T) {
 	expect(t, e.gql("", `{storeConfig{customer_access_token_lifetime minimum_password_length}}`, nil), 200,
 		`{"data":{"storeConfig":{"customer_access_token_lifetime":0.5,"minimum_password_length":"12"}}}`)
 	// The secret is never shown, and an empty field keeps it.
-	p = getPage(t, client, e.srv.URL+"/admin/settings?saved=1")
-	if strings.Contains(p.body, "s3cret-pass") || !strings.Contains(p.body, `<p class="flash ok" role="status">Settings saved.</p>`) {
+	// The message names each change with the value now in force (the secret by name).
+	p = getPage(t, client, e.srv.URL+saved.location)
+	if strings.Contains(p.body, "s3cret-pass") || !strings.Contains(p.body, `<p class="flash ok" role="status">Saved. Customer token lifetime (hours): 0.5; Admin token lifetime (hours): 2; GraphQL session cookies: Off;`) ||
+		!strings.Contains(p.body, "; SMTP password (empty keeps the stored one): changed;") {
 		t.Errorf("settings page after saving: %s", p.body)
 	}
 	form.Set(auth.PathSMTPPassword, "")
@@ -344,9 +347,9 @@ func TestAdminPageSettingsEveryField(t *testing.T) {
 	form.Set(auth.PathStoreName, "Third Shop")
 	p = postPage(t, client, e.srv.URL+"/admin/settings", form)
 	if p.status != http.StatusBadRequest || !strings.Contains(p.body, `<p class="flash error" role="alert">Nothing was saved: correct the marked fields.</p>`) ||
-		!strings.Contains(p.body, `want a whole number from 1 to 86400, got &#34;0&#34;</small>`) ||
-		!strings.Contains(p.body, `want a positive number of hours (at most 87600), got &#34;soon&#34;</small>`) ||
-		!strings.Contains(p.body, `value="soon" inputmode="decimal"`) {
+		!strings.Contains(p.body, `Enter a whole number from 1 to 86400. “0” is not one.</small>`) ||
+		!strings.Contains(p.body, `Enter a positive number of hours (at most 87600). “soon” is not one.</small>`) ||
+		!strings.Contains(p.body, `value="soon" autofocus inputmode="decimal"`) {
 		t.Errorf("bad values: %d %s", p.status, p.body)
 	}
 	if e.svc.Settings().Get(auth.PathStoreName) != "Other Shop" {

@@ -10,6 +10,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/graphql", s.withCORS(s.handleGraphQLOrExplorer)) // GraphiQL for a browser, GraphQL otherwise
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("/forward-auth", s.handleForwardAuth) // any method: proxies ask with the client's
+	mux.HandleFunc("GET /.well-known/jwks.json", s.handleJWKS)
 	mux.Handle("GET /metrics", s.metrics.handler())
 	mux.HandleFunc("/rest/", s.handleREST)
 	mux.HandleFunc("/rest", s.handleREST) // no redirect to /rest/: Magento answers 404 here

@@ -52,6 +52,7 @@ func main() {
 	flag.StringVar(&dbFlag, "db", "", "database: empty for a temp SQLite file, postgres for a throw-away cluster, or a postgres:// URL of an empty database")
 	flag.IntVar(&instances, "instances", 1, "servers on the one database")
 	logs := flag.String("log", "both", "request logging: both, on or off")
+	flag.BoolVar(&fastHash, "fasthash", false, "cheap argon2id in the servers (SHOPAUTH_INSECURE_FAST_HASH), so sign-in measures the database path, not the hash")
 	flag.Parse()
 	switch *logs {
 	case "both":
@@ -86,6 +87,7 @@ func serveFloor(addr string) {
 }
 
 var (
+	fastHash  bool
 	dbFlag    string
 	instances int
 	logModes  []bool
@@ -210,7 +212,11 @@ func run(conc int, dur time.Duration, customers int) error {
 	stopProc(srv)
 
 	// The hash ceiling: the same verifications, called directly, same concurrency.
-	hasher := auth.NewHasher(auth.DefaultHashParams, 0, rand.Reader)
+	params := auth.DefaultHashParams
+	if fastHash {
+		params = auth.CheapHashParams
+	}
+	hasher := auth.NewHasher(params, 0, rand.Reader)
 	stored, err := hasher.Hash(context.Background(), password)
 	if err != nil {
 		return err
@@ -327,7 +333,11 @@ func run(conc int, dur time.Duration, customers int) error {
 	if dbFlag != "" {
 		engine = "PostgreSQL"
 	}
-	fmt.Printf("\nshopauth loadbench: %s, %d instance(s), concurrency %d, %s per phase, %d customers, GOMAXPROCS=%s\n", engine, instances, conc, dur, customers, envOr("GOMAXPROCS", "all cores"))
+	hash := "argon2id 64 MiB"
+	if fastHash {
+		hash = "cheap argon2id (-fasthash)"
+	}
+	fmt.Printf("\nshopauth loadbench: %s, %d instance(s), %s, concurrency %d, %s per phase, %d customers, GOMAXPROCS=%s\n", engine, instances, hash, conc, dur, customers, envOr("GOMAXPROCS", "all cores"))
 	fmt.Printf("start to first served request: %s; idle RSS after start: %.1f MiB\n\n", startup.Round(time.Millisecond), float64(idle)/1024)
 	fmt.Printf("%-32s %10s %8s %10s %10s %14s\n", "phase", "req/s", "errors", "p50", "p99", "peak RSS MiB")
 	for _, r := range results {
@@ -412,6 +422,9 @@ func rss(pid int, field string) int64 {
 
 func startProc(bin string, args ...string) (*exec.Cmd, string, error) {
 	cmd := exec.Command(bin, args...)
+	if fastHash {
+		cmd.Env = append(os.Environ(), "SHOPAUTH_INSECURE_FAST_HASH=1")
+	}
 	cmd.Stderr = io.Discard
 	out, err := cmd.StdoutPipe()
 	if err != nil {

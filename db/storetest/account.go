@@ -175,7 +175,13 @@ func testRemoveCustomer(t *testing.T, a, b *db.DB) {
 			t.Fatal(err)
 		}
 	}
-	if err := a.RecordThrottleFailure(ctx, "gone@example.com", auth.UserTypeCustomer, now, time.Hour); err != nil {
+	failed := auth.Attempt{UserType: auth.UserTypeCustomer, Name: "gone@example.com", UserID: c.ID, Addr: "192.0.2.1", Now: now,
+		Throttle: auth.Lockout{MaxFailures: 6, Window: time.Hour}, Lock: auth.Lockout{MaxFailures: 10, Window: time.Hour},
+		Cap: auth.Lockout{MaxFailures: 100, Window: time.Hour}}
+	if _, err := a.BeginAttempt(ctx, failed); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.FailAttempt(ctx, failed); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.Send(ctx, auth.Mail{To: "Gone@example.com", Template: "t", CreatedAt: now}); err != nil {

@@ -48,6 +48,7 @@ func Run(t *testing.T, newDSN Opener) {
 		{"RemoveCustomer", testRemoveCustomer},
 		{"RateLimit", testRateLimit},
 		{"Newsletter", testNewsletter},
+		{"SigningKeys", testSigningKeys},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -210,6 +211,17 @@ func testAdmins(t *testing.T, a, b *db.DB) {
 	if err := b.CreateAdmin(ctx, &auth.Admin{Username: "boss", Email: "x@example.com", PasswordHash: "h", CreatedAt: time.Now()}); !errors.Is(err, auth.ErrDuplicate) {
 		t.Fatalf("duplicate username: %v", err)
 	}
+	// Usernames ignore ASCII case only, on both engines alike (SQLite's NOCASE).
+	uml := &auth.Admin{Username: "Ärger", Email: "u@example.com", PasswordHash: "h", Active: true, CreatedAt: time.Now()}
+	if err := a.CreateAdmin(ctx, uml); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.CreateAdmin(ctx, &auth.Admin{Username: "ärger", Email: "v@example.com", PasswordHash: "h", CreatedAt: time.Now()}); err != nil {
+		t.Fatalf("ärger beside Ärger: %v", err)
+	}
+	if got, err := b.AdminByUsername(ctx, "ÄRGER"); err != nil || got.ID != uml.ID {
+		t.Fatalf("ÄRGER: %+v %v", got, err)
+	}
 	got, err := b.AdminByUsername(ctx, "BOSS")
 	if err != nil || got.ID != ad.ID || !got.Active {
 		t.Fatalf("by username: %+v %v", got, err)
@@ -337,47 +349,94 @@ func testRevocationOrder(t *testing.T, a, b *db.DB) {
 	}
 }
 
+// begins runs n parallel BeginAttempt calls of a on both handles and counts the results.
+func begins(t *testing.T, a, b *db.DB, n int, at auth.Attempt) map[auth.AttemptResult]int {
+	t.Helper()
+	var mu sync.Mutex
+	got := map[auth.AttemptResult]int{}
+	parallel(n, func(i int) {
+		res, err := pick(i, a, b).BeginAttempt(ctx, at)
+		if err != nil {
+			t.Error(err)
+		}
+		mu.Lock()
+		got[res]++
+		mu.Unlock()
+	})
+	return got
+}
+
+// testThrottle: 100 parallel token requests for one name from one address, on two
+// handles: exactly max are let through (the rest wait, busy); once they fail the name
+// is throttled from that address, not from another; a reset ends it.
 func testThrottle(t *testing.T, a, b *db.DB) {
 	now := time.Unix(1700000000, 0)
-	parallel(100, func(i int) {
-		if err := pick(i, a, b).RecordThrottleFailure(ctx, "jane@example.com", 3, now, time.Hour); err != nil {
+	at := auth.Attempt{UserType: 3, Name: "jane@example.com", Addr: "203.0.113.7", Now: now,
+		Throttle: auth.Lockout{MaxFailures: 6, Window: time.Hour}}
+	if got := begins(t, a, b, 100, at); got[auth.AttemptAllowed] != 6 || got[auth.AttemptBusy] != 94 {
+		t.Fatalf("100 parallel, max 6: %v", got)
+	}
+	parallel(6, func(i int) {
+		if _, err := pick(i, a, b).FailAttempt(ctx, at); err != nil {
 			t.Error(err)
 		}
 	})
+	if got := begins(t, a, b, 20, at); got[auth.AttemptThrottled] != 20 {
+		t.Fatalf("after 6 failures: %v", got)
+	}
 	for _, c := range []struct {
 		max  int
 		want bool
-	}{{100, true}, {101, false}} {
+	}{{6, true}, {7, false}} {
 		if got, err := a.Throttled(ctx, "jane@example.com", 3, now, c.max); err != nil || got != c.want {
-			t.Fatalf("100 failures, max %d: throttled %v %v", c.max, got, err)
+			t.Fatalf("6 failures, max %d: throttled %v %v", c.max, got, err)
 		}
 	}
-	if got, _ := b.Throttled(ctx, "jane@example.com", 3, now.Add(2*time.Hour), 1); got {
-		t.Fatal("throttled after the lock ran out")
-	}
-	// The admin page's list: which names are held, until when.
-	if got, err := b.ThrottledUntil(ctx, []string{"jane@example.com", "nobody@example.com"}, 3, now, 100); err != nil ||
+	// The admin page's list: which names are held (from any address), until when.
+	if got, err := b.ThrottledUntil(ctx, []string{"jane@example.com", "nobody@example.com"}, 3, now, 6); err != nil ||
 		len(got) != 1 || !got["jane@example.com"].Equal(now.Add(time.Hour)) {
 		t.Fatalf("ThrottledUntil: %v %v", got, err)
 	}
-	if got, err := a.ThrottledUntil(ctx, []string{"jane@example.com"}, 3, now, 101); err != nil || len(got) != 0 {
+	if got, err := a.ThrottledUntil(ctx, []string{"jane@example.com"}, 3, now, 7); err != nil || len(got) != 0 {
 		t.Fatalf("ThrottledUntil under the max: %v %v", got, err)
+	}
+	other := at
+	other.Addr = "198.51.100.1"
+	if res, err := b.BeginAttempt(ctx, other); err != nil || res != auth.AttemptAllowed {
+		t.Fatalf("another address: %v %v", res, err)
+	}
+	if err := a.EndThrottle(ctx, other, false, true); err != nil {
+		t.Fatal(err)
+	}
+	later := at
+	later.Now = now.Add(2 * time.Hour)
+	if res, _ := b.BeginAttempt(ctx, later); res != auth.AttemptAllowed {
+		t.Fatalf("after the lock ran out: %v", res)
+	}
+	if err := a.EndThrottle(ctx, later, false, false); err != nil {
+		t.Fatal(err)
 	}
 	if err := b.ResetThrottle(ctx, "jane@example.com", 3); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := a.Throttled(ctx, "jane@example.com", 3, now, 1); got {
-		t.Fatal("throttled after reset")
+	if res, _ := a.BeginAttempt(ctx, at); res != auth.AttemptAllowed {
+		t.Fatalf("after reset: %v", res)
 	}
 }
 
+// testLockout: Magento's lock per account and address, and the cap over every address,
+// under 100 parallel attempts on two handles.
 func testLockout(t *testing.T, a, b *db.DB) {
 	c := newCustomer(t, a, "lock@example.com")
 	now := time.Unix(1700000000, 0)
-	l := auth.Lockout{MaxFailures: 10, Window: time.Hour}
+	at := auth.Attempt{UserType: 3, UserID: c.ID, Addr: "203.0.113.7", Now: now,
+		Lock: auth.Lockout{MaxFailures: 10, Window: time.Hour}, Cap: auth.Lockout{MaxFailures: 15, Window: time.Hour}}
+	if got := begins(t, a, b, 100, at); got[auth.AttemptAllowed] != 10 || got[auth.AttemptBusy] != 90 {
+		t.Fatalf("100 parallel, max 10: %v", got)
+	}
 	var locked, newly atomic.Int32
-	parallel(100, func(i int) {
-		res, err := pick(i, a, b).RecordLoginFailure(ctx, c.ID, now, l)
+	parallel(10, func(i int) {
+		res, err := pick(i, a, b).FailAttempt(ctx, at)
 		if err != nil {
 			t.Error(err)
 		}
@@ -387,14 +446,42 @@ func testLockout(t *testing.T, a, b *db.DB) {
 		if res.NewlyLocked {
 			newly.Add(1)
 		}
+		if res.LockedEverywhere {
+			t.Error("locked everywhere after 10 of 15")
+		}
 	})
-	// Failures 1-9 are counted unlocked; the 10th locks; the 90 others find it locked.
-	if newly.Load() != 1 || locked.Load() != 91 {
-		t.Fatalf("100 parallel failures, max 10: %d newly locked, %d locked", newly.Load(), locked.Load())
+	if newly.Load() != 1 || locked.Load() != 1 {
+		t.Fatalf("10 failures, max 10: %d newly locked, %d locked", newly.Load(), locked.Load())
+	}
+	if got := begins(t, a, b, 10, at); got[auth.AttemptLocked] != 10 {
+		t.Fatalf("locked address: %v", got)
+	}
+	if l, err := b.LockedAt(ctx, 3, c.ID, at.Addr, now); err != nil || !l {
+		t.Fatalf("LockedAt: %v %v", l, err)
 	}
 	b.RefreshCache(ctx)
-	if got, _ := b.CustomerByID(ctx, c.ID); got.FailuresNum != 10 || !got.Locked(now) {
+	if got, _ := b.CustomerByID(ctx, c.ID); got.FailuresNum != 10 || !got.Locked(now) || !got.AddrLockUntil.After(now) || got.LockExpires.After(now) {
 		t.Fatalf("customer %+v", got)
+	}
+	// From other addresses the account is open, until the cap (15) is reached.
+	for i := range 5 {
+		o := at
+		o.Addr = fmt.Sprintf("198.51.100.%d", i)
+		if l, _ := a.LockedAt(ctx, 3, c.ID, o.Addr, now); l {
+			t.Fatal("another address locked")
+		}
+		if res, err := pick(i, a, b).BeginAttempt(ctx, o); err != nil || res != auth.AttemptAllowed {
+			t.Fatalf("address %d: %v %v", i, res, err)
+		}
+		res, err := pick(i, b, a).FailAttempt(ctx, o)
+		if err != nil || res.LockedEverywhere != (i == 4) {
+			t.Fatalf("failure %d from another address: %+v %v", 11+i, res, err)
+		}
+	}
+	o := at
+	o.Addr = "192.0.2.1"
+	if res, _ := a.BeginAttempt(ctx, o); res != auth.AttemptLocked {
+		t.Fatalf("after the cap: %v", res)
 	}
 	if err := b.ResetLoginFailures(ctx, c.ID); err != nil {
 		t.Fatal(err)
@@ -402,6 +489,12 @@ func testLockout(t *testing.T, a, b *db.DB) {
 	a.RefreshCache(ctx)
 	if got, _ := a.CustomerByID(ctx, c.ID); got.FailuresNum != 0 || got.Locked(now) {
 		t.Fatalf("after reset %+v", got)
+	}
+	if res, _ := a.BeginAttempt(ctx, at); res != auth.AttemptAllowed {
+		t.Fatalf("after reset: %v", res)
+	}
+	if err := b.PasswordRight(ctx, at); err != nil {
+		t.Fatal(err)
 	}
 }
 

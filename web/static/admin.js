@@ -61,4 +61,41 @@
     };
     tick(); timer = setInterval(tick, 1000);
   }
+  // Settings: unsaved edits are kept in this tab (sessionStorage, never the SMTP
+  // password) so a session that timed out loses nothing: after signing in again the page
+  // comes back with them, and says so. A save that went through forgets them.
+  const form = $("settings");
+  if (form) {
+    const key = "shopauth.settingsDraft";
+    const fields = [...form.elements].filter((e) => e.name && e.name.includes("/") && e.type !== "password");
+    if (form.dataset.saved === "1") sessionStorage.removeItem(key);
+    let draft = null;
+    try { draft = JSON.parse(sessionStorage.getItem(key) || "null"); } catch (e) { draft = null; }
+    if (draft && !form.querySelector("[aria-invalid=true]")) {
+      const restored = [];
+      for (const f of fields) {
+        if (f.name in draft && draft[f.name] !== f.value) {
+          f.value = draft[f.name];
+          restored.push(f.labels && f.labels[0] ? f.labels[0].textContent : f.name);
+        }
+      }
+      if (restored.length) {
+        const note = $("draft-note");
+        note.textContent = "Your unsaved changes are back (" + restored.join("; ") + "). Save to keep them, or ";
+        const discard = document.createElement("button");
+        discard.type = "button"; discard.className = "secondary"; discard.id = "draft-discard"; discard.textContent = "discard them";
+        discard.addEventListener("click", () => { sessionStorage.removeItem(key); window.location.replace("/admin/settings"); });
+        note.append(discard); note.hidden = false;
+      }
+    }
+    const original = new Map(fields.map((f) => [f.name, f.defaultValue !== undefined && f.tagName !== "SELECT" ? f.defaultValue :
+      [...f.options].find((o) => o.defaultSelected)?.value]));
+    const keep = () => {
+      const d = {};
+      for (const f of fields) if (f.value !== original.get(f.name)) d[f.name] = f.value;
+      if (Object.keys(d).length) sessionStorage.setItem(key, JSON.stringify(d)); else sessionStorage.removeItem(key);
+    };
+    form.addEventListener("input", keep);
+    form.addEventListener("change", keep);
+  }
 })();

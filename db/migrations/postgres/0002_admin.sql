@@ -14,7 +14,9 @@ CREATE TABLE admin_user (
     totp_last_step BIGINT NOT NULL DEFAULT 0,
     created_at    BIGINT NOT NULL
 );
-CREATE UNIQUE INDEX admin_user_username ON admin_user (lower(username));
+-- Unique ignoring ASCII case, as SQLite's COLLATE NOCASE: lower() under the "C"
+-- collation folds A-Z only, whatever the database's locale.
+CREATE UNIQUE INDEX admin_user_username ON admin_user (lower(username COLLATE "C"));
 
 -- Codes are stored as sha256 hex; used_at makes each usable once.
 CREATE TABLE one_time_code (
