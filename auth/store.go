@@ -117,6 +117,9 @@ type AuditFilter struct {
 	AdminID    int64
 	Event      string
 	Limit      int
+	Offset     int       // newest-first rows to skip (paging)
+	Since      time.Time // when not zero, events at or after
+	Until      time.Time // when not zero, events before
 }
 
 // AuditEvent is one line of the audit log. Never holds a secret.

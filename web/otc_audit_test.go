@@ -129,3 +129,43 @@ func TestAdminPageThrottledCustomer(t *testing.T) {
 	}
 	e.token("held@example.com", "password")
 }
+
+// TestAdminPageAuditPaging (issue 16 item 11): the audit log pages (50 rows, newest
+// first, Older/Newer keeping the filter) and takes a date range in UTC days; a date
+// that is not one is said so. The time stays on one line.
+func TestAdminPageAuditPaging(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathTwoFactorEnable, "0")
+	e.admin("admin", "admin123")
+	day := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	for i := 0; i < 79; i++ { // 79 sign-ins, one a day from 10 March, with a long detail
+		if err := e.db.Audit(context.Background(), auth.AuditEvent{Time: day.AddDate(0, 0, i), Event: "customer.signin", CustomerID: 7,
+			Username: "c@example.com", Detail: strings.Repeat("generateCustomerToken-with-a-long-detail ", 3)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	client, _, _ := adminHTTP(t, e, "admin", "admin123", "")
+	rows := func(q string) (int, string) {
+		p := getPage(t, client, e.srv.URL+"/admin/audit?"+q)
+		return strings.Count(p.body, `<td data-label="Time (UTC)" class="when">`), p.body
+	}
+	if n, body := rows("event=customer.signin"); n != 50 || !strings.Contains(body, `<a href="/admin/audit?event=customer.signin&amp;page=2" rel="next">Older →</a>`) || strings.Contains(body, `rel="prev"`) {
+		t.Errorf("page 1: %d rows\n%s", n, body)
+	}
+	if n, body := rows("event=customer.signin&page=2"); n != 29 || strings.Contains(body, `rel="next"`) || !strings.Contains(body, `rel="prev">← Newer</a>`) ||
+		!strings.Contains(body, ">2026-03-10 12:00:00<") {
+		t.Errorf("page 2: %d rows\n%s", n, body)
+	}
+	if n, body := rows("from=2026-03-12&to=2026-03-14"); n != 3 || !strings.Contains(body, ">2026-03-14 12:00:00<") || !strings.Contains(body, ">2026-03-12 12:00:00<") {
+		t.Errorf("3 days: %d rows\n%s", n, body)
+	}
+	if n, body := rows("from=12.3.2026"); n != 0 || !strings.Contains(body, "Nothing to show: “12.3.2026” is not a date (from).") {
+		t.Errorf("bad date: %d\n%s", n, body)
+	}
+	ctx := adminBrowser(t, e)
+	browserRun(t, ctx, chromedp.Navigate(e.srv.URL+"/admin/audit"), chromedp.WaitVisible(chromedp.ID("audit")))
+	if h, _ := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.querySelector("#audit td.when").getBoundingClientRect().height`)); h > 40 {
+		t.Errorf("the time wraps: %v px high", h)
+	}
+	screenshot(t, ctx, "admin-audit-paged")
+}
