@@ -19,7 +19,7 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the pure-Go "pgx" driver
-	"modernc.org/sqlite"               // the pure-Go "sqlite" driver (registered on import), and its error codes
+	_ "modernc.org/sqlite"             // registers the pure-Go "sqlite" driver
 )
 
 //go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
@@ -121,7 +121,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 
 func finishOpen(ctx context.Context, d *DB) (*DB, error) {
 	d.clock.Local = time.Now
-	if err := d.migrateRetryingBusy(ctx); err != nil {
+	if err := d.migrateRetrying(ctx); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -194,28 +194,24 @@ func migrations(engine string) (map[int]string, error) {
 	return out, nil
 }
 
-// migrateRetryingBusy migrates, trying again while SQLite answers SQLITE_BUSY. Several
-// processes opening one new file at once race to switch it to WAL, and that switch
-// can fail with SQLITE_BUSY without waiting for busy_timeout; the next connection
-// finds the file in WAL mode and waits as usual (TestMigrateTogether failed ~1 in 30).
-func (d *DB) migrateRetryingBusy(ctx context.Context) error {
-	for try := 0; ; try++ {
-		d.Created = false // a failed try made nothing
+// migrateRetrying migrates, trying again for up to 10 s while SQLite answers
+// SQLITE_BUSY: processes opening one new file at the same moment race to switch it to
+// WAL, and SQLite refuses that switch at once instead of waiting out busy_timeout.
+func (d *DB) migrateRetrying(ctx context.Context) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for wait := 10 * time.Millisecond; ; wait = min(2*wait, 500*time.Millisecond) {
+		d.Created = false // a failed try rolled back what it made
 		err := d.migrate(ctx)
-		var se *sqlite.Error
-		if err == nil || d.dl.name != "sqlite" || !errors.As(err, &se) || se.Code()&0xff != sqliteBusy || try == 50 {
+		if err == nil || d.dl.name != "sqlite" || !strings.Contains(err.Error(), "SQLITE_BUSY") || time.Now().After(deadline) {
 			return err
 		}
 		select {
 		case <-ctx.Done():
 			return err
-		case <-time.After(time.Duration(10+try*10) * time.Millisecond):
+		case <-time.After(wait):
 		}
 	}
 }
-
-// sqliteBusy is SQLite's primary result code SQLITE_BUSY.
-const sqliteBusy = 5
 
 func (d *DB) migrate(ctx context.Context) error {
 	all, err := migrations(d.dl.name)
