@@ -567,7 +567,8 @@ func (s *Server) customersPage(w http.ResponseWriter, r *http.Request, ar *admin
 func (s *Server) handleAdminCustomers(w http.ResponseWriter, r *http.Request, ar *adminRequest) {
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	flash := map[string]string{"assistance": "Remote shopping assistance updated.", "unlocked": "Customer unlocked.",
-		"signedout": "Customer signed out everywhere: every token and session is revoked."}[r.URL.Query().Get("done")]
+		"signedout":   "Customer signed out everywhere: every token and session is revoked.",
+		"resetmailed": "A password-reset mail is queued for the customer (see the outbox; the link itself is only in the mail)."}[r.URL.Query().Get("done")]
 	var otc *otcResult
 	if r.URL.Query().Get("done") == "otc" {
 		otc = s.takeOTCCookie(w, r)
@@ -608,6 +609,8 @@ func (s *Server) handleAdminCustomerAction(w http.ResponseWriter, r *http.Reques
 		err, done = s.svc.UnlockCustomer(ctx, ar.admin, id), "unlocked"
 	case "signout":
 		err, done = s.svc.SignOutEverywhere(ctx, ar.admin, id), "signedout"
+	case "resetmail":
+		err, done = s.svc.SendPasswordReset(ctx, ar.admin, id), "resetmailed"
 	case "otc":
 		// Show the list where the admin was, with the code on top.
 		q, page := "", 1

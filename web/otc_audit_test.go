@@ -169,3 +169,35 @@ func TestAdminPageAuditPaging(t *testing.T) {
 	}
 	screenshot(t, ctx, "admin-audit-paged")
 }
+
+// TestAdminPageSendResetAndHistory (issue 16 item 14, in part): an admin sends a
+// customer a password-reset mail (audited; the link only in the mail) and finds the
+// customer's sign-in history from the list.
+func TestAdminPageSendResetAndHistory(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathTwoFactorEnable, "0")
+	e.admin("admin", "admin123")
+	c := e.customer("forgot@example.com", "password")
+	e.token("forgot@example.com", "password")
+	client, csrf, _ := adminHTTP(t, e, "admin", "admin123", "")
+	p := postPage(t, client, e.srv.URL+fmt.Sprintf("/admin/customers/%d/resetmail", c.ID), url.Values{"csrf": {csrf}, "back": {"/admin/customers?q=forgot"}})
+	if p.status != 303 || p.location != "/admin/customers?done=resetmailed&q=forgot" {
+		t.Fatalf("reset mail: %d %s", p.status, p.location)
+	}
+	if tok := e.lastMailVar("password_reset", "token"); len(tok) == 0 {
+		t.Error("no reset mail")
+	}
+	if ev, _ := e.db.AuditList(context.Background(), dbFilter(c.ID, "admin.customer_reset_mailed")); len(ev) != 1 || ev[0].AdminID != 1 {
+		t.Errorf("audit: %+v", ev)
+	}
+	p = getPage(t, client, e.srv.URL+p.location)
+	if !strings.Contains(p.body, "A password-reset mail is queued for the customer") || !strings.Contains(p.body, fmt.Sprintf(`<a href="/admin/audit?customer=%d" id="history-%d">Sign-in history</a>`, c.ID, c.ID)) {
+		t.Errorf("list: %s", p.body)
+	}
+	if h := getPage(t, client, e.srv.URL+fmt.Sprintf("/admin/audit?customer=%d", c.ID)); !strings.Contains(h.body, "customer.signin") || !strings.Contains(h.body, "admin.customer_reset_mailed") {
+		t.Errorf("history: %s", h.body)
+	}
+	ctx := adminBrowser(t, e)
+	browserRun(t, ctx, chromedp.Navigate(e.srv.URL+"/admin/customers?q=forgot"), chromedp.WaitVisible(chromedp.ID(fmt.Sprintf("resetmail-%d", c.ID))))
+	screenshot(t, ctx, "admin-customer-actions")
+}

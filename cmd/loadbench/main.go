@@ -292,6 +292,21 @@ func run(conc int, dur time.Duration, customers int) error {
 			return err
 		}
 		reads := measure("4 authenticated read ("+label+")", conc, dur, pid, func(w int) error { return read(mrand.IntN(len(tokens))) })
+		// What a reverse proxy asks before each request to the shop's own backend.
+		forward := measure("4b forward-auth ("+label+")", conc, dur, pid, func(w int) error {
+			req, _ := http.NewRequest("GET", rr.pick()+"/forward-auth", nil)
+			req.Header.Set("Authorization", "Bearer "+tokens[mrand.IntN(len(tokens))])
+			res, err := client.Do(req)
+			if err != nil {
+				return err
+			}
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode != 200 || res.Header.Get("X-Customer-Id") == "" {
+				return fmt.Errorf("forward-auth: %d", res.StatusCode)
+			}
+			return nil
+		})
 		mixed := measure("5 mixed 90/9/1 ("+label+")", conc, dur, pid, func(w int) error {
 			i := mrand.IntN(len(tokens))
 			switch n := mrand.IntN(100); {
@@ -324,7 +339,7 @@ func run(conc int, dur time.Duration, customers int) error {
 		for _, p := range procs {
 			stopProc(p)
 		}
-		results = append(results, floor, signIn, reads, mixed)
+		results = append(results, floor, signIn, reads, forward, mixed)
 		fmt.Printf("ratios (%s): read/floor %.1f %%, sign-in/hash ceiling %.1f %%\n", label, 100*reads.rps/floor.rps, 100*signIn.rps/ceiling.rps)
 	}
 	results = append(results, ceiling)
