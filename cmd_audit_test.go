@@ -63,7 +63,7 @@ func TestAuditListFilters(t *testing.T) {
 	}
 	// A mistyped event is refused with the list of events, not answered with nothing.
 	_, err = cli(t, "audit:list", "--event", "customer.sigin", "--db", dbf)
-	want := `audit:list: unknown event "customer.sigin" (events: admin.assistance_set, admin.created, `
+	want := `audit:list: unknown event "customer.sigin" (events: admin.activated, admin.assistance_set, admin.created, `
 	if !isUsage(err) || !strings.HasPrefix(err.Error(), want) || !strings.HasSuffix(err.Error(), ", customer.signin_locked, customer.signin_throttled)") ||
 		strings.Contains(err.Error(), "\n") {
 		t.Errorf("unknown event: %v", err)

@@ -45,6 +45,10 @@ type AdminStore interface {
 	UseTOTPStep(ctx context.Context, id, step int64) (bool, error)
 	// ResetAdminLoginFailures ends every failure count and lock of the admin.
 	ResetAdminLoginFailures(ctx context.Context, id int64) error
+	// SetAdminActive switches an admin on or off; ErrNotFound when there is none.
+	SetAdminActive(ctx context.Context, id int64, active bool) error
+	// LockAdmin locks an admin's password sign-ins from every address until until.
+	LockAdmin(ctx context.Context, id int64, until time.Time) error
 }
 
 // CreateAdmin adds an admin user; skipPolicy is for the demo seed only.

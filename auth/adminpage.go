@@ -107,6 +107,11 @@ func (s *Service) AdminSessionFor(ctx context.Context, cookie string) (*AdminSes
 	if err != nil || !a.Active {
 		return nil, nil, ErrNotFound
 	}
+	// Locking or deactivating the admin revoked it: sessions begun before end too (a
+	// session's start is kept in seconds, so one begun in that second ends as well).
+	if sess.CreatedAt.UnixMicro() <= s.Tokens.Revocations().Before(UserTypeAdmin, a.ID) {
+		return nil, nil, ErrNotFound
+	}
 	return sess, a, nil
 }
 
@@ -124,6 +129,11 @@ func (s *Service) SetCustomerAssistance(ctx context.Context, admin *Admin, custo
 	c.AllowAssistance = allow
 	if err := s.Customers.UpdateCustomer(ctx, c); err != nil {
 		return err
+	}
+	if !allow {
+		if err := s.endAssistance(ctx, c.ID); err != nil {
+			return err
+		}
 	}
 	s.audit(ctx, AuditEvent{Event: "admin.assistance_set", AdminID: admin.ID, CustomerID: c.ID, Username: strings.ToLower(admin.Username),
 		Detail: fmt.Sprintf("allow=%v", allow)})
@@ -168,6 +178,21 @@ func (s *Service) UnlockCustomer(ctx context.Context, admin *Admin, customerID i
 		return err
 	}
 	s.audit(ctx, AuditEvent{Event: "admin.customer_unlocked", AdminID: admin.ID, CustomerID: c.ID, Username: strings.ToLower(admin.Username)})
+	return nil
+}
+
+// SendPasswordReset mails a customer a password-reset link on an admin's request, as
+// requestPasswordResetEmail would (same per-account mail limit); the admin never sees
+// the link, and the request is audited.
+func (s *Service) SendPasswordReset(ctx context.Context, admin *Admin, customerID int64) error {
+	c, err := s.Customers.CustomerByID(ctx, customerID)
+	if err != nil {
+		return err
+	}
+	if err := s.RequestPasswordResetEmail(ctx, c.Email); err != nil {
+		return err
+	}
+	s.audit(ctx, AuditEvent{Event: "admin.customer_reset_mailed", AdminID: admin.ID, CustomerID: c.ID, Username: strings.ToLower(admin.Username)})
 	return nil
 }
 

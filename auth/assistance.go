@@ -50,6 +50,9 @@ func (s *Service) GenerateCustomerTokenAsAdmin(ctx context.Context, customerEmai
 	if !s.Settings().Bool(PathLoginAsCustomerEnabled) {
 		return "", &Error{Category: CategoryAuthorization, Message: MsgLoginAsCustomerOff}
 	}
+	// Dated before the customer's consent is read, so a withdrawal committed meanwhile
+	// (which revokes after its commit) covers this token too.
+	readAt := s.Tokens.NowMicro()
 	c, err := s.Customers.CustomerByEmail(ctx, strings.TrimSpace(customerEmail))
 	if errors.Is(err, ErrNotFound) {
 		return "", inputError(MsgCustomerEmailNotExist)
@@ -60,7 +63,7 @@ func (s *Service) GenerateCustomerTokenAsAdmin(ctx context.Context, customerEmai
 	if !c.AllowAssistance {
 		return "", &Error{Category: CategoryAuthorization, Message: MsgAssistanceDisabled}
 	}
-	tok, err := s.IssueCustomerToken(ctx, c.ID, a.ID)
+	tok, err := s.issueCustomerTokenAt(c.ID, a.ID, readAt)
 	if err != nil {
 		return "", err
 	}

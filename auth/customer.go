@@ -272,6 +272,7 @@ func (s *Service) UpdateCustomer(ctx context.Context, in CustomerInput, legacy b
 		}
 		c.Lastname = strings.TrimSpace(*in.Lastname)
 	}
+	wasAllowed := c.AllowAssistance
 	if err := in.apply(c); err != nil {
 		return nil, err
 	}
@@ -295,6 +296,11 @@ func (s *Service) UpdateCustomer(ctx context.Context, in CustomerInput, legacy b
 	}
 	if err := s.Customers.UpdateCustomer(ctx, c); err != nil {
 		return nil, fmt.Errorf("update customer %d: %w", c.ID, err)
+	}
+	if wasAllowed && !c.AllowAssistance {
+		if err := s.endAssistance(ctx, c.ID); err != nil {
+			return nil, err
+		}
 	}
 	if len(custom) > 0 {
 		if err := s.Attributes.SetCustomerAttributeValues(ctx, c.ID, custom); err != nil {

@@ -23,8 +23,11 @@ type ImportStore interface {
 	// inserted, updated (update true and the email existed) or skipped (it existed).
 	// An update writes only the columns in update (names of ImportColumns) and never
 	// replaces a stored password hash with an empty one.
-	// now is the rows' updated_at.
-	ImportBatch(ctx context.Context, cs []*Customer, update map[string]bool, now time.Time) ([]ImportOutcome, error)
+	// now is the rows' updated_at. An update that changes a stored password hash revokes
+	// the customer's tokens and sessions, one that withdraws remote shopping assistance
+	// the tokens admins got for the customer, both as of revokeBefore (NowMicro), in the
+	// same transaction.
+	ImportBatch(ctx context.Context, cs []*Customer, update map[string]bool, now time.Time, revokeBefore int64) ([]ImportOutcome, error)
 	// EachCustomer calls fn for every customer in id order, streaming.
 	EachCustomer(ctx context.Context, fn func(*Customer) error) error
 }
@@ -229,7 +232,7 @@ func (s *Service) ImportCustomers(ctx context.Context, r io.Reader, opt ImportOp
 		if len(batch) == 0 {
 			return nil
 		}
-		out, err := s.Importer.ImportBatch(ctx, batch, updateCols, s.Now())
+		out, err := s.Importer.ImportBatch(ctx, batch, updateCols, s.Now(), s.Tokens.NowMicro())
 		if err != nil {
 			return fmt.Errorf("import rows %d-%d: %w", lines[0], lines[len(lines)-1], err)
 		}
@@ -290,6 +293,11 @@ func (s *Service) ImportCustomers(ctx context.Context, r io.Reader, opt ImportOp
 		}
 	}
 	if err := flush(); err != nil {
+		return rep, err
+	}
+	// The revocations the batches wrote apply in this process at once (others follow
+	// the table).
+	if err := s.Refresh(ctx); err != nil {
 		return rep, err
 	}
 	s.audit(ctx, AuditEvent{Event: "customer.import", Detail: fmt.Sprintf("rows=%d inserted=%d updated=%d skipped=%d",

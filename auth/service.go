@@ -294,6 +294,13 @@ func (s *Service) SetSetting(ctx context.Context, path, value string) error {
 	if err := s.Config.SetSetting(ctx, path, value); err != nil {
 		return err
 	}
+	if path == PathLoginAsCustomerEnabled && value == "0" {
+		// Off ends every token and session an admin got for a customer, for good:
+		// switching it on again revives none (issue 14 item 8).
+		if err := s.Revoke(ctx, RevokeAllAssisted, 0); err != nil {
+			return err
+		}
+	}
 	return s.Refresh(ctx)
 }
 

@@ -97,9 +97,9 @@ func (s *Service) SessionPrincipal(cookie string) *Principal {
 	if e1 != nil || e2 != nil || e3 != nil || e4 != nil || id <= 0 || adminID < 0 {
 		return nil
 	}
-	if exp <= s.Now().Unix() || s.Tokens.Revocations().Refuses(UserTypeCustomer, id, began) {
+	c := Claims{UserID: id, UserType: UserTypeCustomer, IssuedAt: began / 1e6, IssuedMicro: began, ExpiresAt: exp, AdminID: adminID}
+	if exp <= s.Now().Unix() || s.Tokens.Revocations().Revoked(c) {
 		return nil
 	}
-	return &Principal{Claims: Claims{UserID: id, UserType: UserTypeCustomer, IssuedAt: began / 1e6, IssuedMicro: began,
-		ExpiresAt: exp, AdminID: adminID}, ViaSession: true}
+	return &Principal{Claims: c, ViaSession: true}
 }

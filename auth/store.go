@@ -122,6 +122,9 @@ type AuditFilter struct {
 	AdminID    int64
 	Event      string
 	Limit      int
+	Offset     int       // newest-first rows to skip (paging)
+	Since      time.Time // when not zero, events at or after
+	Until      time.Time // when not zero, events before
 }
 
 // AuditEvent is one line of the audit log. Never holds a secret.
@@ -143,10 +146,10 @@ const EventEmailConflict = "customer.email_conflict"
 // filter offers and what audit:list --event accepts (TestAdminPageAuditEventsListed
 // reads auth/ to keep this complete).
 var AuditEventNames = []string{
-	"admin.assistance_set", "admin.created", "admin.customer_signed_out", "admin.customer_unlocked",
-	"admin.locked", "admin.login_as_customer", "admin.otc_created", "admin.otc_refused", "admin.otc_used",
+	"admin.activated", "admin.assistance_set", "admin.created", "admin.customer_reset_mailed", "admin.customer_signed_out", "admin.customer_unlocked",
+	"admin.deactivated", "admin.locked", "admin.login_as_customer", "admin.otc_created", "admin.otc_refused", "admin.otc_used",
 	"admin.page_signin", "admin.setting_changed", "admin.signin", "admin.signin_failed", "admin.signin_locked",
-	"admin.signin_throttled", "admin.tfa_failed", "admin.tfa_setup", "customer.confirmation_limited", "customer.confirmed", "customer.created",
+	"admin.signin_throttled", "admin.tfa_failed", "admin.tfa_setup", "admin.unlocked", "customer.confirmation_limited", "customer.confirmed", "customer.created",
 	"customer.deleted", "customer.email_changed", "customer.email_conflict",
 	"customer.import", "customer.locked", "customer.otc_failed", "customer.password_changed",
 	"customer.password_reset", "customer.reset_failed", "customer.reset_limited", "customer.reset_requested",

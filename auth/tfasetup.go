@@ -38,9 +38,10 @@ func (s *Service) tfaSetupToken(a *Admin) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + s.tfaSetupMAC(a, payload)
 }
 
-// TFASetupLink is the link of the setup mail: BaseURL (when set) + the page + the token.
+// TFASetupLink is the link of the setup mail: the public base URL (when known) + the page + the token.
 func (s *Service) TFASetupLink(a *Admin) string {
-	return strings.TrimRight(s.BaseURL, "/") + TFASetupPath + "?token=" + s.tfaSetupToken(a)
+	// The public base URL (web/unsecure/base_url) when set, else where shopauth serves.
+	return strings.TrimRight(s.Settings().BaseURL(PathBaseURL, s.BaseURL), "/") + TFASetupPath + "?token=" + s.tfaSetupToken(a)
 }
 
 // AdminForTFASetup checks a setup link token and returns its admin, who has no TOTP yet.

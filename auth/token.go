@@ -475,11 +475,25 @@ func (t *Tokens) Verify(token string) (Claims, error) {
 	if c.ExpiresAt <= now.Unix() {
 		return Claims{}, ErrTokenExpired
 	}
-	if t.revoked.Refuses(c.UserType, c.UserID, c.IssuedMicro) {
+	if t.revoked.Revoked(c) {
 		return Claims{}, ErrTokenRevoked
 	}
 	return c, nil
 }
+
+// Revocations that reach further than one user's own tokens share the list and its
+// table (token_revocation), under user types of their own beside 2 and 3.
+const (
+	// RevokeAssistedFor with a customer id: the customer tokens and sessions admins got
+	// for that customer (login as customer); consent was withdrawn.
+	RevokeAssistedFor = 103
+	// RevokeAssistedBy with an admin id: the customer tokens and sessions that admin
+	// got; the admin was locked or deactivated.
+	RevokeAssistedBy = 102
+	// RevokeAllAssisted with id 0: every customer token and session an admin got; login
+	// as customer was switched off.
+	RevokeAllAssisted = 104
+)
 
 // Revocation is one user's "reject tokens issued at or before" time.
 type Revocation struct {
@@ -518,20 +532,37 @@ func (l *RevocationList) Before(userType int, userID int64) int64 {
 	return v
 }
 
-// Refuses reports whether the user's token or session issued at issuedMicro is revoked.
-// A failed lookup refuses: a revoked token must not pass because a database was slow.
-func (l *RevocationList) Refuses(userType int, userID, issuedMicro int64) bool {
-	l.mu.RLock()
-	v, from, lookup := l.m[userKey{userType, userID}], l.from, l.lookup
-	l.mu.RUnlock()
-	if issuedMicro <= v {
-		return true
+// Revoked reports whether a revocation covers c: its user's own, or, for a customer
+// token an admin got (AdminID), the end of that customer's consent, of that admin, or
+// of login as customer altogether. A token issued before the window held in memory is
+// checked through the lookup; a failed lookup refuses, as a revoked token must not pass
+// because a database was slow.
+func (l *RevocationList) Revoked(c Claims) bool {
+	keys := [4]userKey{{c.UserType, c.UserID}}
+	n := 1
+	if c.AdminID != 0 && c.UserType == UserTypeCustomer {
+		keys[1], keys[2], keys[3] = userKey{RevokeAssistedFor, c.UserID}, userKey{RevokeAssistedBy, c.AdminID}, userKey{RevokeAllAssisted, 0}
+		n = 4
 	}
-	if issuedMicro >= from || lookup == nil {
+	l.mu.RLock()
+	from, lookup := l.from, l.lookup
+	for _, k := range keys[:n] {
+		if c.IssuedMicro <= l.m[k] {
+			l.mu.RUnlock()
+			return true
+		}
+	}
+	l.mu.RUnlock()
+	if c.IssuedMicro >= from || lookup == nil {
 		return false
 	}
-	before, err := lookup(userType, userID)
-	return err != nil || issuedMicro <= before
+	for _, k := range keys[:n] {
+		before, err := lookup(k.typ, k.id)
+		if err != nil || c.IssuedMicro <= before {
+			return true
+		}
+	}
+	return false
 }
 
 // From returns the time from which every revocation is held in memory.

@@ -85,6 +85,31 @@ func (d *DB) UseTOTPStep(ctx context.Context, id, step int64) (bool, error) {
 	return n == 1, err
 }
 
+// SetAdminActive switches an admin on or off.
+func (d *DB) SetAdminActive(ctx context.Context, id int64, active bool) error {
+	res, err := d.write.ExecContext(ctx, `UPDATE admin_user SET is_active = $1 WHERE id = $2`, boolInt(active), id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return auth.ErrNotFound
+	}
+	return nil
+}
+
+// LockAdmin sets the account-wide lock of an admin (the cap's lock_expires) to until:
+// password sign-ins from every address are refused until then.
+func (d *DB) LockAdmin(ctx context.Context, id int64, until time.Time) error {
+	res, err := d.write.ExecContext(ctx, `UPDATE admin_user SET lock_expires = $1 WHERE id = $2`, until.Unix(), id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return auth.ErrNotFound
+	}
+	return nil
+}
+
 // ResetAdminLoginFailures clears every failure count and lock of an admin: the
 // account-wide cap and the lock of every address.
 func (d *DB) ResetAdminLoginFailures(ctx context.Context, id int64) error {

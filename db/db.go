@@ -121,7 +121,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 
 func finishOpen(ctx context.Context, d *DB) (*DB, error) {
 	d.clock.Local = time.Now
-	if err := d.migrate(ctx); err != nil {
+	if err := d.migrateRetrying(ctx); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -192,6 +192,25 @@ func migrations(engine string) (map[int]string, error) {
 		out[num] = name
 	}
 	return out, nil
+}
+
+// migrateRetrying migrates, trying again for up to 10 s while SQLite answers
+// SQLITE_BUSY: processes opening one new file at the same moment race to switch it to
+// WAL, and SQLite refuses that switch at once instead of waiting out busy_timeout.
+func (d *DB) migrateRetrying(ctx context.Context) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for wait := 10 * time.Millisecond; ; wait = min(2*wait, 500*time.Millisecond) {
+		d.Created = false // a failed try rolled back what it made
+		err := d.migrate(ctx)
+		if err == nil || d.dl.name != "sqlite" || !strings.Contains(err.Error(), "SQLITE_BUSY") || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
 }
 
 func (d *DB) migrate(ctx context.Context) error {

@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -51,7 +52,7 @@ func importValue(c *auth.Customer, column string) any {
 
 // ImportBatch inserts customers in one transaction; with update non-nil, existing
 // emails get the listed columns updated instead of being skipped.
-func (d *DB) ImportBatch(ctx context.Context, cs []*auth.Customer, update map[string]bool, at time.Time) ([]auth.ImportOutcome, error) {
+func (d *DB) ImportBatch(ctx context.Context, cs []*auth.Customer, update map[string]bool, at time.Time, revokeBefore int64) ([]auth.ImportOutcome, error) {
 	out := make([]auth.ImportOutcome, len(cs))
 	now := at.Unix()
 	var sets, cols []string
@@ -94,6 +95,22 @@ func (d *DB) ImportBatch(ctx context.Context, cs []*auth.Customer, update map[st
 				out[i] = auth.SkippedExisting
 				continue
 			}
+			// A new password hash ends the customer's tokens and sessions; a withdrawn
+			// consent the tokens admins got for the customer (issue 14 items 11, 8).
+			// Each UPDATE tells by RETURNING whether it changed the stored value.
+			key := auth.EmailKey(c.Email)
+			if update["password_hash"] && c.PasswordHash != "" {
+				if err := revokeIfChanged(ctx, d, tx, `UPDATE customer SET password_hash = $1 WHERE email_key = $2 AND password_hash <> $1 RETURNING id`,
+					auth.UserTypeCustomer, revokeBefore, c.PasswordHash, key); err != nil {
+					return err
+				}
+			}
+			if update["allow_remote_shopping_assistance"] && !c.AllowAssistance {
+				if err := revokeIfChanged(ctx, d, tx, `UPDATE customer SET allow_assistance = 0 WHERE email_key = $1 AND allow_assistance <> 0 RETURNING id`,
+					auth.RevokeAssistedFor, revokeBefore, key); err != nil {
+					return err
+				}
+			}
 			args := make([]any, 0, len(cols)+2)
 			for _, col := range cols {
 				args = append(args, importValue(c, col))
@@ -107,6 +124,20 @@ func (d *DB) ImportBatch(ctx context.Context, cs []*auth.Customer, update map[st
 	})
 	d.cache.changed()
 	return out, err
+}
+
+// revokeIfChanged runs an UPDATE … RETURNING id and, when it changed a row, revokes the
+// tokens of kind userType of that customer as of before.
+func revokeIfChanged(ctx context.Context, d *DB, tx *sql.Tx, q string, userType int, before int64, args ...any) error {
+	var id int64
+	err := tx.QueryRowContext(ctx, q, args...).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return d.revoke(ctx, tx, auth.Revocation{UserType: userType, UserID: id, BeforeMicro: before})
 }
 
 // EachCustomer streams every customer in id order.

@@ -95,9 +95,17 @@ func (d *DB) AuditList(ctx context.Context, f AuditFilter) ([]auth.AuditEvent, e
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 100
 	}
+	var since, until int64
+	if !f.Since.IsZero() {
+		since = f.Since.Unix()
+	}
+	if !f.Until.IsZero() {
+		until = f.Until.Unix()
+	}
 	rows, err := d.read.QueryContext(ctx, `SELECT created_at, event, admin_id, customer_id, username, detail, remote_addr
 		FROM audit_log WHERE ($1 = 0 OR customer_id = $1) AND ($2 = 0 OR admin_id = $2) AND ($3 = '' OR event = $3)
-		ORDER BY id DESC LIMIT $4`, f.CustomerID, f.AdminID, f.Event, f.Limit)
+		AND ($5 = 0 OR created_at >= $5) AND ($6 = 0 OR created_at < $6)
+		ORDER BY id DESC LIMIT $4 OFFSET $7`, f.CustomerID, f.AdminID, f.Event, f.Limit, since, until, max(f.Offset, 0))
 	if err != nil {
 		return nil, err
 	}

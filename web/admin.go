@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"shopauth/auth"
 )
@@ -21,6 +22,7 @@ const (
 	adminCookie      = "shopauth_admin"
 	adminLoginCookie = "shopauth_admin_login" // pre-session CSRF token for the sign-in form
 	customersPerPage = 20
+	auditPerPage     = 50
 )
 
 // adminRequest is a signed-in admin page request.
@@ -565,7 +567,8 @@ func (s *Server) customersPage(w http.ResponseWriter, r *http.Request, ar *admin
 func (s *Server) handleAdminCustomers(w http.ResponseWriter, r *http.Request, ar *adminRequest) {
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	flash := map[string]string{"assistance": "Remote shopping assistance updated.", "unlocked": "Customer unlocked.",
-		"signedout": "Customer signed out everywhere: every token and session is revoked."}[r.URL.Query().Get("done")]
+		"signedout":   "Customer signed out everywhere: every token and session is revoked.",
+		"resetmailed": "A password-reset mail is queued for the customer (see the outbox; the link itself is only in the mail)."}[r.URL.Query().Get("done")]
 	var otc *otcResult
 	if r.URL.Query().Get("done") == "otc" {
 		otc = s.takeOTCCookie(w, r)
@@ -606,6 +609,8 @@ func (s *Server) handleAdminCustomerAction(w http.ResponseWriter, r *http.Reques
 		err, done = s.svc.UnlockCustomer(ctx, ar.admin, id), "unlocked"
 	case "signout":
 		err, done = s.svc.SignOutEverywhere(ctx, ar.admin, id), "signedout"
+	case "resetmail":
+		err, done = s.svc.SendPasswordReset(ctx, ar.admin, id), "resetmailed"
 	case "otc":
 		// Show the list where the admin was, with the code on top.
 		q, page := "", 1
@@ -674,8 +679,27 @@ var auditEvents = auth.AuditEventNames
 func (s *Server) handleAdminAudit(w http.ResponseWriter, r *http.Request, ar *adminRequest) {
 	q := r.URL.Query()
 	ctx := r.Context()
-	f := auth.AuditFilter{Event: strings.TrimSpace(q.Get("event")), Limit: 200}
+	page, _ := strconv.Atoi(q.Get("page"))
+	page = min(max(page, 1), 1<<20)
+	// One more row than a page shows, to know whether there is a next page.
+	f := auth.AuditFilter{Event: strings.TrimSpace(q.Get("event")), Limit: auditPerPage + 1, Offset: (page - 1) * auditPerPage}
 	data := s.adminData(ar, "audit", "Audit log")
+	// Dates are UTC days, as the times shown; "to" includes its day.
+	var badDate []string
+	if v := strings.TrimSpace(q.Get("from")); v != "" {
+		if d, err := time.Parse("2006-01-02", v); err == nil {
+			f.Since = d
+		} else {
+			badDate = append(badDate, "“"+v+"” is not a date (from)")
+		}
+	}
+	if v := strings.TrimSpace(q.Get("to")); v != "" {
+		if d, err := time.Parse("2006-01-02", v); err == nil {
+			f.Until = d.AddDate(0, 0, 1)
+		} else {
+			badDate = append(badDate, "“"+v+"” is not a date (to)")
+		}
+	}
 	// A filter that names no one shows nothing, with a message, never the whole log.
 	var unknown []string
 	if v := strings.TrimSpace(q.Get("customer")); v != "" {
@@ -696,6 +720,7 @@ func (s *Server) handleAdminAudit(w http.ResponseWriter, r *http.Request, ar *ad
 			}
 		}
 	}
+	unknown = append(unknown, badDate...)
 	var entries []auth.AuditEvent
 	if len(unknown) > 0 {
 		data["Error"] = "Nothing to show: " + strings.Join(unknown, ", ") + "."
@@ -707,8 +732,26 @@ func (s *Server) handleAdminAudit(w http.ResponseWriter, r *http.Request, ar *ad
 			return
 		}
 	}
-	data["Entries"], data["Events"] = entries, auditEvents
-	data["Filter"] = map[string]string{"Customer": q.Get("customer"), "Admin": q.Get("admin"), "Event": q.Get("event")}
+	link := func(p int) string {
+		v := url.Values{}
+		for _, k := range []string{"customer", "admin", "event", "from", "to"} {
+			if x := q.Get(k); x != "" {
+				v.Set(k, x)
+			}
+		}
+		v.Set("page", strconv.Itoa(p))
+		return "/admin/audit?" + v.Encode()
+	}
+	if len(entries) > auditPerPage {
+		entries = entries[:auditPerPage]
+		data["Next"] = link(page + 1)
+	}
+	if page > 1 {
+		data["Prev"] = link(page - 1)
+	}
+	data["Entries"], data["Events"], data["PageNo"] = entries, auditEvents, page
+	data["Filter"] = map[string]string{"Customer": q.Get("customer"), "Admin": q.Get("admin"), "Event": q.Get("event"),
+		"From": q.Get("from"), "To": q.Get("to")}
 	s.render(w, r, http.StatusOK, "admin_audit", data)
 }
 

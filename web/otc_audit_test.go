@@ -129,3 +129,75 @@ func TestAdminPageThrottledCustomer(t *testing.T) {
 	}
 	e.token("held@example.com", "password")
 }
+
+// TestAdminPageAuditPaging (issue 16 item 11): the audit log pages (50 rows, newest
+// first, Older/Newer keeping the filter) and takes a date range in UTC days; a date
+// that is not one is said so. The time stays on one line.
+func TestAdminPageAuditPaging(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathTwoFactorEnable, "0")
+	e.admin("admin", "admin123")
+	day := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	for i := 0; i < 79; i++ { // 79 sign-ins, one a day from 10 March, with a long detail
+		if err := e.db.Audit(context.Background(), auth.AuditEvent{Time: day.AddDate(0, 0, i), Event: "customer.signin", CustomerID: 7,
+			Username: "c@example.com", Detail: strings.Repeat("generateCustomerToken-with-a-long-detail ", 3)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	client, _, _ := adminHTTP(t, e, "admin", "admin123", "")
+	rows := func(q string) (int, string) {
+		p := getPage(t, client, e.srv.URL+"/admin/audit?"+q)
+		return strings.Count(p.body, `<td data-label="Time (UTC)" class="when">`), p.body
+	}
+	if n, body := rows("event=customer.signin"); n != 50 || !strings.Contains(body, `<a href="/admin/audit?event=customer.signin&amp;page=2" rel="next">Older →</a>`) || strings.Contains(body, `rel="prev"`) {
+		t.Errorf("page 1: %d rows\n%s", n, body)
+	}
+	if n, body := rows("event=customer.signin&page=2"); n != 29 || strings.Contains(body, `rel="next"`) || !strings.Contains(body, `rel="prev">← Newer</a>`) ||
+		!strings.Contains(body, ">2026-03-10 12:00:00<") {
+		t.Errorf("page 2: %d rows\n%s", n, body)
+	}
+	if n, body := rows("from=2026-03-12&to=2026-03-14"); n != 3 || !strings.Contains(body, ">2026-03-14 12:00:00<") || !strings.Contains(body, ">2026-03-12 12:00:00<") {
+		t.Errorf("3 days: %d rows\n%s", n, body)
+	}
+	if n, body := rows("from=12.3.2026"); n != 0 || !strings.Contains(body, "Nothing to show: “12.3.2026” is not a date (from).") {
+		t.Errorf("bad date: %d\n%s", n, body)
+	}
+	ctx := adminBrowser(t, e)
+	browserRun(t, ctx, chromedp.Navigate(e.srv.URL+"/admin/audit"), chromedp.WaitVisible(chromedp.ID("audit")))
+	if h, _ := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.querySelector("#audit td.when").getBoundingClientRect().height`)); h > 40 {
+		t.Errorf("the time wraps: %v px high", h)
+	}
+	screenshot(t, ctx, "admin-audit-paged")
+}
+
+// TestAdminPageSendResetAndHistory (issue 16 item 14, in part): an admin sends a
+// customer a password-reset mail (audited; the link only in the mail) and finds the
+// customer's sign-in history from the list.
+func TestAdminPageSendResetAndHistory(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathTwoFactorEnable, "0")
+	e.admin("admin", "admin123")
+	c := e.customer("forgot@example.com", "password")
+	e.token("forgot@example.com", "password")
+	client, csrf, _ := adminHTTP(t, e, "admin", "admin123", "")
+	p := postPage(t, client, e.srv.URL+fmt.Sprintf("/admin/customers/%d/resetmail", c.ID), url.Values{"csrf": {csrf}, "back": {"/admin/customers?q=forgot"}})
+	if p.status != 303 || p.location != "/admin/customers?done=resetmailed&q=forgot" {
+		t.Fatalf("reset mail: %d %s", p.status, p.location)
+	}
+	if tok := e.lastMailVar("password_reset", "token"); len(tok) == 0 {
+		t.Error("no reset mail")
+	}
+	if ev, _ := e.db.AuditList(context.Background(), dbFilter(c.ID, "admin.customer_reset_mailed")); len(ev) != 1 || ev[0].AdminID != 1 {
+		t.Errorf("audit: %+v", ev)
+	}
+	p = getPage(t, client, e.srv.URL+p.location)
+	if !strings.Contains(p.body, "A password-reset mail is queued for the customer") || !strings.Contains(p.body, fmt.Sprintf(`<a href="/admin/audit?customer=%d" id="history-%d">Sign-in history</a>`, c.ID, c.ID)) {
+		t.Errorf("list: %s", p.body)
+	}
+	if h := getPage(t, client, e.srv.URL+fmt.Sprintf("/admin/audit?customer=%d", c.ID)); !strings.Contains(h.body, "customer.signin") || !strings.Contains(h.body, "admin.customer_reset_mailed") {
+		t.Errorf("history: %s", h.body)
+	}
+	ctx := adminBrowser(t, e)
+	browserRun(t, ctx, chromedp.Navigate(e.srv.URL+"/admin/customers?q=forgot"), chromedp.WaitVisible(chromedp.ID(fmt.Sprintf("resetmail-%d", c.ID))))
+	screenshot(t, ctx, "admin-customer-actions")
+}

@@ -421,3 +421,214 @@ func TestLockoutIsPerAddress(t *testing.T) {
 		}
 	})
 }
+
+// asAdminFor gets an admin's customer token for email (login as customer) and a
+// session cookie started with it.
+func (e *env) asAdminFor(adminTok, email string) (string, string) {
+	e.t.Helper()
+	tok := tokenFrom(e.t.(*testing.T), e.gql(adminTok, `mutation($e:String!){generateCustomerTokenAsAdmin(input:{customer_email:$e}){customer_token}}`,
+		map[string]any{"e": email}))
+	r := e.gql(tok, `{customer{email}}`, nil)
+	if r.status != 200 {
+		e.t.Fatalf("admin's token for %s: %s", email, r)
+	}
+	return tok, cookie(r, "PHPSESSID").Value
+}
+
+func (e *env) viaSession(sess string) response {
+	e.t.Helper()
+	return e.do("POST", "/graphql", "application/json", `{"query":"{customer{email}}"}`, map[string]string{"Cookie": "PHPSESSID=" + sess})
+}
+
+// TestAssistanceEndsForGood (issue 14, item 8): withdrawing remote shopping assistance
+// (by the customer or on the admin page) or switching login as customer off ends the
+// tokens and sessions admins got for the customer for good: allowing it again later
+// does not revive them. Before, they were only refused while consent was off, and
+// worked again once it was back.
+func TestAssistanceEndsForGood(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathTwoFactorEnable, "0")
+	e.admin("admin", "admin123")
+	c := e.customer("customer1@mail.com", "password")
+	allowAssistance(t, e, c.ID, true)
+	own := e.token("customer1@mail.com", "password")
+	adminTok := e.adminToken("admin", "admin123")
+	me := `{"data":{"customer":{"email":"customer1@mail.com"}}}`
+	guest := gqlErr(auth.MsgNotAuthorized, "graphql-authorization", 2, "customer")
+	ended := func(tok, sess string) {
+		t.Helper()
+		expect(t, e.gql(tok, `{customer{email}}`, nil), 401, revokedBody)
+		expect(t, e.viaSession(sess), 403, guest)
+	}
+	withdrawals := []struct {
+		name            string
+		withdraw, allow func()
+	}{
+		{"by the customer", func() {
+			expect(t, e.gql(own, `mutation{updateCustomerV2(input:{allow_remote_shopping_assistance:false}){customer{allow_remote_shopping_assistance}}}`, nil),
+				200, `{"data":{"updateCustomerV2":{"customer":{"allow_remote_shopping_assistance":false}}}}`)
+		}, func() {
+			expect(t, e.gql(own, `mutation{updateCustomerV2(input:{allow_remote_shopping_assistance:true}){customer{allow_remote_shopping_assistance}}}`, nil),
+				200, `{"data":{"updateCustomerV2":{"customer":{"allow_remote_shopping_assistance":true}}}}`)
+		}},
+		{"on the admin page", func() {
+			client, csrf, _ := adminHTTP(t, e, "admin", "admin123", "")
+			p := postPage(t, client, e.srv.URL+fmt.Sprintf("/admin/customers/%d/assistance", c.ID), url.Values{"csrf": {csrf}, "allow": {"0"}})
+			if p.status != http.StatusSeeOther {
+				t.Fatalf("admin page: %d", p.status)
+			}
+		}, func() { allowAssistance(t, e, c.ID, true) }},
+		{"login as customer off", func() { e.set(auth.PathLoginAsCustomerEnabled, "0") }, func() { e.set(auth.PathLoginAsCustomerEnabled, "1") }},
+	}
+	for _, w := range withdrawals {
+		tok, sess := e.asAdminFor(adminTok, "customer1@mail.com")
+		expect(t, e.viaSession(sess), 200, me)
+		w.withdraw()
+		ended(tok, sess)
+		w.allow()
+		ended(tok, sess) // not revived
+		// A token got after consent came back works; the customer's own was never touched.
+		next, _ := e.asAdminFor(adminTok, "customer1@mail.com")
+		expect(t, e.gql(next, `{customer{email}}`, nil), 200, me)
+		expect(t, e.gql(own, `{customer{email}}`, nil), 200, me)
+		if t.Failed() {
+			t.Fatalf("withdrawn %s", w.name)
+		}
+	}
+}
+
+// TestAdminDeactivationEndsTokens (issue 14, item 9): locking or deactivating an admin
+// (auth.Service.SetAdminActive, LockAdmin: what the admin page and commands call) ends
+// that admin's tokens and admin page sessions at once, and the customer tokens and
+// sessions it got for customers (admin_id) stop working too, for good; another
+// admin's are untouched. Before, an inactive admin's customer tokens kept acting for
+// the customer until they expired, and there was no way to lock an admin.
+func TestAdminDeactivationEndsTokens(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathTwoFactorEnable, "0")
+	a := e.admin("admin", "admin123")
+	e.admin("other", "other123")
+	c := e.customer("customer1@mail.com", "password")
+	allowAssistance(t, e, c.ID, true)
+	me := `{"data":{"customer":{"email":"customer1@mail.com"}}}`
+	otc := `{"reason":"call"}`
+	restOTC := func(tok string) response { return e.rest(fmt.Sprintf("/rest/V1/customer/%d/otp", c.ID), otc, tok) }
+	for _, step := range []struct {
+		name string
+		end  func() error
+		back func() error
+	}{
+		{"deactivated", func() error { return e.svc.SetAdminActive(context.Background(), nil, a.ID, false) },
+			func() error { return e.svc.SetAdminActive(context.Background(), nil, a.ID, true) }},
+		{"locked", func() error { return e.svc.LockAdmin(context.Background(), nil, a.ID, time.Hour) },
+			func() error { return e.svc.UnlockAdmin(context.Background(), nil, a.ID) }},
+	} {
+		adminTok := e.adminToken("admin", "admin123")
+		otherTok := e.adminToken("other", "other123")
+		asAdmin, sess := e.asAdminFor(adminTok, "customer1@mail.com")
+		asOther, _ := e.asAdminFor(otherTok, "customer1@mail.com")
+		page, _, _ := adminHTTP(t, e, "admin", "admin123", "")
+		if r := restOTC(adminTok); r.status != 200 {
+			t.Fatalf("%s: one-time code before: %s", step.name, r)
+		}
+		if err := step.end(); err != nil {
+			t.Fatal(err)
+		}
+		expect(t, restOTC(adminTok), 401, `{"message":"User token has been revoked"}`)
+		expect(t, e.gql(asAdmin, `{customer{email}}`, nil), 401, revokedBody)
+		expect(t, e.viaSession(sess), 403, gqlErr(auth.MsgNotAuthorized, "graphql-authorization", 2, "customer"))
+		if p := getPage(t, page, e.srv.URL+"/admin/customers"); p.status != http.StatusSeeOther {
+			t.Errorf("%s: admin page session still open: %d", step.name, p.status)
+		}
+		expect(t, e.rest("/rest/V1/integration/admin/token", `{"username":"admin","password":"admin123"}`, ""), 401,
+			`{"message":"`+auth.MsgSignInIncorrect+`"}`)
+		// The other admin is untouched.
+		expect(t, e.gql(asOther, `{customer{email}}`, nil), 200, me)
+		if r := restOTC(otherTok); r.status != 200 {
+			t.Errorf("%s: the other admin: %s", step.name, r)
+		}
+		// Back again: new tokens work, the old ones stay ended.
+		if err := step.back(); err != nil {
+			t.Fatal(err)
+		}
+		expect(t, e.gql(asAdmin, `{customer{email}}`, nil), 401, revokedBody)
+		expect(t, restOTC(adminTok), 401, `{"message":"User token has been revoked"}`)
+		e.clock.Add(time.Second) // a new admin page session starts in a later second than the revocation
+		if r := restOTC(e.adminToken("admin", "admin123")); r.status != 200 {
+			t.Errorf("%s: a new token after coming back: %s", step.name, r)
+		}
+	}
+	events, err := e.db.AuditList(context.Background(), auth.AuditFilter{AdminID: a.ID, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, ev := range events {
+		seen[ev.Event] = true
+	}
+	for _, want := range []string{"admin.deactivated", "admin.activated", "admin.locked", "admin.unlocked"} {
+		if !seen[want] {
+			t.Errorf("no %s in the audit log", want)
+		}
+	}
+}
+
+// TestEmailChangeEndsOldSecrets (issue 14, item 10): changing a customer's email, by
+// updateCustomerEmail or by updateCustomer with email and password (one path,
+// auth's changeEmail), ends the reset links and the confirmation key mailed to the old
+// address: whoever reads the old mailbox cannot take the account over. Before, a reset
+// link or key mailed to the old address still worked with the new one.
+func TestEmailChangeEndsOldSecrets(t *testing.T) {
+	for _, path := range []struct {
+		name   string
+		change func(e *env, tok, email string) response
+		want   func(email string) string
+	}{
+		{"updateCustomerEmail", func(e *env, tok, email string) response { return emailChange(e, tok, email, "Passw0rd-1") },
+			func(email string) string {
+				return `{"data":{"updateCustomerEmail":{"customer":{"email":"` + email + `","firstname":"John"}}}}`
+			}},
+		{"updateCustomer", func(e *env, tok, email string) response {
+			return e.gql(tok, fmt.Sprintf(`mutation{updateCustomer(input:{email:%q,password:"Passw0rd-1"}){customer{email firstname}}}`, email), nil)
+		}, func(email string) string {
+			return `{"data":{"updateCustomer":{"customer":{"email":"` + email + `","firstname":"John"}}}}`
+		}},
+	} {
+		t.Run(path.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.set(auth.PathResetRateLimit, "0")
+			// A pending confirmation key, mailed to the old address while confirmation was
+			// required; the shop then stopped requiring it, so the customer signs in.
+			e.set(auth.PathConfirmRequired, "1")
+			expect(t, e.gql("", `mutation{createCustomerV2(input:{email:"old@example.com",firstname:"John",lastname:"Smith",password:"Passw0rd-1"}){customer{email}}}`, nil),
+				200, `{"data":{"createCustomerV2":{"customer":{"email":"old@example.com"}}}}`)
+			oldKey := e.lastMailVar("account_confirmation", "confirmation_key")
+			e.set(auth.PathConfirmRequired, "0")
+			tok := e.token("old@example.com", "Passw0rd-1")
+			expect(t, e.gql("", `mutation{requestPasswordResetEmail(email:"old@example.com")}`, nil), 200, `{"data":{"requestPasswordResetEmail":true}}`)
+			oldLink := e.lastMailVar("password_reset", "token")
+
+			expect(t, path.change(e, tok, "new@example.com"), 200, path.want("new@example.com"))
+
+			// The link mailed to the old address sets no password, by either address.
+			for _, email := range []string{"new@example.com", "old@example.com"} {
+				expect(t, e.gql("", fmt.Sprintf(`mutation{resetPassword(email:%q,resetPasswordToken:%q,newPassword:"N3w-Passw0rd")}`, email, oldLink), nil), 200,
+					gqlErr(auth.MsgCannotSetPassword, "graphql-input", 10, "resetPassword"))
+			}
+			expect(t, e.gql("", fmt.Sprintf(`mutation{generateCustomerToken(email:"new@example.com",password:%q){token}}`, oldLink), nil), 401,
+				gqlErr(auth.MsgSignInIncorrect, "graphql-authentication", 10, "generateCustomerToken"))
+			// The old key confirms nothing; a key sent to the new address does.
+			e.set(auth.PathConfirmRequired, "1")
+			expect(t, e.gql("", fmt.Sprintf(`mutation{confirmEmail(input:{email:"new@example.com",confirmation_key:%q}){customer{email}}}`, oldKey), nil), 200,
+				gqlErr(auth.MsgConfirmKeyInvalid, "graphql-input", 10, "confirmEmail"))
+			expect(t, e.gql("", `mutation{resendConfirmationEmail(email:"new@example.com")}`, nil), 200, `{"data":{"resendConfirmationEmail":true}}`)
+			m := e.outbox()
+			last := m[len(m)-1]
+			if last.To != "new@example.com" || last.Template != "account_confirmation" || last.Vars["confirmation_key"] == oldKey {
+				t.Fatalf("confirmation mail %+v", last)
+			}
+			expect(t, e.gql("", fmt.Sprintf(`mutation{confirmEmail(input:{email:"new@example.com",confirmation_key:%q}){customer{email}}}`, last.Vars["confirmation_key"]), nil), 200,
+				`{"data":{"confirmEmail":{"customer":{"email":"new@example.com"}}}}`)
+		})
+	}
+}

@@ -161,18 +161,21 @@ func TestImpersonationEndsWithConsent(t *testing.T) {
 	expect(t, e.gql(own, `mutation{updateCustomerV2(input:{allow_remote_shopping_assistance:false}){customer{allow_remote_shopping_assistance}}}`, nil),
 		200, `{"data":{"updateCustomerV2":{"customer":{"allow_remote_shopping_assistance":false}}}}`)
 	notAuth := gqlErr(auth.MsgNotAuthorized, "graphql-authorization", 2, "customer")
-	expect(t, e.gql(asAdmin, `{customer{email}}`, nil), 403, notAuth)
+	expect(t, e.gql(asAdmin, `{customer{email}}`, nil), 401, revokedBody)
 	expect(t, viaSession(), 403, notAuth)
-	expect(t, e.gql(asAdmin, `mutation{updateCustomerV2(input:{allow_remote_shopping_assistance:true}){customer{email}}}`, nil), 403,
-		gqlErr(auth.MsgNotAuthorized, "graphql-authorization", 10, "updateCustomerV2"))
+	expect(t, e.gql(asAdmin, `mutation{updateCustomerV2(input:{allow_remote_shopping_assistance:true}){customer{email}}}`, nil), 401, revokedBody)
 	// The customer's own token is not affected.
 	expect(t, e.gql(own, `{customer{email}}`, nil), 200, `{"data":{"customer":{"email":"customer1@mail.com"}}}`)
 
-	// Consent again: the same token works; login as customer switched off: it stops.
+	// Consent again: the withdrawal ended that token for good (issue 14 item 8,
+	// TestAssistanceEndsForGood); login as customer switched off ends a new one.
 	allowAssistance(t, e, helped.ID, true)
+	expect(t, e.gql(asAdmin, `{customer{email}}`, nil), 401, revokedBody)
+	asAdmin = tokenFrom(t, e.gql(e.adminToken("admin", "admin123"),
+		`mutation{generateCustomerTokenAsAdmin(input:{customer_email:"customer1@mail.com"}){customer_token}}`, nil))
 	expect(t, e.gql(asAdmin, `{customer{email}}`, nil), 200, `{"data":{"customer":{"email":"customer1@mail.com"}}}`)
 	e.set(auth.PathLoginAsCustomerEnabled, "0")
-	expect(t, e.gql(asAdmin, `{customer{email}}`, nil), 403, notAuth)
+	expect(t, e.gql(asAdmin, `{customer{email}}`, nil), 401, revokedBody)
 	expect(t, e.gql(own, `{customer{email}}`, nil), 200, `{"data":{"customer":{"email":"customer1@mail.com"}}}`)
 }
 

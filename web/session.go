@@ -63,7 +63,7 @@ func (s *Server) afterGraphQL(w http.ResponseWriter, r *http.Request, ctx contex
 	if p == nil || p.ViaSession || p.UserType != auth.UserTypeCustomer || !s.sessionsOn(r) || status == http.StatusUnauthorized {
 		return
 	}
-	if s.svc.Tokens.Revocations().Refuses(auth.UserTypeCustomer, p.UserID, p.IssuedMicro) {
+	if s.svc.Tokens.Revocations().Revoked(p.Claims) {
 		return
 	}
 	value, exp := s.svc.StartSession(p)

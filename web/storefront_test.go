@@ -317,3 +317,25 @@ func TestUnknownFragmentType(t *testing.T) {
 	expect(t, e.gql("", `{customer{...F}} fragment F on Cart{id}`, nil), 200,
 		`{"errors":[{"message":"Unknown type \"Cart\".","locations":[{"line":1,"column":32}],"extensions":{"category":"graphql"}}]}`)
 }
+
+// The public base URL is also what links in mail start with: the 2FA setup mail.
+func TestBaseURLInMailLinks(t *testing.T) {
+	e := newEnv(t)
+	e.admin("admin", "admin123")
+	send := func() string {
+		t.Helper()
+		e.rest("/rest/V1/integration/admin/token", `{"username":"admin","password":"admin123"}`, "")
+		return e.lastMailVar("tfa_setup", "url")
+	}
+	if u := send(); !strings.HasPrefix(u, "/admin/tfa/setup?token=") {
+		t.Errorf("no base URL known: %s", u)
+	}
+	e.svc.BaseURL = "http://127.0.0.1:8080"
+	if u := send(); !strings.HasPrefix(u, "http://127.0.0.1:8080/admin/tfa/setup?token=") {
+		t.Errorf("from --addr: %s", u)
+	}
+	e.set(auth.PathBaseURL, "https://shop.example.com/auth/")
+	if u := send(); !strings.HasPrefix(u, "https://shop.example.com/auth/admin/tfa/setup?token=") {
+		t.Errorf("from web/unsecure/base_url: %s", u)
+	}
+}

@@ -307,6 +307,21 @@ func run(cfg config) error {
 			spreadPeak[li] = max(spreadPeak[li], spread.peakRSS)
 		}
 		stopProc(floorProc)
+		// What a reverse proxy asks before each request to the shop's own backend.
+		results = append(results, measure("5b forward-auth ("+label+")", cfg.conc, cfg.dur, pid, func(int) error {
+			req, _ := http.NewRequest("GET", rr.pick()+"/forward-auth", nil)
+			req.Header.Set("Authorization", "Bearer "+ds.distinct[mrand.IntN(len(ds.distinct))])
+			res, err := client.Do(req)
+			if err != nil {
+				return err
+			}
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode != 200 || res.Header.Get("X-Customer-Id") == "" {
+				return fmt.Errorf("forward-auth: %d", res.StatusCode)
+			}
+			return nil
+		}))
 
 		var tokMu sync.RWMutex
 		tokens := ds.mixedTok
@@ -433,7 +448,7 @@ func generate(ctx context.Context, path string, cfg config, hash string) (*datas
 		cs = append(cs, &auth.Customer{Email: ds.emails[i], Firstname: "Bench", Lastname: "User", GroupID: 1,
 			PasswordHash: hash, CreatedAt: now.Add(-time.Duration(mrand.Int64N(int64(365 * 24 * time.Hour))))})
 		if len(cs) == batch || i == len(ds.emails)-1 {
-			out, err := d.ImportBatch(ctx, cs, nil, now)
+			out, err := d.ImportBatch(ctx, cs, nil, now, 0)
 			if err != nil {
 				return nil, err
 			}

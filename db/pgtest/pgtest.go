@@ -12,6 +12,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -23,6 +24,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -149,6 +151,7 @@ type Cluster struct {
 // StartCluster makes a new cluster with initdb (trust auth, no sync) and starts it on a
 // free loopback port with fsync off: data that must survive a crash has no place here.
 func StartCluster(bin string) (*Cluster, error) {
+	reapStale(bin)
 	dir, err := os.MkdirTemp("", "shopauth-pg-")
 	if err != nil {
 		return nil, err
@@ -186,6 +189,9 @@ func StartCluster(bin string) (*Cluster, error) {
 		opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -c unix_socket_directories='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300", port)
 		out, err := c.run("pg_ctl", "-D", data, "-w", "-t", "60", "-l", filepath.Join(dir, "log"), "-o", opts, "start")
 		if err == nil {
+			// Whose cluster this is: a test binary that dies before Main stops it (a
+			// panic, a timeout) leaves it running, and the next StartCluster stops it.
+			os.WriteFile(filepath.Join(dir, "owner.pid"), []byte(strconv.Itoa(os.Getpid())), 0o644)
 			c.Port = port
 			c.DSN = fmt.Sprintf("postgres://%s@127.0.0.1:%d/postgres?sslmode=disable", role, port)
 			return c, nil
@@ -198,6 +204,29 @@ func StartCluster(bin string) (*Cluster, error) {
 	}
 	os.RemoveAll(dir)
 	return nil, lastErr
+}
+
+// reapStale stops and removes the clusters of test processes that are gone.
+func reapStale(bin string) {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "shopauth-pg-*"))
+	for _, d := range dirs {
+		b, err := os.ReadFile(filepath.Join(d, "owner.pid"))
+		if err != nil {
+			continue // still starting, or not made by this package
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil || pid <= 0 {
+			continue
+		}
+		if err := syscall.Kill(pid, 0); err == nil || errors.Is(err, syscall.EPERM) {
+			continue // its owner still runs
+		}
+		c := &Cluster{Dir: d, Bin: bin}
+		if os.Geteuid() == 0 {
+			c.asUser = "postgres"
+		}
+		c.Stop()
+	}
 }
 
 // Stop stops the cluster at once and removes its files.

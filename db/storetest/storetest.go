@@ -788,6 +788,13 @@ func testSearchAndAudit(t *testing.T, a, b *db.DB) {
 	if l, _ := a.AuditList(ctx, auth.AuditFilter{AdminID: 2}); len(l) != 1 {
 		t.Fatalf("by admin %+v", l)
 	}
+	// Paging and a time range (the admin page's audit log).
+	if l, err := a.AuditList(ctx, auth.AuditFilter{Limit: 1, Offset: 1}); err != nil || len(l) != 1 || l[0].Event != "admin.signin" {
+		t.Fatalf("page 2 of 1: %+v %v", l, err)
+	}
+	if l, err := b.AuditList(ctx, auth.AuditFilter{Since: at.Add(time.Second), Until: at.Add(2 * time.Second)}); err != nil || len(l) != 1 || l[0].Event != "admin.signin" {
+		t.Fatalf("time range: %+v %v", l, err)
+	}
 }
 
 func testImport(t *testing.T, a, b *db.DB) {
@@ -799,11 +806,11 @@ func testImport(t *testing.T, a, b *db.DB) {
 		{Email: "fresh@example.com", Firstname: "F", Lastname: "L", CreatedAt: at},
 		{Email: "ÉMILE@example.com", Firstname: "F", Lastname: "L", CreatedAt: at},
 	}
-	out, err := b.ImportBatch(ctx, cs, nil, at)
+	out, err := b.ImportBatch(ctx, cs, nil, at, at.UnixMicro())
 	if err != nil || out[0] != auth.SkippedExisting || out[1] != auth.Inserted || out[2] != auth.SkippedExisting {
 		t.Fatalf("import: %v %v", out, err)
 	}
-	out, err = a.ImportBatch(ctx, cs[:1], map[string]bool{"firstname": true}, at)
+	out, err = a.ImportBatch(ctx, cs[:1], map[string]bool{"firstname": true}, at, at.UnixMicro())
 	if err != nil || out[0] != auth.Updated {
 		t.Fatalf("import update: %v %v", out, err)
 	}
