@@ -243,7 +243,7 @@ func (s *Server) handleGraphQL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	s.writeGraphQL(w, r, ctx, info, req.OperationName, s.schema.Exec(ctx, req.Query, req.OperationName, req.Variables))
+	s.writeGraphQL(w, r, ctx, info, req.OperationName, s.schema.ExecDocument(ctx, info.document(s.schema, req.Query), req.OperationName, req.Variables))
 }
 
 // writeGraphQL answers with resp, its errors in Magento's shape and order and the status
