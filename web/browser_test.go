@@ -71,10 +71,15 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
-// screenshot saves the page at desktop and phone widths into a temp folder named in the log.
+// screenshot saves the page at desktop and phone widths into a temp folder named in the log
+// (or $SHOPAUTH_SCREENS).
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	shotDirOnce.Do(func() {
+		// SHOPAUTH_SCREENS names a folder to keep them in (made if need be).
+		if shotDir = os.Getenv("SHOPAUTH_SCREENS"); shotDir != "" && os.MkdirAll(shotDir, 0o755) == nil {
+			return
+		}
 		shotDir, _ = os.MkdirTemp("", "shopauth-screens")
 	})
 	for _, vp := range []struct {
