@@ -499,7 +499,7 @@ func TestAdminPageAuditFilters(t *testing.T) {
 	e.token("one@example.com", "password")
 	e.token("two@example.com", "password")
 	client, csrf, _ := adminHTTP(t, e, "admin", "admin123", "")
-	postPage(t, client, e.srv.URL+fmt.Sprintf("/admin/customers/%d/signout", c2.ID), url.Values{"csrf": {csrf}})
+	postPage(t, client, e.srv.URL+fmt.Sprintf("/admin/customers/%d/signout", c2.ID), url.Values{"csrf": {csrf}, "confirm": {"1"}})
 	rows := func(q string) (int, string) {
 		p := getPage(t, client, e.srv.URL+"/admin/audit?"+q)
 		if p.status != 200 {

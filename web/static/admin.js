@@ -5,7 +5,8 @@
   const $ = (id) => document.getElementById(id);
 
   // A form with data-confirm asks first: the first press turns its button into
-  // "Yes, …" with a Cancel beside it; only the second press submits.
+  // "Yes, …" with a Cancel beside it; only the second press submits, with confirm=1
+  // (without this script the server asks on a page of its own instead).
   for (const form of document.querySelectorAll("form[data-confirm]")) {
     const btn = form.querySelector("button[type=submit]");
     const label = btn.textContent;
@@ -16,7 +17,14 @@
       if (cancel) { cancel.remove(); cancel = null; }
     };
     form.addEventListener("submit", (ev) => {
-      if (form.dataset.armed === "1") return;
+      if (form.dataset.armed === "1") {
+        if (!form.querySelector("input[name=confirm]")) {
+          const yes = document.createElement("input");
+          yes.type = "hidden"; yes.name = "confirm"; yes.value = "1";
+          form.append(yes);
+        }
+        return;
+      }
       ev.preventDefault();
       form.dataset.armed = "1";
       btn.textContent = "Yes, " + label.charAt(0).toLowerCase() + label.slice(1);

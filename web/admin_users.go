@@ -1,0 +1,213 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"shopauth/auth"
+)
+
+// The admin page's admin users (issue 16 item 14): list, create, lock and unlock,
+// reset two-factor authentication, deactivate and reactivate. The domain keeps the
+// rules (auth.Service.LockAdmin, SetAdminActive, ResetAdminTOTP: the last admin who can
+// sign in is never locked or deactivated; a lock, a deactivation and a 2FA reset end
+// the admin's tokens and sessions); this file only reads forms and shows answers.
+
+// adminLockDurations are the choices of the Lock button.
+var adminLockDurations = [][2]string{{"1h", "1 hour"}, {"24h", "1 day"}, {"168h", "7 days"}, {"720h", "30 days"}}
+
+type adminUserRow struct {
+	auth.Admin
+	Self      bool
+	Locked    bool
+	LockLeft  string
+	HasTOTP   bool
+	LockUntil string
+}
+
+// confirmed reports whether a destructive form was confirmed (confirm=1: the page's
+// script adds it on the second press, or the confirmation page's own form carries it).
+// Without, it answers with that confirmation page, which works without JavaScript:
+// it says what will happen and posts the same fields again, with confirm=1.
+func (s *Server) confirmed(w http.ResponseWriter, r *http.Request, ar *adminRequest, question, yes, cancel string) bool {
+	if r.PostFormValue("confirm") == "1" {
+		return true
+	}
+	var fields [][2]string
+	for k, vs := range r.PostForm {
+		if k == "csrf" || k == "confirm" {
+			continue
+		}
+		for _, v := range vs {
+			fields = append(fields, [2]string{k, v})
+		}
+	}
+	data := s.adminData(ar, "", "Please confirm")
+	data["Question"], data["Yes"], data["Action"], data["Fields"], data["Cancel"] = question, yes, r.URL.Path, fields, cancel
+	s.render(w, r, http.StatusOK, "admin_confirm", data)
+	return false
+}
+
+// plainError writes an auth.Error's message as the page's error; other errors are
+// logged and become a 500.
+func (s *Server) plainError(w http.ResponseWriter, r *http.Request, err error, what string, page func(msg string)) {
+	var ae *auth.Error
+	if errors.As(err, &ae) {
+		page(ae.Message)
+		return
+	}
+	s.log.ErrorContext(r.Context(), what, "request_id", requestID(r.Context()), "err", err)
+	http.Error(w, auth.MsgInternal, http.StatusInternalServerError)
+}
+
+func (s *Server) adminsPage(w http.ResponseWriter, r *http.Request, ar *adminRequest, status int, flash, errMsg string, form map[string]string) {
+	list, err := s.svc.ListAdmins(r.Context())
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "list admins", "err", err)
+		http.Error(w, auth.MsgInternal, http.StatusInternalServerError)
+		return
+	}
+	now := s.svc.Now()
+	rows := make([]adminUserRow, len(list))
+	for i, a := range list {
+		rows[i] = adminUserRow{Admin: a, Self: a.ID == ar.admin.ID, Locked: a.Locked(now), HasTOTP: a.TOTPSecret != ""}
+		if rows[i].Locked {
+			until := a.LockExpires
+			if a.AddrLockUntil.After(until) {
+				until = a.AddrLockUntil
+			}
+			rows[i].LockLeft = durationWords(int(until.Sub(now).Seconds()+0.999)) + " left"
+			rows[i].LockUntil = until.UTC().Format("2006-01-02 15:04 UTC")
+		}
+		rows[i].TOTPSecret = "" // never to a template
+		rows[i].PasswordHash = ""
+	}
+	if form == nil {
+		form = map[string]string{}
+	}
+	st := s.svc.Settings()
+	data := s.adminData(ar, "admins", "Admin users")
+	data["Admins"], data["Durations"], data["Form"] = rows, adminLockDurations, form
+	data["Flash"], data["Error"] = flash, errMsg
+	data["TwoFactor"] = st.Bool(auth.PathTwoFactorEnable)
+	data["MinLength"], data["MinClasses"] = st.Int(auth.PathMinPasswordLength), st.Int(auth.PathRequiredClasses)
+	s.render(w, r, status, "admin_admins", data)
+}
+
+func (s *Server) handleAdminAdmins(w http.ResponseWriter, r *http.Request, ar *adminRequest) {
+	flash := map[string]string{
+		"created": "Admin user created. With two-factor authentication on, they set up their authenticator app at their first sign-in.",
+		"locked":  "Admin locked: their tokens and admin page sessions ended.", "unlocked": "Admin unlocked.",
+		"tfareset":    "Two-factor authentication reset: the admin sets up an authenticator app again at the next sign-in; their tokens and sessions ended.",
+		"deactivated": "Admin deactivated: they can no longer sign in; their tokens and sessions ended.",
+		"activated":   "Admin reactivated: they can sign in again (tokens from before stay ended).",
+	}[r.URL.Query().Get("done")]
+	s.adminsPage(w, r, ar, http.StatusOK, flash, "", nil)
+}
+
+// handleAdminAdminCreate is the New admin user form.
+func (s *Server) handleAdminAdminCreate(w http.ResponseWriter, r *http.Request, ar *adminRequest) {
+	form := map[string]string{}
+	for _, k := range []string{"username", "email", "firstname", "lastname"} {
+		form[k] = r.PostFormValue(k)
+	}
+	a := &auth.Admin{Username: form["username"], Email: form["email"], Firstname: form["firstname"], Lastname: form["lastname"]}
+	err := s.svc.CreateAdminBy(r.Context(), ar.admin, a, r.PostFormValue("password"))
+	if err != nil {
+		s.plainError(w, r, err, "create admin", func(msg string) {
+			s.adminsPage(w, r, ar, http.StatusBadRequest, "", "No admin user was created: "+msg, form)
+		})
+		return
+	}
+	http.Redirect(w, r, "/admin/admins?done=created#a-"+strconv.FormatInt(a.ID, 10), http.StatusSeeOther)
+}
+
+// handleAdminAdminAction is an action button of one admin user.
+func (s *Server) handleAdminAdminAction(w http.ResponseWriter, r *http.Request, ar *adminRequest) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		http.Error(w, "No such admin user.", http.StatusNotFound)
+		return
+	}
+	ctx := r.Context()
+	target, err := s.svc.Admins.AdminByID(ctx, id)
+	if errors.Is(err, auth.ErrNotFound) {
+		http.Error(w, "No such admin user.", http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		s.log.ErrorContext(ctx, "admin action", "err", err)
+		http.Error(w, auth.MsgInternal, http.StatusInternalServerError)
+		return
+	}
+	name := target.Username
+	you := ""
+	if target.ID == ar.admin.ID {
+		you = " This is you: your own session ends too."
+	}
+	var done string
+	switch r.PathValue("action") {
+	case "lock":
+		var d time.Duration
+		label := ""
+		for _, o := range adminLockDurations {
+			if o[0] == r.PostFormValue("duration") {
+				d, _ = time.ParseDuration(o[0])
+				label = o[1]
+			}
+		}
+		if d == 0 {
+			s.adminsPage(w, r, ar, http.StatusBadRequest, "", "Nothing was locked: "+auth.MsgAdminLockDuration, nil)
+			return
+		}
+		if !s.confirmed(w, r, ar, "Lock "+name+" for "+label+"? Their tokens and admin page sessions end at once, and they cannot sign in until the lock ends or someone unlocks them."+you,
+			"Yes, lock "+name, "/admin/admins") {
+			return
+		}
+		err, done = s.svc.LockAdmin(ctx, ar.admin, id, d), "locked"
+	case "unlock":
+		err, done = s.svc.UnlockAdmin(ctx, ar.admin, id), "unlocked"
+	case "tfareset":
+		if !s.confirmed(w, r, ar, "Reset the two-factor authentication of "+name+"? Their authenticator app stops working for shopauth; they set it up again at the next sign-in. Their tokens and sessions end."+you,
+			"Yes, reset 2FA of "+name, "/admin/admins") {
+			return
+		}
+		err, done = s.svc.ResetAdminTOTP(ctx, ar.admin, id), "tfareset"
+	case "deactivate":
+		if !s.confirmed(w, r, ar, "Deactivate "+name+"? They can no longer sign in, and their tokens, admin page sessions and the customer sessions they opened end at once."+you,
+			"Yes, deactivate "+name, "/admin/admins") {
+			return
+		}
+		err, done = s.svc.SetAdminActive(ctx, ar.admin, id, false), "deactivated"
+	case "activate":
+		err, done = s.svc.SetAdminActive(ctx, ar.admin, id, true), "activated"
+	default:
+		http.Error(w, "Unknown action.", http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		s.plainError(w, r, err, "admin action", func(msg string) {
+			s.adminsPage(w, r, ar, http.StatusBadRequest, "", "Nothing was changed for "+name+": "+msg, nil)
+		})
+		return
+	}
+	if target.ID == ar.admin.ID && done != "unlocked" && done != "activated" {
+		// The admin's own session ended with it.
+		http.SetCookie(w, s.adminCookieFlags(r, adminCookie, "", -1))
+		http.Redirect(w, r, "/admin", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/admin/admins?"+url.Values{"done": {done}}.Encode()+"#a-"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+// localBack is a local admin page path to go back to from a form, or def.
+func localBack(r *http.Request, def string) string {
+	if b := r.PostFormValue("back"); localAdminPath(b) && !strings.Contains(b, "#") {
+		return b
+	}
+	return def
+}
