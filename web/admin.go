@@ -625,21 +625,17 @@ func (s *Server) handleAdminCustomerAction(w http.ResponseWriter, r *http.Reques
 	case "assistance":
 		err, done = s.svc.SetCustomerAssistance(ctx, ar.admin, id, r.PostFormValue("allow") == "1"), "assistance"
 	case "unlock":
+		if !s.confirmCustomer(w, r, ar, id, confirmation{Title: "Unlock this customer?", Yes: "Yes, unlock",
+			Effect: "The account lock and the sign-in throttle on this email end now: whoever has the password can sign in at once, and the count of failed sign-ins starts again from zero."}) {
+			return
+		}
 		err, done = s.svc.UnlockCustomer(ctx, ar.admin, id), "unlocked"
 	case "signout":
-		c, cerr := s.svc.Customers.CustomerByID(ctx, id)
-		if errors.Is(cerr, auth.ErrNotFound) {
-			http.Error(w, "No such customer.", http.StatusNotFound)
+		if !s.confirmCustomer(w, r, ar, id, confirmation{Title: "Sign this customer out everywhere?", Yes: "Yes, sign out everywhere",
+			Effect: "Every token and session of this customer ends at once: the storefront, apps and any admin acting for them must sign in again. This cannot be undone."}) {
 			return
 		}
-		if cerr == nil && !s.confirmed(w, r, ar, "Sign "+c.Email+" out everywhere? Every token and session of this customer ends.",
-			"Yes, sign out everywhere", backTo(r, "")) {
-			return
-		}
-		err, done = cerr, "signedout"
-		if err == nil {
-			err = s.svc.SignOutEverywhere(ctx, ar.admin, id)
-		}
+		err, done = s.svc.SignOutEverywhere(ctx, ar.admin, id), "signedout"
 	case "resetmail":
 		err, done = s.svc.SendPasswordReset(ctx, ar.admin, id), "resetmailed"
 		var ae *auth.Error

@@ -219,8 +219,8 @@ func TestAdminPageCustomerState(t *testing.T) {
 	// Sign out everywhere without confirm=1: a page that asks, nothing revoked.
 	form := url.Values{"csrf": {csrf}, "back": {fmt.Sprintf("/admin/customers/%d", c.ID)}}
 	p = postPage(t, client, page+"/signout", form)
-	wantIn(t, p, 200, "Please confirm", "Sign held@example.com out everywhere? Every token and session of this customer ends.", "Yes, sign out everywhere")
-	for _, want := range []string{`<input type="hidden" name="confirm" value="1">`, `<input type="hidden" name="back" value="/admin/customers/` + fmt.Sprint(c.ID) + `">`,
+	wantIn(t, p, 200, "Sign this customer out everywhere?", fmt.Sprintf("John Smith, held@example.com (#%d)", c.ID), "Yes, sign out everywhere")
+	for _, want := range []string{`<input type="hidden" name="confirm" value="yes">`, `<input type="hidden" name="back" value="/admin/customers/` + fmt.Sprint(c.ID) + `">`,
 		`<a href="/admin/customers/` + fmt.Sprint(c.ID) + `" id="confirm-cancel">`, `action="/admin/customers/` + fmt.Sprint(c.ID) + `/signout"`} {
 		if !strings.Contains(p.body, want) {
 			t.Errorf("confirm page lacks %s", want)
@@ -228,7 +228,7 @@ func TestAdminPageCustomerState(t *testing.T) {
 	}
 	expect(t, e.gql(tok, `{customer{email}}`, nil), 200, `{"data":{"customer":{"email":"held@example.com"}}}`)
 	e.clock.Add(2 * time.Second)
-	form.Set("confirm", "1")
+	form.Set("confirm", "yes")
 	if p := postPage(t, client, page+"/signout", form); p.status != 303 || p.location != fmt.Sprintf("/admin/customers/%d?done=signedout", c.ID) {
 		t.Fatalf("signout: %d %s", p.status, p.location)
 	}
@@ -236,7 +236,7 @@ func TestAdminPageCustomerState(t *testing.T) {
 	revoked := e.clock.Now().UTC().Format("2006-01-02 15:04:05 UTC")
 	wantIn(t, getPage(t, client, page), 200, "tokens and sessions issued before "+revoked+" (0 s ago) are refused")
 	// Unlock from the customer's page clears the throttle and comes back to it.
-	p = postPage(t, client, page+"/unlock", url.Values{"csrf": {csrf}, "back": {fmt.Sprintf("/admin/customers/%d", c.ID)}})
+	p = postPage(t, client, page+"/unlock", url.Values{"csrf": {csrf}, "back": {fmt.Sprintf("/admin/customers/%d", c.ID)}, "confirm": {"yes"}})
 	if p.status != 303 || p.location != fmt.Sprintf("/admin/customers/%d?done=unlocked", c.ID) {
 		t.Fatalf("unlock: %d %s", p.status, p.location)
 	}
@@ -320,19 +320,19 @@ func TestAdminPageAdminUsers(t *testing.T) {
 	helperTok := e.adminToken("helper", "Helper-pass1")
 	helperPage, _, _ := adminHTTP(t, e, "helper", "Helper-pass1", "")
 	p = adminPost(t, e, client, h.ID, "lock", url.Values{"csrf": {csrf}, "duration": {"24h"}})
-	wantIn(t, p, 200, "Lock helper for 1 day? Their tokens and admin page sessions end at once", "Yes, lock helper")
+	wantIn(t, p, 200, "Lock this admin for 1 day?", "Hel Per, helper (helper@example.com, #2)", "Their tokens, admin page sessions and the customer sessions they opened end at once", "Yes, lock helper")
 	if !strings.Contains(p.body, `<input type="hidden" name="duration" value="24h">`) {
 		t.Error("the confirm page lost the duration")
 	}
 	if a, _ := e.db.AdminByID(context.Background(), h.ID); a.Locked(e.clock.Now()) {
 		t.Fatal("locked without confirmation")
 	}
-	wantIn(t, adminPost(t, e, client, h.ID, "lock", url.Values{"csrf": {csrf}, "duration": {"5y"}, "confirm": {"1"}}), 400,
+	wantIn(t, adminPost(t, e, client, h.ID, "lock", url.Values{"csrf": {csrf}, "duration": {"5y"}, "confirm": {"yes"}}), 400,
 		"Nothing was locked: "+auth.MsgAdminLockDuration)
-	if p := adminPost(t, e, client, h.ID, "lock", url.Values{"duration": {"24h"}, "confirm": {"1"}}); p.status != 403 {
+	if p := adminPost(t, e, client, h.ID, "lock", url.Values{"duration": {"24h"}, "confirm": {"yes"}}); p.status != 403 {
 		t.Errorf("lock without the form token: %d", p.status)
 	}
-	p = adminPost(t, e, client, h.ID, "lock", url.Values{"csrf": {csrf}, "duration": {"24h"}, "confirm": {"1"}})
+	p = adminPost(t, e, client, h.ID, "lock", url.Values{"csrf": {csrf}, "duration": {"24h"}, "confirm": {"yes"}})
 	if p.status != 303 || p.location != fmt.Sprintf("/admin/admins?done=locked#a-%d", h.ID) {
 		t.Fatalf("lock: %d %s", p.status, p.location)
 	}
@@ -355,18 +355,18 @@ func TestAdminPageAdminUsers(t *testing.T) {
 	}
 
 	// Reset 2FA: nothing to reset yet; then, set up, it is forgotten and must be set up again.
-	wantIn(t, adminPost(t, e, client, h.ID, "tfareset", url.Values{"csrf": {csrf}, "confirm": {"1"}}), 400,
+	wantIn(t, adminPost(t, e, client, h.ID, "tfareset", url.Values{"csrf": {csrf}, "confirm": {"yes"}}), 400,
 		"Nothing was changed for helper: "+auth.MsgNoTOTPToReset)
 	if _, err := e.svc.SetupTOTP(context.Background(), "helper"); err != nil {
 		t.Fatal(err)
 	}
 	wantIn(t, getPage(t, client, list), 200, "2FA set up")
-	wantIn(t, adminPost(t, e, client, h.ID, "tfareset", url.Values{"csrf": {csrf}}), 200, "Reset the two-factor authentication of helper?", "Yes, reset 2FA of helper")
+	wantIn(t, adminPost(t, e, client, h.ID, "tfareset", url.Values{"csrf": {csrf}}), 200, "Reset this admin's two-factor authentication?", "Yes, reset 2FA of helper")
 	if a, _ := e.db.AdminByID(context.Background(), h.ID); a.TOTPSecret == "" {
 		t.Fatal("reset without confirmation")
 	}
 	helperTok = e.adminToken("helper", "Helper-pass1")
-	if p := adminPost(t, e, client, h.ID, "tfareset", url.Values{"csrf": {csrf}, "confirm": {"1"}}); p.status != 303 {
+	if p := adminPost(t, e, client, h.ID, "tfareset", url.Values{"csrf": {csrf}, "confirm": {"yes"}}); p.status != 303 {
 		t.Fatalf("reset 2FA: %d %s", p.status, p.body)
 	}
 	if a, _ := e.db.AdminByID(context.Background(), h.ID); a.TOTPSecret != "" {
@@ -388,8 +388,8 @@ func TestAdminPageAdminUsers(t *testing.T) {
 
 	// Deactivate and reactivate.
 	helperTok = e.adminToken("helper", "Helper-pass1")
-	wantIn(t, adminPost(t, e, client, h.ID, "deactivate", url.Values{"csrf": {csrf}}), 200, "Deactivate helper?", "Yes, deactivate helper")
-	p = adminPost(t, e, client, h.ID, "deactivate", url.Values{"csrf": {csrf}, "confirm": {"1"}})
+	wantIn(t, adminPost(t, e, client, h.ID, "deactivate", url.Values{"csrf": {csrf}}), 200, "Deactivate this admin?", "Yes, deactivate helper")
+	p = adminPost(t, e, client, h.ID, "deactivate", url.Values{"csrf": {csrf}, "confirm": {"yes"}})
 	if p.status != 303 {
 		t.Fatalf("deactivate: %d", p.status)
 	}
@@ -401,7 +401,7 @@ func TestAdminPageAdminUsers(t *testing.T) {
 	}
 
 	// Now admin is the last who can sign in: it cannot lock or deactivate itself.
-	for _, action := range []url.Values{{"csrf": {csrf}, "confirm": {"1"}}, {"csrf": {csrf}, "confirm": {"1"}, "duration": {"1h"}}} {
+	for _, action := range []url.Values{{"csrf": {csrf}, "confirm": {"yes"}}, {"csrf": {csrf}, "confirm": {"yes"}, "duration": {"1h"}}} {
 		name := "deactivate"
 		if action.Get("duration") != "" {
 			name = "lock"
@@ -421,7 +421,7 @@ func TestAdminPageAdminUsers(t *testing.T) {
 	// With helper back, admin may deactivate itself: its session ends, to the sign-in.
 	p = adminPost(t, e, client, me.ID, "deactivate", url.Values{"csrf": {csrf}})
 	wantIn(t, p, 200, "This is you: your own session ends too.")
-	if p := adminPost(t, e, client, me.ID, "deactivate", url.Values{"csrf": {csrf}, "confirm": {"1"}}); p.status != 303 || p.location != "/admin" {
+	if p := adminPost(t, e, client, me.ID, "deactivate", url.Values{"csrf": {csrf}, "confirm": {"yes"}}); p.status != 303 || p.location != "/admin" {
 		t.Fatalf("deactivate self: %d %s", p.status, p.location)
 	}
 	if p := getPage(t, client, list); p.status != 303 {
@@ -452,7 +452,7 @@ func TestAdminPageRetireEachOther(t *testing.T) {
 			if i%2 == 1 {
 				client, csrf, target = cb, csrfB, a.ID
 			}
-			form := url.Values{"csrf": {csrf}, "confirm": {"1"}}
+			form := url.Values{"csrf": {csrf}, "confirm": {"yes"}}
 			action := "deactivate"
 			if i%4 >= 2 {
 				action = "lock"

@@ -29,29 +29,6 @@ type adminUserRow struct {
 	LockUntil string
 }
 
-// confirmed reports whether a destructive form was confirmed (confirm=1: the page's
-// script adds it on the second press, or the confirmation page's own form carries it).
-// Without, it answers with that confirmation page, which works without JavaScript:
-// it says what will happen and posts the same fields again, with confirm=1.
-func (s *Server) confirmed(w http.ResponseWriter, r *http.Request, ar *adminRequest, question, yes, cancel string) bool {
-	if r.PostFormValue("confirm") == "1" {
-		return true
-	}
-	var fields [][2]string
-	for k, vs := range r.PostForm {
-		if k == "csrf" || k == "confirm" {
-			continue
-		}
-		for _, v := range vs {
-			fields = append(fields, [2]string{k, v})
-		}
-	}
-	data := s.adminData(ar, "", "Please confirm")
-	data["Question"], data["Yes"], data["Action"], data["Fields"], data["Cancel"] = question, yes, r.URL.Path, fields, cancel
-	s.render(w, r, http.StatusOK, "admin_confirm", data)
-	return false
-}
-
 // plainError writes an auth.Error's message as the page's error; other errors are
 // logged and become a 500.
 func (s *Server) plainError(w http.ResponseWriter, r *http.Request, err error, what string, page func(msg string)) {
@@ -145,6 +122,7 @@ func (s *Server) handleAdminAdminAction(w http.ResponseWriter, r *http.Request, 
 		return
 	}
 	name := target.Username
+	subject := strings.TrimSpace(target.Firstname+" "+target.Lastname) + ", " + target.Username + " (" + target.Email + ", #" + strconv.FormatInt(target.ID, 10) + ")"
 	you := ""
 	if target.ID == ar.admin.ID {
 		you = " This is you: your own session ends too."
@@ -164,22 +142,22 @@ func (s *Server) handleAdminAdminAction(w http.ResponseWriter, r *http.Request, 
 			s.adminsPage(w, r, ar, http.StatusBadRequest, "", "Nothing was locked: "+auth.MsgAdminLockDuration, nil)
 			return
 		}
-		if !s.confirmed(w, r, ar, "Lock "+name+" for "+label+"? Their tokens and admin page sessions end at once, and they cannot sign in until the lock ends or someone unlocks them."+you,
-			"Yes, lock "+name, "/admin/admins") {
+		if !s.confirmed(w, r, ar, confirmation{Title: "Lock this admin for " + label + "?", Subject: subject, Yes: "Yes, lock " + name, Cancel: "/admin/admins",
+			Effect: "Their tokens, admin page sessions and the customer sessions they opened end at once, and they cannot sign in until the lock ends or another admin unlocks them." + you}) {
 			return
 		}
 		err, done = s.svc.LockAdmin(ctx, ar.admin, id, d), "locked"
 	case "unlock":
 		err, done = s.svc.UnlockAdmin(ctx, ar.admin, id), "unlocked"
 	case "tfareset":
-		if !s.confirmed(w, r, ar, "Reset the two-factor authentication of "+name+"? Their authenticator app stops working for shopauth; they set it up again at the next sign-in. Their tokens and sessions end."+you,
-			"Yes, reset 2FA of "+name, "/admin/admins") {
+		if !s.confirmed(w, r, ar, confirmation{Title: "Reset this admin's two-factor authentication?", Subject: subject, Yes: "Yes, reset 2FA of " + name, Cancel: "/admin/admins",
+			Effect: "Their authenticator app stops working for shopauth: they set it up again at the next sign-in. Their tokens and sessions end at once." + you}) {
 			return
 		}
 		err, done = s.svc.ResetAdminTOTP(ctx, ar.admin, id), "tfareset"
 	case "deactivate":
-		if !s.confirmed(w, r, ar, "Deactivate "+name+"? They can no longer sign in, and their tokens, admin page sessions and the customer sessions they opened end at once."+you,
-			"Yes, deactivate "+name, "/admin/admins") {
+		if !s.confirmed(w, r, ar, confirmation{Title: "Deactivate this admin?", Subject: subject, Yes: "Yes, deactivate " + name, Cancel: "/admin/admins",
+			Effect: "They can no longer sign in, and their tokens, admin page sessions and the customer sessions they opened end at once. Reactivating them later revives none of those." + you}) {
 			return
 		}
 		err, done = s.svc.SetAdminActive(ctx, ar.admin, id, false), "deactivated"
@@ -202,12 +180,4 @@ func (s *Server) handleAdminAdminAction(w http.ResponseWriter, r *http.Request, 
 		return
 	}
 	http.Redirect(w, r, "/admin/admins?"+url.Values{"done": {done}}.Encode()+"#a-"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-}
-
-// localBack is a local admin page path to go back to from a form, or def.
-func localBack(r *http.Request, def string) string {
-	if b := r.PostFormValue("back"); localAdminPath(b) && !strings.Contains(b, "#") {
-		return b
-	}
-	return def
 }
