@@ -320,7 +320,7 @@ func TestAdminPageAdminUsers(t *testing.T) {
 	helperTok := e.adminToken("helper", "Helper-pass1")
 	helperPage, _, _ := adminHTTP(t, e, "helper", "Helper-pass1", "")
 	p = adminPost(t, e, client, h.ID, "lock", url.Values{"csrf": {csrf}, "duration": {"24h"}})
-	wantIn(t, p, 200, "Lock this admin for 1 day?", "Hel Per, helper (helper@example.com, #2)", "Their tokens, admin page sessions and the customer sessions they opened end at once", "Yes, lock helper")
+	wantIn(t, p, 200, "Lock this admin for 1 day?", fmt.Sprintf("Hel Per, helper (helper@example.com, #%d)", h.ID), "Their tokens, admin page sessions and the customer sessions they opened end at once", "Yes, lock helper")
 	if !strings.Contains(p.body, `<input type="hidden" name="duration" value="24h">`) {
 		t.Error("the confirm page lost the duration")
 	}
