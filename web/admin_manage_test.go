@@ -269,7 +269,12 @@ func TestAdminPageAdminUsers(t *testing.T) {
 	me := e.admin("admin", "admin123")
 	client, csrf, _ := adminHTTP(t, e, "admin", "admin123", "")
 	list := e.srv.URL + "/admin/admins"
-	wantIn(t, getPage(t, client, list), 200, "Admin users", "admin@example.com", "(you)", "no 2FA yet")
+	p := getPage(t, client, list)
+	wantIn(t, p, 200, "Admin users", "admin@example.com", "(you)", "no 2FA yet",
+		"The only admin who can sign in: create or unlock another admin before locking or deactivating this one.")
+	if strings.Contains(p.body, `id="lock-1"`) || strings.Contains(p.body, `id="deactivate-1"`) {
+		t.Error("the only admin who can sign in has Lock or Deactivate buttons")
+	}
 
 	// Create, with the password policy and plain-words errors.
 	create := func(kv ...string) page {
@@ -298,12 +303,16 @@ func TestAdminPageAdminUsers(t *testing.T) {
 	if p := postPage(t, client, list, url.Values{"username": {"helper"}, "email": {"h@example.com"}, "firstname": {"H"}, "lastname": {"P"}, "password": {"Helper-pass1"}}); p.status != 403 {
 		t.Errorf("create without the form token: %d", p.status)
 	}
-	p := create()
+	p = create()
 	h, err := e.svc.AdminByName(context.Background(), "helper")
 	if err != nil || p.status != 303 || p.location != fmt.Sprintf("/admin/admins?done=created#a-%d", h.ID) {
 		t.Fatalf("create: %d %s %v", p.status, p.location, err)
 	}
-	wantIn(t, getPage(t, client, e.srv.URL+p.location), 200, "Admin user created.", "helper@example.com")
+	p = getPage(t, client, e.srv.URL+p.location)
+	wantIn(t, p, 200, "Admin user created.", "helper@example.com")
+	if strings.Contains(p.body, "The only admin who can sign in") || !strings.Contains(p.body, `id="deactivate-1"`) {
+		t.Error("with two admins, one is still shown as the only one")
+	}
 	if ev, _ := e.db.AuditList(context.Background(), auth.AuditFilter{AdminID: h.ID, Event: "admin.created"}); len(ev) != 1 || ev[0].Detail != "by admin admin (admin id 1)" {
 		t.Errorf("create audit: %+v", ev)
 	}

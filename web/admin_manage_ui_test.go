@@ -70,6 +70,14 @@ func TestAdminManageCustomersBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.token("held@example.com", "password")
+	// Dark mode keeps its contrast on the new screens (the screenshot checks it).
+	emulate(t, ctx, true)
+	browserRun(t, ctx, chromedp.Navigate(e.srv.URL+fmt.Sprintf("/admin/customers/%d", held.ID)), chromedp.WaitVisible(chromedp.ID("state")))
+	screenshot(t, ctx, "dark-admin-customer-page")
+	browserRun(t, ctx, chromedp.Navigate(e.srv.URL+"/admin/customers/new"), chromedp.WaitVisible(chromedp.ID("customer-new")))
+	screenshot(t, ctx, "dark-admin-customer-new")
+	browserRun(t, ctx, chromedp.Navigate(e.srv.URL+"/admin/admins"), chromedp.WaitVisible(chromedp.ID("admins")))
+	screenshot(t, ctx, "dark-admin-users")
 }
 
 // TestAdminUsersBrowser (issue 16 item 14): the admin users screen; a new admin from its

@@ -24,6 +24,7 @@ type adminUserRow struct {
 	auth.Admin
 	Self      bool
 	Locked    bool
+	Last      bool // the only admin who can sign in: no Lock or Deactivate button
 	LockLeft  string
 	HasTOTP   bool
 	LockUntil string
@@ -62,6 +63,15 @@ func (s *Server) adminsPage(w http.ResponseWriter, r *http.Request, ar *adminReq
 		}
 		rows[i].TOTPSecret = "" // never to a template
 		rows[i].PasswordHash = ""
+	}
+	able := 0
+	for _, r := range rows {
+		if r.Active && !r.LockExpires.After(now) {
+			able++
+		}
+	}
+	for i := range rows {
+		rows[i].Last = able == 1 && rows[i].Active && !rows[i].LockExpires.After(now)
 	}
 	if form == nil {
 		form = map[string]string{}
