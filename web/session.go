@@ -52,7 +52,7 @@ func (s *Server) secureRequest(r *http.Request) bool {
 		return true
 	}
 	// Behind a trusted TLS-terminating proxy.
-	return s.limits.isTrusted(s.limits.peer(r)) && r.Header.Get("X-Forwarded-Proto") == "https"
+	return r.Header.Get("X-Forwarded-Proto") == "https" && s.limits.isTrusted(s.limits.peer(r))
 }
 
 // afterGraphQL starts a session when a customer's bearer token authenticated a POST,
