@@ -222,3 +222,12 @@ const (
 	MsgNewsletterAlreadyIn     = `This email address is already subscribed.`
 	MsgCustomerGroupNotShared  = `Sharing customer group information is disabled or not configured.`
 )
+
+// Messages of the admin page's and commands' admin-user and customer management (shopauth's own).
+const (
+	MsgLastActiveAdmin   = `No admin could sign in any more: this is the last active, unlocked admin. Create or unlock another admin first.`
+	MsgAdminLockDuration = `Choose how long the lock lasts.`
+	MsgNoTOTPToReset     = `This admin has no two-factor authentication set up: there is nothing to reset.`
+	MsgNothingChanged    = `Nothing changed: every value was already in force.`
+	MsgNotPendingConfirm = `The account is already confirmed.`
+)

@@ -123,7 +123,7 @@ func TestAdminPageThrottledCustomer(t *testing.T) {
 	ctx := adminBrowser(t, e)
 	browserRun(t, ctx, chromedp.Navigate(e.srv.URL+"/admin/customers"), chromedp.WaitVisible(chromedp.ID(fmt.Sprintf("unlock-%d", locked.ID))))
 	screenshot(t, ctx, "admin-throttled")
-	postPage(t, client, e.srv.URL+fmt.Sprintf("/admin/customers/%d/unlock", c.ID), url.Values{"csrf": {csrf}})
+	postPage(t, client, e.srv.URL+fmt.Sprintf("/admin/customers/%d/unlock", c.ID), url.Values{"csrf": {csrf}, "confirm": {"yes"}})
 	if p := getPage(t, client, e.srv.URL+"/admin/customers?q=held"); strings.Contains(p.body, "sign-ins held") {
 		t.Errorf("after unlock: %s", p.body)
 	}

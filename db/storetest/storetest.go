@@ -29,6 +29,7 @@ func Run(t *testing.T, newDSN Opener) {
 		{"Customers", testCustomers},
 		{"EmailCase", testEmailCase},
 		{"Admins", testAdmins},
+		{"RetireAdmin", testRetireAdmin},
 		{"Settings", testSettings},
 		{"Revocations", testRevocations},
 		{"RevocationOrder", testRevocationOrder},
