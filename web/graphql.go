@@ -126,9 +126,11 @@ func decodeGraphQLRequest(r *http.Request) (gqlRequest, error) {
 		q := r.URL.Query()
 		req.Query, req.OperationName = q.Get("query"), q.Get("operationName")
 		if v := q.Get("variables"); v != "" {
-			if err := json.Unmarshal([]byte(v), &req.Variables); err != nil {
+			var vars map[string]any // its own variable: &req.Variables would put req on the heap
+			if err := json.Unmarshal([]byte(v), &vars); err != nil {
 				return req, err
 			}
+			req.Variables = vars
 		}
 	} else {
 		buf := bodyBuffers.Get().(*bytes.Buffer)
@@ -169,15 +171,15 @@ func decodeGraphQLBody(body []byte, req *gqlRequest) error {
 // decodeGraphQLBodyFully reads a JSON request body into req, numbers in its variables
 // kept as json.Number; a second value after the object is refused.
 func decodeGraphQLBodyFully(body []byte, req *gqlRequest) error {
+	var full gqlRequest // decoded here, so the caller's req can stay on its stack
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
-	if err := dec.Decode(req); err != nil {
-		return err
+	err := dec.Decode(&full)
+	if err == nil && dec.More() {
+		err = errors.New("trailing data after the request object")
 	}
-	if dec.More() {
-		return errors.New("trailing data after the request object")
-	}
-	return nil
+	*req = full
+	return err
 }
 
 // normalizeNumbers turns json.Number into int32 or float64 as graphql-go expects.
