@@ -89,7 +89,9 @@ func TestPagesDarkModeSkipLinkFocus(t *testing.T) {
 		t.Errorf("the focused skip link is off screen (top %v)", top)
 	}
 	screenshot(t, ctx, "dark-start")
-	browserRun(t, ctx, chromedp.Navigate(e.srv.URL+"/walkthrough"), chromedp.WaitVisible(chromedp.ID("signin-go")), chromedp.Click(chromedp.ID("signin-go")))
+	// (The button is enabled once the page's script is running; a click before that did
+	// nothing, or once submitted the form natively.)
+	browserRun(t, ctx, chromedp.Navigate(e.srv.URL+"/walkthrough"), chromedp.WaitEnabled(chromedp.ID("signin-go")), chromedp.Click(chromedp.ID("signin-go")))
 	if err := waitText(ctx, "signin-out", "HTTP 200"); err != nil {
 		t.Fatal(err)
 	}
