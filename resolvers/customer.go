@@ -29,15 +29,17 @@ func (c *Customer) ID() *int32 { return nil }
 // storefront through Customer.group.
 func (c *Customer) GroupID() *int32 { return nil }
 
-func (c *Customer) Email() *string       { return str(c.c.Email) }
-func (c *Customer) Firstname() *string   { return str(c.c.Firstname) }
-func (c *Customer) Lastname() *string    { return str(c.c.Lastname) }
-func (c *Customer) Middlename() *string  { return str(c.c.Middlename) }
-func (c *Customer) Prefix() *string      { return str(c.c.Prefix) }
-func (c *Customer) Suffix() *string      { return str(c.c.Suffix) }
-func (c *Customer) DateOfBirth() *string { return str(c.c.DateOfBirth) }
-func (c *Customer) Dob() *string         { return str(c.c.DateOfBirth) }
-func (c *Customer) Taxvat() *string      { return str(c.c.Taxvat) }
+// Email, like the name fields below it, answers with a pointer into the loaded
+// customer, not a copy per field as str would make.
+func (c *Customer) Email() *string       { return strp(&c.c.Email) }
+func (c *Customer) Firstname() *string   { return strp(&c.c.Firstname) }
+func (c *Customer) Lastname() *string    { return strp(&c.c.Lastname) }
+func (c *Customer) Middlename() *string  { return strp(&c.c.Middlename) }
+func (c *Customer) Prefix() *string      { return strp(&c.c.Prefix) }
+func (c *Customer) Suffix() *string      { return strp(&c.c.Suffix) }
+func (c *Customer) DateOfBirth() *string { return strp(&c.c.DateOfBirth) }
+func (c *Customer) Dob() *string         { return strp(&c.c.DateOfBirth) }
+func (c *Customer) Taxvat() *string      { return strp(&c.c.Taxvat) }
 
 // Gender is null when not set.
 func (c *Customer) Gender() *int32 {

@@ -108,6 +108,11 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 				.filter(e => e.getBoundingClientRect().right > W + 1 && !clipped(e))
 				.map(e => e.tagName + "#" + e.id + "." + e.className);
 			if (document.documentElement.scrollWidth > W + 1) wide.push("page scrollWidth " + document.documentElement.scrollWidth);
+			// Nor out of the bordered box it sits in (a card, a panel, a fieldset).
+			for (const e of document.querySelectorAll(".step *, .confirm *, .panel *, fieldset.settings *")) {
+				const box = e.parentElement.closest(".step, .confirm, .panel, fieldset.settings"), r = e.getBoundingClientRect();
+				if (r.width > 0 && r.right > box.getBoundingClientRect().right + 1 && !clipped(e)) wide.push(e.tagName + "#" + e.id + "." + e.className + " out of its box");
+			}
 			return wide;
 		})()`))
 		if err != nil || len(overflow) > 0 {
@@ -381,6 +386,7 @@ func TestWalkthroughTwoFactor(t *testing.T) {
 	if err := waitText(ctx, "admin-out", "HTTP 200"); err != nil {
 		t.Fatal(err)
 	}
+	screenshot(t, ctx, "walkthrough-2fa")
 	req, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#admin-out pre.request")))
 	if want := "curl -s -X POST " + e.srv.URL + "/rest/V1/tfa/provider/google/authenticate \\\n  -H 'Content-Type: application/json' \\\n" +
 		`  -d '{"username":"admin","password":"••••••••","otp":"` + code + `"}'`; req != want {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strconv"
 	"sync"
 	"time"
 
@@ -350,6 +351,9 @@ func (r *Request) execSelectionSet(ctx context.Context, sels []selected.Selectio
 		r.execList(ctx, sels, t, path, s, resolver, out)
 
 	case *ast.ScalarTypeDefinition:
+		if writePlainScalar(out, resolver) {
+			return
+		}
 		v := resolver.Interface()
 		data, err := json.Marshal(v)
 		if err != nil {
@@ -384,6 +388,42 @@ func (r *Request) execSelectionSet(ctx context.Context, sels []selected.Selectio
 	default:
 		panic("unreachable")
 	}
+}
+
+var (
+	stringType = reflect.TypeFor[string]()
+	boolType   = reflect.TypeFor[bool]()
+	int32Type  = reflect.TypeFor[int32]()
+)
+
+// writePlainScalar writes what json.Marshal makes of a plain string, bool or int32,
+// without its allocations, and reports whether it did: a named type (which may have
+// a MarshalJSON) and a string json would escape are left to json.Marshal.
+func writePlainScalar(out *bytes.Buffer, v reflect.Value) bool {
+	switch v.Type() {
+	case stringType:
+		s := v.String()
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+				return false
+			}
+		}
+		out.WriteByte('"')
+		out.WriteString(s)
+		out.WriteByte('"')
+	case boolType:
+		if v.Bool() {
+			out.WriteString("true")
+		} else {
+			out.WriteString("false")
+		}
+	case int32Type:
+		var b [16]byte
+		out.Write(strconv.AppendInt(b[:0], v.Int(), 10))
+	default:
+		return false
+	}
+	return true
 }
 
 func (r *Request) execList(ctx context.Context, sels []selected.Selection, typ *ast.List, path *pathSegment, s *resolvable.Schema, resolver reflect.Value, out *bytes.Buffer) {
