@@ -120,6 +120,12 @@ const (
 	MsgImportNoColumnFmt  = `the header has no %q column (it needs at least email, firstname, lastname)`
 )
 
+// Reasons customer:import gives for a row it skips (shopauth's own).
+const (
+	MsgImportExists       = `a customer with this email exists (use --on-existing=update to update it)`
+	MsgImportDuplicateFmt = `the same email is on line %d of this file`
+)
+
 // Magento's REST framework messages (SPEC §5); %-placeholders are filled by clients
 // from "parameters", as Magento sends them.
 const (

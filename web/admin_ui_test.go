@@ -104,7 +104,10 @@ func TestPagesDarkModeSkipLinkFocus(t *testing.T) {
 	}
 	screenshot(t, ctx, "dark-admin-login")
 	browserRun(t, ctx, chromedp.SendKeys(chromedp.ID("username"), "admin"), chromedp.SendKeys(chromedp.ID("password"), "admin123"),
-		chromedp.Click(chromedp.ID("signin")), chromedp.WaitVisible(chromedp.ID("customers")))
+		chromedp.Click(chromedp.ID("signin")))
+	if err := waitAfterSubmit(ctx, "customers", "customer@example.com"); err != nil {
+		t.Fatal(err)
+	}
 	screenshot(t, ctx, "dark-admin-customers")
 	browserRun(t, ctx, chromedp.Navigate(e.srv.URL+"/admin/settings"), chromedp.WaitVisible(chromedp.ID("save")))
 	screenshot(t, ctx, "dark-admin-settings")

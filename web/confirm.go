@@ -33,7 +33,8 @@ type confirmation struct {
 
 // confirmed reports whether the POST r confirms its destructive action. When it does
 // not, confirmed writes the confirmation page (200) that re-posts the same fields with
-// confirm=yes, and the handler must return without acting.
+// confirm=yes, and the handler must return without acting. The fields go back into the
+// page as hidden inputs: not for a form that carries a password or another secret.
 func (s *Server) confirmed(w http.ResponseWriter, r *http.Request, ar *adminRequest, c confirmation) bool {
 	if r.PostFormValue(confirmField) == confirmYes {
 		return true
