@@ -50,6 +50,15 @@ func TestPagesTour(t *testing.T) {
 	}
 	e.set(auth.PathTwoFactorEnable, "0")
 
+	// One browser a scheme: each has its own minute (browser's timeout), which the
+	// whole tour could need on a loaded machine under -race.
+	for i, scheme := range []string{"light", "dark"} {
+		t.Run(scheme, func(t *testing.T) { tour(t, e, scheme, setup[i], locked.Email) })
+	}
+}
+
+// tour is TestPagesTour in one colour scheme.
+func tour(t *testing.T, e *env, scheme, setup, lockedEmail string) {
 	ctx := browser(t)
 	visit := func(path, waitID string) {
 		t.Helper()
@@ -58,69 +67,67 @@ func TestPagesTour(t *testing.T) {
 			t.Fatalf("%s: no #%s: %v", path, waitID, err)
 		}
 	}
-	for i, scheme := range []string{"light", "dark"} {
-		emulate(t, ctx, scheme == "dark")
-		shot := func(name string) { t.Helper(); screenshot(t, ctx, "tour-"+scheme+"-"+name) }
+	emulate(t, ctx, scheme == "dark")
+	shot := func(name string) { t.Helper(); screenshot(t, ctx, "tour-"+scheme+"-"+name) }
 
-		visit("/", "facts")
-		shot("start")
-		visit("/walkthrough", "stepnav")
-		browserRun(t, ctx, chromedp.WaitEnabled(chromedp.ID("signin-go")), chromedp.Click(chromedp.ID("signin-go")))
-		if err := waitText(ctx, "signin-out", "HTTP 200"); err != nil {
-			t.Fatal(err)
-		}
-		browserRun(t, ctx, chromedp.WaitEnabled(chromedp.ID("query-go")), chromedp.Click(chromedp.ID("query-go")))
-		if err := waitText(ctx, "query-out", "HTTP 200"); err != nil {
-			t.Fatal(err)
-		}
-		shot("walkthrough")
-		browserRun(t, ctx, chromedp.Navigate(e.srv.URL+"/graphql"), chromedp.WaitVisible(chromedp.CSS(".graphiql-container")))
-		if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`document.querySelectorAll(".graphiql-tab").length >= 6`)); err != nil {
-			t.Fatal(err)
-		}
-		shot("explorer")
-		visit("/no/such/page", "notfound")
-		shot("notfound")
-		visit(setup[i], "setup-create")
-		shot("tfa-setup")
-		browserRun(t, ctx, chromedp.Click(chromedp.ID("setup-create")))
-		if err := waitAfterSubmit(ctx, "setup-secret", ""); err != nil {
-			t.Fatal(err)
-		}
-		shot("tfa-setup-done")
+	visit("/", "facts")
+	shot("start")
+	visit("/walkthrough", "stepnav")
+	browserRun(t, ctx, chromedp.WaitEnabled(chromedp.ID("signin-go")), chromedp.Click(chromedp.ID("signin-go")))
+	if err := waitText(ctx, "signin-out", "HTTP 200"); err != nil {
+		t.Fatal(err)
+	}
+	browserRun(t, ctx, chromedp.WaitEnabled(chromedp.ID("query-go")), chromedp.Click(chromedp.ID("query-go")))
+	if err := waitText(ctx, "query-out", "HTTP 200"); err != nil {
+		t.Fatal(err)
+	}
+	shot("walkthrough")
+	browserRun(t, ctx, chromedp.Navigate(e.srv.URL+"/graphql"), chromedp.WaitVisible(chromedp.CSS(".graphiql-container")))
+	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`document.querySelectorAll(".graphiql-tab").length >= 6`)); err != nil {
+		t.Fatal(err)
+	}
+	shot("explorer")
+	visit("/no/such/page", "notfound")
+	shot("notfound")
+	visit(setup, "setup-create")
+	shot("tfa-setup")
+	browserRun(t, ctx, chromedp.Click(chromedp.ID("setup-create")))
+	if err := waitAfterSubmit(ctx, "setup-secret", ""); err != nil {
+		t.Fatal(err)
+	}
+	shot("tfa-setup-done")
 
-		visit("/admin", "username")
-		shot("admin-login")
-		browserRun(t, ctx, chromedp.SendKeys(chromedp.ID("username"), "admin"), chromedp.SendKeys(chromedp.ID("password"), "admin123"),
-			chromedp.Click(chromedp.ID("signin")))
-		if err := waitAfterSubmit(ctx, "customers", locked.Email); err != nil {
-			t.Fatal(err)
-		}
-		shot("admin-customers")
-		visit("/admin/overview", "facts")
-		shot("admin-overview")
-		visit("/admin/settings", "save")
-		shot("admin-settings")
-		visit("/admin/outbox", "outbox")
-		shot("admin-outbox")
-		visit("/admin/audit", "audit")
-		shot("admin-audit")
-		// A destructive action's confirmation page, as a browser without JavaScript
-		// gets it (the form is sent without confirm=yes).
-		visit("/admin/customers?q=customer%40example.com", "customers")
-		browserRun(t, ctx, chromedp.Evaluate[chromedp.Void](`(f => { f.removeAttribute("data-confirm"); HTMLFormElement.prototype.submit.call(f); })(document.querySelector('form[action$="/signout"]'))`))
-		if err := waitAfterSubmit(ctx, "confirm-title", "Sign this customer out everywhere?"); err != nil {
-			t.Fatal(err)
-		}
-		shot("admin-confirm")
-		browserRun(t, ctx, chromedp.Click(chromedp.ID("confirm-cancel")))
-		if err := waitAfterSubmit(ctx, "customers", "customer@example.com"); err != nil {
-			t.Fatal(err)
-		}
-		// Sign out, for the next scheme's sign-in page.
-		browserRun(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/admin/logout"] button`)))
-		if err := pollAcrossNavigation(ctx, `!!document.getElementById("username")`); err != nil {
-			t.Fatal(err)
-		}
+	visit("/admin", "username")
+	shot("admin-login")
+	browserRun(t, ctx, chromedp.SendKeys(chromedp.ID("username"), "admin"), chromedp.SendKeys(chromedp.ID("password"), "admin123"),
+		chromedp.Click(chromedp.ID("signin")))
+	if err := waitAfterSubmit(ctx, "customers", lockedEmail); err != nil {
+		t.Fatal(err)
+	}
+	shot("admin-customers")
+	visit("/admin/overview", "facts")
+	shot("admin-overview")
+	visit("/admin/settings", "save")
+	shot("admin-settings")
+	visit("/admin/outbox", "outbox")
+	shot("admin-outbox")
+	visit("/admin/audit", "audit")
+	shot("admin-audit")
+	// A destructive action's confirmation page, as a browser without JavaScript
+	// gets it (the form is sent without confirm=yes).
+	visit("/admin/customers?q=customer%40example.com", "customers")
+	browserRun(t, ctx, chromedp.Evaluate[chromedp.Void](`(f => { f.removeAttribute("data-confirm"); HTMLFormElement.prototype.submit.call(f); })(document.querySelector('form[action$="/signout"]'))`))
+	if err := waitAfterSubmit(ctx, "confirm-title", "Sign this customer out everywhere?"); err != nil {
+		t.Fatal(err)
+	}
+	shot("admin-confirm")
+	browserRun(t, ctx, chromedp.Click(chromedp.ID("confirm-cancel")))
+	if err := waitAfterSubmit(ctx, "customers", "customer@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	// Sign out: the admin page's Sign out lands on the sign-in page.
+	browserRun(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/admin/logout"] button`)))
+	if err := pollAcrossNavigation(ctx, `!!document.getElementById("username")`); err != nil {
+		t.Fatal(err)
 	}
 }
