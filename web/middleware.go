@@ -118,7 +118,7 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 				attrs := []slog.Attr{slog.String("request_id", st.id), slog.String("method", r.Method),
 					slog.String("path", r.URL.Path), slog.Int("status", rec.status), slog.Int("bytes", rec.bytes),
 					slog.Duration("duration", time.Since(start)), slog.String("remote", r.RemoteAddr)}
-				if s.limits.isTrusted(s.limits.peer(r)) && r.Header.Get("X-Forwarded-For") != "" {
+				if r.Header.Get("X-Forwarded-For") != "" && s.limits.isTrusted(s.limits.peer(r)) {
 					// Behind a trusted proxy, name the client it forwarded for too.
 					attrs = append(attrs, slog.String("client", s.limits.clientAddr(r).String()))
 				}

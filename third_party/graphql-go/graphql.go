@@ -512,8 +512,9 @@ func (s *Schema) execValid(ctx context.Context, doc *ast.ExecutableDefinition, q
 		}
 	}
 
-	// Fill in variables with the defaults from the operation
-	if variables == nil {
+	// Fill in variables with the defaults from the operation (an operation without
+	// variables leaves nil as nil: a map per request for nothing)
+	if variables == nil && len(op.Vars) > 0 {
 		variables = make(map[string]any, len(op.Vars))
 	}
 	for _, v := range op.Vars {
@@ -538,7 +539,10 @@ func (s *Schema) execValid(ctx context.Context, doc *ast.ExecutableDefinition, q
 		DisableMemoryPooling:    s.disableMemoryPooling,
 		MaxPooledBufferCapacity: s.maxPooledBufferCapacity,
 	}
-	varTypes := make(map[string]*introspection.Type)
+	var varTypes map[string]*introspection.Type
+	if len(op.Vars) > 0 {
+		varTypes = make(map[string]*introspection.Type, len(op.Vars))
+	}
 	for _, v := range op.Vars {
 		t, err := common.ResolveType(v.Type, s.schema.Resolve)
 		if err != nil {

@@ -31,3 +31,18 @@ func TestWritePlainScalar(t *testing.T) {
 		t.Errorf("only %d of %d values took the fast path", fast, len(values))
 	}
 }
+
+// TestPathSegmentToSlice: a path reads as before pathSegment had typed fields, aliases
+// as strings and list indexes as ints (index 0 included).
+func TestPathSegmentToSlice(t *testing.T) {
+	p := &pathSegment{alias: "customer"}
+	p = &pathSegment{parent: p, alias: "addresses"}
+	p = &pathSegment{parent: p, index: 0}
+	p = &pathSegment{parent: p, alias: "region"}
+	p = &pathSegment{parent: p, index: 12}
+	got := p.toSlice()
+	want := []any{"customer", "addresses", 0, "region", 12}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %#v, want %#v", got, want)
+	}
+}
