@@ -150,7 +150,7 @@ const EventEmailConflict = "customer.email_conflict"
 // filter offers and what audit:list --event accepts (TestAdminPageAuditEventsListed
 // reads auth/ to keep this complete).
 var AuditEventNames = []string{
-	"admin.activated", "admin.assistance_set", "admin.created", "admin.customer_confirmed", "admin.customer_created", "admin.customer_reset_mailed", "admin.customer_signed_out", "admin.customer_unlocked", "admin.customer_updated",
+	"admin.activated", "admin.assistance_set", "admin.created", "admin.customer_confirmation_mailed", "admin.customer_confirmed", "admin.customer_created", "admin.customer_reset_mailed", "admin.customer_signed_out", "admin.customer_unlocked", "admin.customer_updated",
 	"admin.deactivated", "admin.locked", "admin.login_as_customer", "admin.otc_created", "admin.otc_refused", "admin.otc_used",
 	"admin.page_signin", "admin.setting_changed", "admin.signin", "admin.signin_failed", "admin.signin_locked",
 	"admin.signin_throttled", "admin.tfa_failed", "admin.tfa_reset", "admin.tfa_setup", "admin.unlocked", "customer.confirmation_limited", "customer.confirmed", "customer.created",

@@ -649,6 +649,14 @@ func (s *Server) handleAdminCustomerAction(w http.ResponseWriter, r *http.Reques
 			s.customersPage(w, r, ar, http.StatusBadRequest, "", 1, "", "No password-reset mail was sent: "+ae.Message, nil)
 			return
 		}
+	case "confirmmail":
+		// The customer's page offers it while the account waits for confirmation.
+		err, done = s.svc.SendConfirmationMail(ctx, ar.admin, id), "confirmmailed"
+		var ae *auth.Error
+		if errors.As(err, &ae) {
+			s.customerPage(w, r, ar, id, http.StatusBadRequest, "", "No confirmation mail was sent: "+ae.Message, nil)
+			return
+		}
 	case "otc":
 		// Show the list where the admin was, with the code on top.
 		q, page := "", 1

@@ -118,6 +118,7 @@ var customerDone = map[string]string{
 	"unlocked":       "Customer unlocked: the account lock and the sign-in throttle are cleared.",
 	"signedout":      "Customer signed out everywhere: every token and session is revoked.",
 	"resetmailed":    "A password-reset mail is queued for the customer (see the outbox; the link itself is only in the mail).",
+	"confirmmailed":  "A confirmation mail is queued for the customer (see the outbox; the key itself is only in the mail).",
 }
 
 func (s *Server) handleAdminCustomer(w http.ResponseWriter, r *http.Request, ar *adminRequest) {

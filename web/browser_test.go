@@ -118,6 +118,15 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 		if err != nil || len(overflow) > 0 {
 			t.Errorf("%s at %s width: wider than the screen: %v %v", name, vp.label, overflow, err)
 		}
+		// At desktop size a table fits its column: its side-scroll (.table-wrap) is for
+		// phones only.
+		if !vp.phone {
+			scrolls, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll(".table-wrap")]
+				.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => (e.firstElementChild || e).id + " " + e.scrollWidth + " > " + e.clientWidth)`))
+			if err != nil || len(scrolls) > 0 {
+				t.Errorf("%s at %s width: a table scrolls sideways: %v %v", name, vp.label, scrolls, err)
+			}
+		}
 		// (A label element, or aria-label / aria-labelledby. GraphiQL's own controls, its
 		// editors' inputs and its docs search box, are its markup, not ours.)
 		unlabeled, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("input:not([type=hidden]), select, textarea")]
