@@ -51,6 +51,7 @@ func Run(t *testing.T, newDSN Opener) {
 		{"RateLimit", testRateLimit},
 		{"Newsletter", testNewsletter},
 		{"SigningKeys", testSigningKeys},
+		{"SigningKeyLifetime", testSigningKeyLifetime},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
