@@ -19,6 +19,12 @@ import (
 func init() {
 	commands["admin:user:create"] = cmdAdminUserCreate
 	commands["admin:tfa:setup"] = cmdAdminTFASetup
+	commands["admin:tfa:reset"] = cmdAdminTFAReset
+	commands["admin:user:list"] = cmdAdminUserList
+	commands["admin:user:lock"] = cmdAdminUserLock
+	commands["admin:user:unlock"] = cmdAdminUserUnlock
+	commands["admin:user:deactivate"] = cmdAdminUserDeactivate
+	commands["admin:user:activate"] = cmdAdminUserActivate
 	commands["audit:list"] = cmdAuditList
 	seedDemoAdmin = func(ctx context.Context, d *db.DB, svc *auth.Service) error {
 		if _, err := d.AdminByUsername(ctx, "admin"); err == nil {
@@ -72,7 +78,7 @@ func cmdAdminUserCreate(ctx context.Context, args []string, stdout io.Writer) er
 	}
 	defer d.Close()
 	a := &auth.Admin{Username: *user, Email: *email, Firstname: *first, Lastname: *last}
-	if err := svc.CreateAdmin(ctx, a, *password, false); err != nil {
+	if err := svc.CreateAdminBy(ctx, nil, a, *password); err != nil {
 		return domainUsage("admin:user:create", err)
 	}
 	fmt.Fprintf(stdout, "Created admin user %s (id %d)\n", a.Username, a.ID)
@@ -99,6 +105,125 @@ func cmdAdminTFASetup(ctx context.Context, args []string, stdout io.Writer) erro
 	}
 	fmt.Fprintln(stdout, auth.TOTPURI("shopauth", a.Username, a.TOTPSecret))
 	fmt.Fprintln(stdout, a.TOTPSecret)
+	return nil
+}
+
+// adminCommand runs one admin-user action of the operator's command line (the audit
+// log names "command line" as who did it) on the admin --admin-user names.
+func adminCommand(ctx context.Context, name string, args []string, stdout io.Writer, extra func(fs *flagSet) func() error,
+	do func(svc *auth.Service, a *auth.Admin) (string, error)) error {
+	fs := newFlags(name)
+	user := fs.String("admin-user", "", "user name")
+	check := func() error { return nil }
+	usage := "--admin-user U [--db FILE]"
+	if extra != nil {
+		check = extra(fs)
+		usage = "--admin-user U [--for DURATION] [--db FILE]"
+	}
+	if _, err := fs.parse(args, 0, usage); err != nil {
+		return err
+	}
+	if strings.TrimSpace(*user) == "" {
+		return usagef("%s: --admin-user is required", name)
+	}
+	if err := check(); err != nil {
+		return err
+	}
+	d, svc, err := openService(ctx, fs.db)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	a, err := svc.AdminByName(ctx, *user)
+	if err != nil {
+		return domainUsage(name, err)
+	}
+	msg, err := do(svc, a)
+	if err != nil {
+		return domainUsage(name, err)
+	}
+	fmt.Fprintln(stdout, msg)
+	return nil
+}
+
+func cmdAdminUserLock(ctx context.Context, args []string, stdout io.Writer) error {
+	var d *time.Duration
+	return adminCommand(ctx, "admin:user:lock", args, stdout, func(fs *flagSet) func() error {
+		d = fs.Duration("for", 24*time.Hour, "how long (a Go duration: 30m, 24h, 720h)")
+		return func() error {
+			if *d < time.Minute || *d > 100*365*24*time.Hour {
+				return usagef("admin:user:lock: --for must be from 1m to 876000h, got %s", *d)
+			}
+			return nil
+		}
+	}, func(svc *auth.Service, a *auth.Admin) (string, error) {
+		if err := svc.LockAdmin(ctx, nil, a.ID, *d); err != nil {
+			return "", err
+		}
+		until := svc.Now().Add(*d).UTC().Format(time.RFC3339)
+		return fmt.Sprintf("Locked admin user %s until %s; its tokens and admin page sessions ended.", a.Username, until), nil
+	})
+}
+
+func cmdAdminUserUnlock(ctx context.Context, args []string, stdout io.Writer) error {
+	return adminCommand(ctx, "admin:user:unlock", args, stdout, nil, func(svc *auth.Service, a *auth.Admin) (string, error) {
+		return "Unlocked admin user " + a.Username + ".", svc.UnlockAdmin(ctx, nil, a.ID)
+	})
+}
+
+func cmdAdminUserDeactivate(ctx context.Context, args []string, stdout io.Writer) error {
+	return adminCommand(ctx, "admin:user:deactivate", args, stdout, nil, func(svc *auth.Service, a *auth.Admin) (string, error) {
+		return "Deactivated admin user " + a.Username + "; its tokens and admin page sessions ended.", svc.SetAdminActive(ctx, nil, a.ID, false)
+	})
+}
+
+func cmdAdminUserActivate(ctx context.Context, args []string, stdout io.Writer) error {
+	return adminCommand(ctx, "admin:user:activate", args, stdout, nil, func(svc *auth.Service, a *auth.Admin) (string, error) {
+		return "Activated admin user " + a.Username + ".", svc.SetAdminActive(ctx, nil, a.ID, true)
+	})
+}
+
+func cmdAdminTFAReset(ctx context.Context, args []string, stdout io.Writer) error {
+	return adminCommand(ctx, "admin:tfa:reset", args, stdout, nil, func(svc *auth.Service, a *auth.Admin) (string, error) {
+		return "Reset two-factor authentication of admin user " + a.Username + ": it sets up an authenticator app again at the next sign-in; its tokens and sessions ended.",
+			svc.ResetAdminTOTP(ctx, nil, a.ID)
+	})
+}
+
+func cmdAdminUserList(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlags("admin:user:list")
+	if _, err := fs.parse(args, 0, "[--db FILE]"); err != nil {
+		return err
+	}
+	d, svc, err := openService(ctx, fs.db)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	list, err := svc.ListAdmins(ctx)
+	if err != nil {
+		return err
+	}
+	now := svc.Now()
+	for _, a := range list {
+		state := []string{"active"}
+		if !a.Active {
+			state[0] = "inactive"
+		}
+		if a.Locked(now) {
+			until := a.LockExpires
+			if a.AddrLockUntil.After(until) {
+				until = a.AddrLockUntil
+			}
+			state = append(state, "locked until "+until.UTC().Format(time.RFC3339))
+		}
+		if a.TOTPSecret != "" {
+			state = append(state, "2fa")
+		} else {
+			state = append(state, "no 2fa")
+		}
+		fmt.Fprintf(stdout, "%d\t%s\t%s\t%s\n", a.ID, a.Username, a.Email, strings.Join(state, ", "))
+	}
 	return nil
 }
 

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"shopauth/auth"
 )
 
 func TestAdminCommands(t *testing.T) {
@@ -54,5 +56,62 @@ func TestAdminCommands(t *testing.T) {
 	}
 	if out, _ := cli(t, "audit:list", "--event", "admin.tfa_setup", "--db", dbf); !strings.Contains(out, "admin.tfa_setup") || strings.Contains(out, "admin.created") {
 		t.Errorf("filtered audit: %q", out)
+	}
+}
+
+// TestAdminUserCommands: list, lock, unlock, deactivate, activate and 2FA reset from the
+// operator's command line, audited as the command line's; the last admin who can sign
+// in is never locked or deactivated (exit 2, one line).
+func TestAdminUserCommands(t *testing.T) {
+	dbf := testDB(t, t.TempDir(), "s.db")
+	for _, u := range []string{"boss", "help"} {
+		if _, err := cli(t, "admin:user:create", "--admin-user", u, "--admin-password", "Adm1nPass!", "--admin-email", u+"@example.com",
+			"--admin-firstname", "A", "--admin-lastname", "B", "--db", dbf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := func(want string, args ...string) {
+		t.Helper()
+		out, err := cli(t, append(args, "--db", dbf)...)
+		if err != nil || !strings.HasPrefix(out, want) {
+			t.Errorf("%v: %q %v, want %q…", args, out, err, want)
+		}
+	}
+	usage := func(want string, args ...string) {
+		t.Helper()
+		_, err := cli(t, append(args, "--db", dbf)...)
+		if !isUsage(err) || err.Error() != want {
+			t.Errorf("%v: %v, want usage error %q", args, err, want)
+		}
+	}
+	run("1\tboss\tboss@example.com\tactive, no 2fa\n2\thelp\thelp@example.com\tactive, no 2fa\n", "admin:user:list")
+	run("Locked admin user help until ", "admin:user:lock", "--admin-user", "help", "--for", "2h")
+	if out, _ := cli(t, "admin:user:list", "--db", dbf); !strings.Contains(out, "2\thelp\thelp@example.com\tactive, locked until ") {
+		t.Errorf("list after lock: %q", out)
+	}
+	usage("admin:user:lock: "+auth.MsgLastActiveAdmin, "admin:user:lock", "--admin-user", "boss")
+	usage("admin:user:deactivate: "+auth.MsgLastActiveAdmin, "admin:user:deactivate", "--admin-user", "boss")
+	run("Unlocked admin user help.", "admin:user:unlock", "--admin-user", "help")
+	run("Deactivated admin user help;", "admin:user:deactivate", "--admin-user", "help")
+	usage("admin:user:lock: "+auth.MsgLastActiveAdmin, "admin:user:lock", "--admin-user", "boss", "--for", "1h")
+	run("Activated admin user help.", "admin:user:activate", "--admin-user", "help")
+	usage("admin:tfa:reset: "+auth.MsgNoTOTPToReset, "admin:tfa:reset", "--admin-user", "help")
+	if _, err := cli(t, "admin:tfa:setup", "--admin-user", "help", "--db", dbf); err != nil {
+		t.Fatal(err)
+	}
+	run("Reset two-factor authentication of admin user help:", "admin:tfa:reset", "--admin-user", "help")
+	run("1\tboss\tboss@example.com\tactive, no 2fa\n2\thelp\thelp@example.com\tactive, no 2fa\n", "admin:user:list")
+	usage(`admin:user:unlock: The admin user "ghost" does not exist.`, "admin:user:unlock", "--admin-user", "ghost")
+	usage("admin:user:deactivate: --admin-user is required", "admin:user:deactivate")
+	usage("admin:user:lock: --for must be from 1m to 876000h, got 1s", "admin:user:lock", "--admin-user", "help", "--for", "1s")
+	usage("usage: shopauth admin:user:unlock --admin-user U [--db FILE]", "admin:user:unlock", "--admin-user", "help", "extra")
+	out, _ := cli(t, "audit:list", "--admin", "2", "--db", dbf)
+	for _, want := range []string{"admin.locked", "admin.unlocked", "admin.deactivated", "admin.activated", "admin.tfa_reset"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("audit lacks %s:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(out, `by command line (admin id 0)`) {
+		t.Errorf("audit does not name the command line:\n%s", out)
 	}
 }

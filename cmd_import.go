@@ -30,35 +30,29 @@ func cmdCustomerImport(ctx context.Context, args []string, stdout io.Writer) err
 	if *onExisting != "skip" && *onExisting != "update" {
 		return usagef("customer:import: --on-existing must be skip or update, not %q", *onExisting)
 	}
-	f, err := os.Open(pos[0])
+	f, err := openImportFile(pos[0])
 	if err != nil {
-		return usagef("customer:import: %v", err)
+		return err
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return usagef("customer:import: %s is a directory", pos[0])
-	}
 	var af *os.File
 	if *addresses != "" {
-		if af, err = os.Open(*addresses); err != nil {
-			return usagef("customer:import: %v", err)
+		if af, err = openImportFile(*addresses); err != nil {
+			return err
 		}
 		defer af.Close()
-		if st, err := af.Stat(); err == nil && st.IsDir() {
-			return usagef("customer:import: %s is a directory", *addresses)
-		}
 	}
 	d, svc, err := openService(ctx, fs.db)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
+	update := *onExisting == "update"
+	existing := map[bool]string{true: "updated", false: "skipped"}[update]
 	reported := 0
 	rep, err := svc.ImportCustomers(ctx, bufio.NewReaderSize(f, 1<<16), auth.ImportOptions{
-		UpdateExisting: *onExisting == "update",
-		Skipped: func(line int, email, reason string) {
-			fmt.Fprintf(importLog, "line %d (%s): skipped: %s\n", line, auth.ShowHidden(email), reason)
-		},
+		UpdateExisting: update,
+		Skipped:        importSkipped(""),
 		Progress: func(rows int) {
 			// A line each time another 10,000 rows were read, whatever the batch
 			// size or the skipped rows; short imports stay quiet.
@@ -70,34 +64,54 @@ func cmdCustomerImport(ctx context.Context, args []string, stdout io.Writer) err
 		Warn: func(msg string) { fmt.Fprintf(importLog, "warning: %s\n", msg) },
 	})
 	if err != nil {
-		var ae *auth.Error
-		if errors.As(err, &ae) {
-			return usagef("customer:import: %s", ae.Message)
-		}
-		return err
+		return importError(err)
 	}
 	fmt.Fprintf(stdout, "%d rows: %d imported, %d updated, %d skipped (existing emails: %s)\n",
-		rep.Rows, rep.Inserted, rep.Updated, rep.Skipped, map[bool]string{true: "updated", false: "skipped"}[*onExisting == "update"])
+		rep.Rows, rep.Inserted, rep.Updated, rep.Skipped, existing)
 	if af == nil {
 		return nil
 	}
 	arep, err := svc.ImportAddresses(ctx, bufio.NewReaderSize(af, 1<<16), auth.ImportOptions{
-		UpdateExisting: *onExisting == "update",
-		Skipped: func(line int, email, reason string) {
-			fmt.Fprintf(importLog, "%s line %d (%s): skipped: %s\n", *addresses, line, auth.ShowHidden(email), reason)
-		},
-		Warn: func(msg string) { fmt.Fprintf(importLog, "warning: %s: %s\n", *addresses, msg) },
+		UpdateExisting: update,
+		Skipped:        importSkipped(*addresses + " "),
+		Warn:           func(msg string) { fmt.Fprintf(importLog, "warning: %s: %s\n", *addresses, msg) },
 	})
 	if err != nil {
-		var ae *auth.Error
-		if errors.As(err, &ae) {
-			return usagef("customer:import: %s", ae.Message)
-		}
-		return err
+		return importError(err)
 	}
 	fmt.Fprintf(stdout, "%d address rows: %d imported, %d updated, %d skipped (existing addresses: %s)\n",
-		arep.Rows, arep.Inserted, arep.Updated, arep.Skipped, map[bool]string{true: "updated", false: "skipped"}[*onExisting == "update"])
+		arep.Rows, arep.Inserted, arep.Updated, arep.Skipped, existing)
 	return nil
+}
+
+// openImportFile opens a file to import; a missing file or a directory is a usage error.
+func openImportFile(name string) (*os.File, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, usagef("customer:import: %v", err)
+	}
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		f.Close()
+		return nil, usagef("customer:import: %s is a directory", name)
+	}
+	return f, nil
+}
+
+// importSkipped reports a skipped row on importLog, its line prefixed by prefix (the
+// file's name and a space, or nothing for the customer file).
+func importSkipped(prefix string) func(line int, email, reason string) {
+	return func(line int, email, reason string) {
+		fmt.Fprintf(importLog, "%sline %d (%s): skipped: %s\n", prefix, line, auth.ShowHidden(email), reason)
+	}
+}
+
+// importError makes an import's refusal of its file (an *auth.Error) a usage error.
+func importError(err error) error {
+	var ae *auth.Error
+	if errors.As(err, &ae) {
+		return usagef("customer:import: %s", ae.Message)
+	}
+	return err
 }
 
 func cmdCustomerExport(ctx context.Context, args []string, stdout io.Writer) error {

@@ -424,3 +424,66 @@ func TestImportRefusesHashBombs(t *testing.T) {
 		t.Errorf("import log:\n%s\nwant:\n%s", log.String(), want)
 	}
 }
+
+// TestImportDuplicatesAtScale: an email repeated anywhere in a long file (other
+// batches, other spellings) is skipped with the line that first had it, and an email
+// of a customer that existed before is skipped as existing, its repeats as duplicates
+// of that first line; the reports come in line order. The in-file check used to keep
+// a digest per row in memory; the database's unique key and the run's table of first
+// lines find them now, so this also runs on PostgreSQL (SHOPAUTH_TEST_DB=postgres).
+func TestImportDuplicatesAtScale(t *testing.T) {
+	dir := t.TempDir()
+	dbf := testDB(t, dir, "s.db")
+	if out, err := cli(t, "customer:import", writeFile(t, "old.csv", "email,firstname,lastname\nold@example.com,Ol,D\n"), "--db", dbf); err != nil || !strings.HasPrefix(out, "1 rows: 1 imported") {
+		t.Fatalf("%q %v", out, err)
+	}
+	const rows = 25000
+	email := func(i int) string { return fmt.Sprintf("u%05d@example.com", i) }
+	// Line n holds email(n-2) but for these lines (and a bad row on line 15000).
+	repeats := map[int]string{
+		3000:     "old@example.com",    // existed before
+		3001:     "U00007@EXAMPLE.com", // line 9
+		12000:    email(10000),         // line 10002, in an earlier batch
+		19999:    "OLD@example.com",    // line 3000
+		24000:    email(23997),         // line 23999, the line before
+		rows + 1: email(9998),          // the last line: line 10000
+	}
+	var csv strings.Builder
+	csv.WriteString("email,firstname,lastname\n")
+	for line := 2; line <= rows+1; line++ {
+		e, ok := repeats[line]
+		if !ok {
+			e = email(line - 2)
+		}
+		if line == 15000 {
+			csv.WriteString("not-an-email,Bad,Row\n")
+			continue
+		}
+		fmt.Fprintf(&csv, "%s,First,Last\n", e)
+	}
+	var log bytes.Buffer
+	importLog = &log
+	defer func() { importLog = os.Stderr }()
+	out, err := cli(t, "customer:import", writeFile(t, "big.csv", csv.String()), "--db", dbf)
+	if want := fmt.Sprintf("%d rows: %d imported, 0 updated, 7 skipped (existing emails: skipped)\n", rows, rows-7); err != nil || out != want {
+		t.Fatalf("%q %v, want %q", out, err, want)
+	}
+	var skipped []string
+	for _, l := range strings.Split(log.String(), "\n") {
+		if strings.Contains(l, "skipped:") {
+			skipped = append(skipped, l)
+		}
+	}
+	want := []string{
+		"line 3000 (old@example.com): skipped: a customer with this email exists (use --on-existing=update to update it)",
+		"line 3001 (U00007@EXAMPLE.com): skipped: the same email is on line 9 of this file",
+		"line 12000 (u10000@example.com): skipped: the same email is on line 10002 of this file",
+		`line 15000 (not-an-email): skipped: "not-an-email" is not a valid email address`,
+		"line 19999 (OLD@example.com): skipped: the same email is on line 3000 of this file",
+		"line 24000 (u23997@example.com): skipped: the same email is on line 23999 of this file",
+		"line 25001 (u09998@example.com): skipped: the same email is on line 10000 of this file",
+	}
+	if strings.Join(skipped, "\n") != strings.Join(want, "\n") {
+		t.Errorf("skipped:\n%s\nwant:\n%s", strings.Join(skipped, "\n"), strings.Join(want, "\n"))
+	}
+}

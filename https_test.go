@@ -359,3 +359,61 @@ func poolOf(t *testing.T, pemFile string) *x509.CertPool {
 }
 
 func atoi(s string) int { var n int; fmt.Sscan(s, &n); return n }
+
+// TestHTTPSOperatorCertificateReload runs the binary with --tls-cert/--tls-key, replaces
+// both files as a renewal does (a new file renamed over each), and polls real TLS
+// handshakes until the new certificate is served, without a restart; then a client
+// that trusts only the new certificate gets its answer.
+func TestHTTPSOperatorCertificateReload(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the binary")
+	}
+	dir := t.TempDir()
+	certFile, keyFile, old := selfSigned(t, dir, "", "shop.example.com")
+	httpsAddr := "127.0.0.1:" + loopbackPort(t)
+	out, done, _ := runProc(t, nil, binary(t), "serve", "--db", testDB(t, dir, "s.db"), "--tls-cert", certFile, "--tls-key", keyFile,
+		"--addr", httpsAddr, "--http-addr", "off", "--quiet")
+	out.waitFor(t, done, "listening on https://"+httpsAddr+"\n")
+	roots := x509.NewCertPool()
+	roots.AddCert(old)
+	if got := servedCert(t, httpsAddr, "shop.example.com", roots); !got.Equal(old) {
+		t.Fatal("not the operator's certificate")
+	}
+
+	newCert, newKey, renewed := selfSigned(t, dir, "renewed-", "shop.example.com")
+	for _, f := range [][2]string{{newKey, keyFile}, {newCert, certFile}} {
+		if err := os.Rename(f[0], f[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	roots.AddCert(renewed)
+	// The server looks at the files at most once a second: a minute means it never will.
+	var got *x509.Certificate
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if got = servedCert(t, httpsAddr, "shop.example.com", roots); got.Equal(renewed) {
+			break
+		}
+		if !got.Equal(old) {
+			t.Fatalf("served neither certificate: %v", got.Subject)
+		}
+	}
+	if !got.Equal(renewed) {
+		t.Fatalf("still the old certificate a minute after the files were replaced:\n%s", out)
+	}
+	// Only the renewed one is trusted now: a client that knows only it gets through.
+	only := x509.NewCertPool()
+	only.AddCert(renewed)
+	res, err := httpsClient(httpsAddr, "shop.example.com", only).Get("https://shop.example.com/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Errorf("healthz with the renewed certificate: %d", res.StatusCode)
+	}
+	select {
+	case <-done:
+		t.Fatalf("the server exited:\n%s", out)
+	default:
+	}
+}

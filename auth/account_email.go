@@ -46,6 +46,12 @@ type AccountLifecycleStore interface {
 // transaction and audits it: the one path for every email change (updateCustomerEmail,
 // updateCustomer with email and password).
 func (s *Service) changeEmail(ctx context.Context, c *Customer, email string) error {
+	return s.changeEmailBy(ctx, c, email, adminOf(ctx))
+}
+
+// changeEmailBy is changeEmail with the admin who made the change (0: the customer,
+// or the admin of the customer's token), for the audit line.
+func (s *Service) changeEmailBy(ctx context.Context, c *Customer, email string, adminID int64) error {
 	old := c.Email
 	now := s.Now()
 	ch := EmailChange{CustomerID: c.ID, NewEmail: email, Now: now,
@@ -73,7 +79,7 @@ func (s *Service) changeEmail(ctx context.Context, c *Customer, email string) er
 		c.Confirmation = ch.NewConfirmation
 	}
 	s.audit(ctx, AuditEvent{Event: "customer.email_changed", CustomerID: c.ID, Username: strings.ToLower(email),
-		AdminID: adminOf(ctx), Detail: "from " + strings.ToLower(old)})
+		AdminID: adminID, Detail: "from " + strings.ToLower(old)})
 	return nil
 }
 

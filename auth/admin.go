@@ -49,10 +49,21 @@ type AdminStore interface {
 	SetAdminActive(ctx context.Context, id int64, active bool) error
 	// LockAdmin locks an admin's password sign-ins from every address until until.
 	LockAdmin(ctx context.Context, id int64, until time.Time) error
+	// ListAdmins returns every admin, oldest first.
+	ListAdmins(ctx context.Context) ([]Admin, error)
+	// RetireAdmin deactivates an admin (lockUntil zero) or locks it until lockUntil, in
+	// one step with the check that another admin stays active and unlocked at now;
+	// ErrLastAdmin when none would, ErrNotFound when there is no such admin.
+	RetireAdmin(ctx context.Context, id int64, lockUntil, now time.Time) error
 }
 
 // CreateAdmin adds an admin user; skipPolicy is for the demo seed only.
 func (s *Service) CreateAdmin(ctx context.Context, a *Admin, password string, skipPolicy bool) error {
+	return s.createAdmin(ctx, a, password, skipPolicy, "")
+}
+
+// createAdmin is CreateAdmin with the audit line's detail (who made it).
+func (s *Service) createAdmin(ctx context.Context, a *Admin, password string, skipPolicy bool, detail string) error {
 	a.Username = strings.TrimSpace(a.Username)
 	if a.Username == "" || len(a.Username) > 40 || strings.ContainsAny(a.Username, " \t\r\n") {
 		return inputError(MsgAdminUsernameInvalidFmt, a.Username)
@@ -71,7 +82,7 @@ func (s *Service) CreateAdmin(ctx context.Context, a *Admin, password string, sk
 		}
 		return fmt.Errorf("create admin: %w", err)
 	}
-	s.audit(ctx, AuditEvent{Event: "admin.created", AdminID: a.ID, Username: strings.ToLower(a.Username)})
+	s.audit(ctx, AuditEvent{Event: "admin.created", AdminID: a.ID, Username: strings.ToLower(a.Username), Detail: detail})
 	return nil
 }
 

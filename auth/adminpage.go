@@ -196,6 +196,21 @@ func (s *Service) SendPasswordReset(ctx context.Context, admin *Admin, customerI
 	return nil
 }
 
+// SendConfirmationMail mails an unconfirmed customer the confirmation key again, as the
+// storefront's resendConfirmationEmail does (the same mail, refusals and per-address
+// hourly limit), and records which admin asked.
+func (s *Service) SendConfirmationMail(ctx context.Context, admin *Admin, customerID int64) error {
+	c, err := s.Customers.CustomerByID(ctx, customerID)
+	if err != nil {
+		return err
+	}
+	if err := s.ResendConfirmationEmail(ctx, c.Email); err != nil {
+		return err
+	}
+	s.audit(ctx, AuditEvent{Event: "admin.customer_confirmation_mailed", AdminID: admin.ID, CustomerID: c.ID, Username: strings.ToLower(admin.Username)})
+	return nil
+}
+
 // SignOutEverywhere revokes every token and session of a customer.
 func (s *Service) SignOutEverywhere(ctx context.Context, admin *Admin, customerID int64) error {
 	if err := s.Revoke(ctx, UserTypeCustomer, customerID); err != nil {

@@ -27,6 +27,9 @@ func EmailKey(email string) string {
 // does not: "admin\u202e@…" or "a\u200bdmin@…" beside "admin@…".
 func hiddenRune(s string) (rune, bool) {
 	for _, r := range s {
+		if r > ' ' && r < 0x7f {
+			continue // printable ASCII, none of the classes below: most of every address
+		}
 		if unicode.In(r, unicode.Cc, unicode.Cf, unicode.Co, unicode.Cs, unicode.Zs, unicode.Zl, unicode.Zp,
 			unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector, unicode.Bidi_Control) ||
 			r == unicode.ReplacementChar {

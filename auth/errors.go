@@ -120,6 +120,12 @@ const (
 	MsgImportNoColumnFmt  = `the header has no %q column (it needs at least email, firstname, lastname)`
 )
 
+// Reasons customer:import gives for a row it skips (shopauth's own).
+const (
+	MsgImportExists       = `a customer with this email exists (use --on-existing=update to update it)`
+	MsgImportDuplicateFmt = `the same email is on line %d of this file`
+)
+
 // Magento's REST framework messages (SPEC §5); %-placeholders are filled by clients
 // from "parameters", as Magento sends them.
 const (
@@ -215,4 +221,13 @@ const (
 	MsgNewsletterNoGuests      = `Guests can not subscribe to the newsletter. You must create an account to subscribe.`
 	MsgNewsletterAlreadyIn     = `This email address is already subscribed.`
 	MsgCustomerGroupNotShared  = `Sharing customer group information is disabled or not configured.`
+)
+
+// Messages of the admin page's and commands' admin-user and customer management (shopauth's own).
+const (
+	MsgLastActiveAdmin   = `No admin could sign in any more: this is the last active, unlocked admin. Create or unlock another admin first.`
+	MsgAdminLockDuration = `Choose how long the lock lasts.`
+	MsgNoTOTPToReset     = `This admin has no two-factor authentication set up: there is nothing to reset.`
+	MsgNothingChanged    = `Nothing changed: every value was already in force.`
+	MsgNotPendingConfirm = `The account is already confirmed.`
 )

@@ -2,11 +2,11 @@ package auth
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -19,17 +19,28 @@ var ImportColumns = []string{"email", "firstname", "lastname", "middlename", "pr
 
 // ImportStore writes imported customers and reads them back for export. Implemented by db.
 type ImportStore interface {
-	// ImportBatch stores customers in one transaction; for each it says whether it was
-	// inserted, updated (update true and the email existed) or skipped (it existed).
+	// BeginImport starts an import run, which remembers the line of the file that
+	// first named each customer it stored; Close ends it.
+	BeginImport(ctx context.Context) (ImportRun, error)
+	// EachCustomer calls fn for every customer in id order, streaming.
+	EachCustomer(ctx context.Context, fn func(*Customer) error) error
+}
+
+// ImportRun stores the batches of one import file.
+type ImportRun interface {
+	// ImportBatch stores customers in one transaction (lines[i] is the line of cs[i] in
+	// the file) and says for each what happened: inserted, updated (update non-nil and
+	// the email existed), skipped (it existed), or a duplicate of an earlier line of
+	// this run (that line in FirstLine).
 	// An update writes only the columns in update (names of ImportColumns) and never
 	// replaces a stored password hash with an empty one.
 	// now is the rows' updated_at. An update that changes a stored password hash revokes
 	// the customer's tokens and sessions, one that withdraws remote shopping assistance
 	// the tokens admins got for the customer, both as of revokeBefore (NowMicro), in the
 	// same transaction.
-	ImportBatch(ctx context.Context, cs []*Customer, update map[string]bool, now time.Time, revokeBefore int64) ([]ImportOutcome, error)
-	// EachCustomer calls fn for every customer in id order, streaming.
-	EachCustomer(ctx context.Context, fn func(*Customer) error) error
+	ImportBatch(ctx context.Context, cs []*Customer, lines []int, update map[string]bool, now time.Time, revokeBefore int64) ([]ImportResult, error)
+	// Close ends the run; it must come before anything else of the service writes.
+	Close() error
 }
 
 // ImportOutcome is what happened to one imported row.
@@ -40,7 +51,15 @@ const (
 	Inserted ImportOutcome = iota
 	Updated
 	SkippedExisting
+	DuplicateInFile
 )
+
+// ImportResult is what happened to one imported row; FirstLine is the earlier line
+// with the same email when Outcome is DuplicateInFile.
+type ImportResult struct {
+	Outcome   ImportOutcome
+	FirstLine int
+}
 
 // ImportOptions steer an import.
 type ImportOptions struct {
@@ -93,13 +112,7 @@ func parseBool01(v string) (bool, error) {
 }
 
 // customerFromRow validates one CSV row completely before anything is written.
-func customerFromRow(col map[string]int, rec []string, now time.Time) (*Customer, error) {
-	get := func(name string) string {
-		if i, ok := col[name]; ok && i < len(rec) {
-			return strings.TrimSpace(rec[i])
-		}
-		return ""
-	}
+func customerFromRow(get func(string) string, now time.Time) (*Customer, error) {
 	c := &Customer{GroupID: 1, Email: get("email"), Firstname: get("firstname"), Lastname: get("lastname"),
 		Middlename: get("middlename"), Prefix: get("prefix"), Suffix: get("suffix"), Taxvat: get("taxvat"),
 		PasswordHash: get("password_hash"), Confirmation: get("confirmation"), CreatedAt: now}
@@ -115,9 +128,9 @@ func customerFromRow(col map[string]int, rec []string, now time.Time) (*Customer
 	if c.Lastname == "" {
 		return nil, errors.New("lastname is empty")
 	}
-	for name, v := range map[string]string{"firstname": c.Firstname, "lastname": c.Lastname, "middlename": c.Middlename,
-		"prefix": c.Prefix, "suffix": c.Suffix, "taxvat": c.Taxvat, "confirmation": c.Confirmation} {
-		if err := checkLen(name, v, maxNameLen); err != nil {
+	for _, f := range [...]struct{ name, v string }{{"firstname", c.Firstname}, {"lastname", c.Lastname}, {"middlename", c.Middlename},
+		{"prefix", c.Prefix}, {"suffix", c.Suffix}, {"taxvat", c.Taxvat}, {"confirmation", c.Confirmation}} {
+		if err := checkLen(f.name, f.v, maxNameLen); err != nil {
 			return nil, errors.New(err.(*Error).Message)
 		}
 	}
@@ -153,48 +166,35 @@ func customerFromRow(col map[string]int, rec []string, now time.Time) (*Customer
 	return c, nil
 }
 
-// emailKey is a 128-bit digest of an EmailKey: what the import remembers per
-// row to find duplicates inside the file. The strings themselves were slices of their
-// whole CSV lines and kept them all alive (300k rows: 148 MiB peak; 54 MiB with digests);
-// a collision between two different emails is out of reach (2^-128 per pair).
-func emailKey(key string) [16]byte {
-	sum := sha256.Sum256([]byte(key))
-	return [16]byte(sum[:16])
+// importFile reads an import CSV as a stream: the header, mapped to the columns the
+// import knows, then one row at a time with its line number.
+type importFile struct {
+	cr   *csv.Reader
+	col  map[string]int
+	rec  []string
+	line int
 }
 
-// ImportCustomers reads a customer CSV as a stream, validates each row whole, and
-// stores rows a batch per transaction. A row is imported entirely or not at all.
-func (s *Service) ImportCustomers(ctx context.Context, r io.Reader, opt ImportOptions) (ImportReport, error) {
-	var rep ImportReport
-	if opt.BatchSize <= 0 {
-		opt.BatchSize = 1000
-	}
-	skip := func(line int, email, reason string) {
-		rep.Skipped++
-		if opt.Skipped != nil {
-			opt.Skipped(line, email, reason)
-		}
-	}
+// openImportFile reads the header of r. A file that is empty (empty is the message) or
+// whose first line is not CSV is a bad argument, told as such (an *Error), not a failure
+// of the import; so is a header that lacks a column of required (noColumnFmt). Columns
+// not in known are told to warn, once the file is known to be importable: a refused file
+// gets its one line of error, not a warning per column first.
+func openImportFile(r io.Reader, known map[string]bool, required []string, empty, noColumnFmt string, warn func(string)) (*importFile, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	header, err := cr.Read()
-	// A file that is empty or whose first line is not CSV is a bad argument, told as
-	// such (an *Error), not a failure of the import.
 	var pe *csv.ParseError
 	switch {
 	case err == io.EOF:
-		return rep, inputError(MsgImportEmpty)
+		return nil, inputError("%s", empty)
 	case errors.As(err, &pe):
-		return rep, inputError(MsgImportBadHeaderFmt, pe.Err)
+		return nil, inputError(MsgImportBadHeaderFmt, pe.Err)
 	case err != nil:
-		return rep, fmt.Errorf("read header: %w", err)
+		return nil, fmt.Errorf("read header: %w", err)
 	}
-	col := map[string]int{}
-	known := map[string]bool{}
-	for _, c := range ImportColumns {
-		known[c] = true
-	}
+	f := &importFile{cr: cr, col: map[string]int{}}
 	var ignored []string
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
@@ -202,98 +202,173 @@ func (s *Service) ImportCustomers(ctx context.Context, r io.Reader, opt ImportOp
 			ignored = append(ignored, h)
 			continue
 		}
-		col[h] = i
+		f.col[h] = i
 	}
-	for _, need := range []string{"email", "firstname", "lastname"} {
-		if _, ok := col[need]; !ok {
-			return rep, inputError(MsgImportNoColumnFmt, need)
+	for _, need := range required {
+		if _, ok := f.col[need]; !ok {
+			return nil, inputError(noColumnFmt, need)
 		}
 	}
-	// Warned only once the file is known to be importable: a refused file gets its
-	// one line of error, not a warning per column first.
 	for _, h := range ignored {
-		if opt.Warn != nil {
-			opt.Warn(fmt.Sprintf("column %q is not imported", h))
+		if warn != nil {
+			warn(fmt.Sprintf("column %q is not imported", h))
 		}
+	}
+	return f, nil
+}
+
+// next reads the next row and reports false at the end of the file. A row that is
+// not valid CSV goes to bad with its line, and reading goes on unless bad fails.
+func (f *importFile) next(bad func(line int, reason string) error) (bool, error) {
+	for {
+		rec, err := f.cr.Read()
+		if err == io.EOF {
+			return false, nil
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			if err := bad(pe.StartLine, "not valid CSV: "+pe.Err.Error()); err != nil {
+				return false, err
+			}
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		f.rec = rec
+		f.line, _ = f.cr.FieldPos(0)
+		return true, nil
+	}
+}
+
+// get returns the named column of the current row, trimmed; "" when the file lacks it.
+func (f *importFile) get(name string) string {
+	if i, ok := f.col[name]; ok && i < len(f.rec) {
+		return strings.TrimSpace(f.rec[i])
+	}
+	return ""
+}
+
+// skip counts a row not imported and tells opt.Skipped.
+func (rep *ImportReport) skip(opt ImportOptions, line int, email, reason string) {
+	rep.Skipped++
+	if opt.Skipped != nil {
+		opt.Skipped(line, email, reason)
+	}
+}
+
+// ImportCustomers reads a customer CSV as a stream, validates each row whole, and
+// stores rows a batch per transaction. A row is imported entirely or not at all.
+// Skipped rows are told a batch at a time, in line order. Memory stays that of one
+// batch however long the file: the store, not this loop, finds an email that an
+// earlier line of the file had.
+func (s *Service) ImportCustomers(ctx context.Context, r io.Reader, opt ImportOptions) (ImportReport, error) {
+	var rep ImportReport
+	if opt.BatchSize <= 0 {
+		opt.BatchSize = 1000
+	}
+	known := map[string]bool{}
+	for _, c := range ImportColumns {
+		known[c] = true
+	}
+	f, err := openImportFile(r, known, []string{"email", "firstname", "lastname"}, MsgImportEmpty, MsgImportNoColumnFmt, opt.Warn)
+	if err != nil {
+		return rep, err
 	}
 	// An update touches only the columns the file has: a file of names must not wipe
 	// passwords, birth dates or confirmation states it does not mention.
 	var updateCols map[string]bool
 	if opt.UpdateExisting {
 		updateCols = map[string]bool{}
-		for name := range col {
+		for name := range f.col {
 			updateCols[name] = true
 		}
 	}
-	seen := map[[16]byte]int{} // emailKey → line, for duplicates inside the file
-	var batch []*Customer
-	var lines []int
+	run, err := s.Importer.BeginImport(ctx)
+	if err != nil {
+		return rep, err
+	}
+	defer run.Close()
+	type skipped struct {
+		line          int
+		email, reason string
+	}
+	var (
+		batch []*Customer
+		lines []int
+		skips []skipped
+	)
 	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		out, err := s.Importer.ImportBatch(ctx, batch, updateCols, s.Now(), s.Tokens.NowMicro())
-		if err != nil {
-			return fmt.Errorf("import rows %d-%d: %w", lines[0], lines[len(lines)-1], err)
-		}
-		for i, o := range out {
-			switch o {
-			case Inserted:
-				rep.Inserted++
-			case Updated:
-				rep.Updated++
-			case SkippedExisting:
-				skip(lines[i], batch[i].Email, "a customer with this email exists (use --on-existing=update to update it)")
+		if len(batch) > 0 {
+			out, err := run.ImportBatch(ctx, batch, lines, updateCols, s.Now(), s.Tokens.NowMicro())
+			if err != nil {
+				return fmt.Errorf("import rows %d-%d: %w", lines[0], lines[len(lines)-1], err)
+			}
+			for i, o := range out {
+				switch o.Outcome {
+				case Inserted:
+					rep.Inserted++
+				case Updated:
+					rep.Updated++
+				case SkippedExisting:
+					skips = append(skips, skipped{lines[i], batch[i].Email, MsgImportExists})
+				case DuplicateInFile:
+					skips = append(skips, skipped{lines[i], batch[i].Email, fmt.Sprintf(MsgImportDuplicateFmt, o.FirstLine)})
+				}
 			}
 		}
-		batch, lines = batch[:0], lines[:0]
+		sort.SliceStable(skips, func(i, j int) bool { return skips[i].line < skips[j].line })
+		for _, sk := range skips {
+			rep.skip(opt, sk.line, sk.email, sk.reason)
+		}
+		clear(batch)
+		batch, lines, skips = batch[:0], lines[:0], skips[:0]
 		if opt.Progress != nil {
 			opt.Progress(rep.Rows)
 		}
 		return nil
 	}
 	now := s.Now().UTC().Truncate(time.Second)
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
+	// Skipped rows count toward the batch: their reports wait for it.
+	full := func() error {
+		if len(batch)+len(skips) < opt.BatchSize {
+			return nil
 		}
+		return flush()
+	}
+	bad := func(line int, reason string) error {
+		rep.Rows++
+		skips = append(skips, skipped{line, "", reason})
+		return full()
+	}
+	for {
+		ok, err := f.next(bad)
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				rep.Rows++
-				skip(pe.StartLine, "", "not valid CSV: "+pe.Err.Error())
-				continue
-			}
 			return rep, err
 		}
-		line, _ := cr.FieldPos(0)
+		if !ok {
+			break
+		}
 		rep.Rows++
-		c, err := customerFromRow(col, rec, now)
-		if err != nil {
+		if c, err := customerFromRow(f.get, now); err != nil {
 			email := ""
-			if i, ok := col["email"]; ok && i < len(rec) {
-				email = rec[i]
+			if i, ok := f.col["email"]; ok && i < len(f.rec) {
+				email = f.rec[i]
 			}
-			skip(line, email, err.Error())
-			continue
+			skips = append(skips, skipped{f.line, email, err.Error()})
+		} else {
+			batch = append(batch, c)
+			lines = append(lines, f.line)
 		}
-		key := EmailKey(c.Email)
-		if first, dup := seen[emailKey(key)]; dup {
-			skip(line, c.Email, fmt.Sprintf("the same email is on line %d of this file", first))
-			continue
-		}
-		seen[emailKey(key)] = line
-		batch = append(batch, c)
-		lines = append(lines, line)
-		if len(batch) >= opt.BatchSize {
-			if err := flush(); err != nil {
-				return rep, err
-			}
+		if err := full(); err != nil {
+			return rep, err
 		}
 	}
 	if err := flush(); err != nil {
 		return rep, err
+	}
+	if err := run.Close(); err != nil {
+		return rep, fmt.Errorf("end import: %w", err)
 	}
 	// The revocations the batches wrote apply in this process at once (others follow
 	// the table).

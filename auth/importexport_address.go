@@ -87,24 +87,6 @@ func (s *Service) ExportAddresses(ctx context.Context, w io.Writer) (int, error)
 // is a new address. Each row is validated as the address mutations validate.
 func (s *Service) ImportAddresses(ctx context.Context, r io.Reader, opt ImportOptions) (ImportReport, error) {
 	var rep ImportReport
-	skip := func(line int, email, reason string) {
-		rep.Skipped++
-		if opt.Skipped != nil {
-			opt.Skipped(line, email, reason)
-		}
-	}
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
-	var pe *csv.ParseError
-	switch {
-	case err == io.EOF:
-		return rep, inputError(MsgAddressImportEmpty)
-	case errors.As(err, &pe):
-		return rep, inputError(MsgImportBadHeaderFmt, pe.Err)
-	case err != nil:
-		return rep, fmt.Errorf("read header: %w", err)
-	}
 	_, custom, err := s.addressColumnsWith(ctx)
 	if err != nil {
 		return rep, err
@@ -117,49 +99,29 @@ func (s *Service) ImportAddresses(ctx context.Context, r io.Reader, opt ImportOp
 	for _, c := range custom {
 		known[c], isCustom[c] = true, true
 	}
-	col := map[string]int{}
-	var ignored []string
-	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		if !known[h] {
-			ignored = append(ignored, h)
-			continue
-		}
-		col[h] = i
+	f, err := openImportFile(r, known, []string{"_email"}, MsgAddressImportEmpty, MsgAddressImportNoColumnFmt, opt.Warn)
+	if err != nil {
+		return rep, err
 	}
-	if _, ok := col["_email"]; !ok {
-		return rep, inputError(MsgAddressImportNoColumnFmt, "_email")
-	}
-	for _, h := range ignored {
-		if opt.Warn != nil {
-			opt.Warn(fmt.Sprintf("column %q is not imported", h))
-		}
+	bad := func(line int, reason string) error {
+		rep.Rows++
+		rep.skip(opt, line, "", reason)
+		return nil
 	}
 	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
+		ok, err := f.next(bad)
 		if err != nil {
-			if errors.As(err, &pe) {
-				rep.Rows++
-				skip(pe.StartLine, "", "not valid CSV: "+pe.Err.Error())
-				continue
-			}
 			return rep, err
 		}
-		line, _ := cr.FieldPos(0)
-		rep.Rows++
-		get := func(name string) string {
-			if i, ok := col[name]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
+		if !ok {
+			break
 		}
+		line, get := f.line, f.get
+		rep.Rows++
 		email := get("_email")
 		c, err := s.Customers.CustomerByEmail(ctx, email)
 		if errors.Is(err, ErrNotFound) {
-			skip(line, email, "no customer has this email (import the customers first)")
+			rep.skip(opt, line, email, "no customer has this email (import the customers first)")
 			continue
 		}
 		if err != nil {
@@ -171,7 +133,7 @@ func (s *Service) ImportAddresses(ctx context.Context, r io.Reader, opt ImportOp
 			if id, err := strconv.ParseInt(v, 10, 64); err == nil {
 				if old, err := s.Addresses.AddressByID(ctx, id); err == nil && old.CustomerID == c.ID {
 					if !opt.UpdateExisting {
-						skip(line, email, fmt.Sprintf("address %d exists (use --on-existing=update to update it)", id))
+						rep.skip(opt, line, email, fmt.Sprintf("address %d exists (use --on-existing=update to update it)", id))
 						continue
 					}
 					a, update = old, true
@@ -179,12 +141,12 @@ func (s *Service) ImportAddresses(ctx context.Context, r io.Reader, opt ImportOp
 			}
 		}
 		if err := s.addressFromRow(ctx, a, get, isCustom); err != nil {
-			skip(line, email, err.Error())
+			rep.skip(opt, line, email, err.Error())
 			continue
 		}
 		if err := s.Addresses.SaveAddress(ctx, a, maxAddresses, s.Now()); err != nil {
 			if errors.Is(err, ErrTooMany) {
-				skip(line, email, fmt.Sprintf(MsgTooManyAddressesFmt, maxAddresses))
+				rep.skip(opt, line, email, fmt.Sprintf(MsgTooManyAddressesFmt, maxAddresses))
 				continue
 			}
 			return rep, fmt.Errorf("import address, line %d: %w", line, err)

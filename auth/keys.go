@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/big"
 	"time"
 )
@@ -37,16 +38,27 @@ type TokenKey struct {
 	// VerifyUntil is 0 for the key that signs; for an older one, the unix time until
 	// which its tokens (all issued before it was replaced) still verify.
 	VerifyUntil int64
+	// MaxLifetime is the longest token lifetime, in seconds, any server had in force
+	// while the key signed: a token keeps the exp it was issued with, so this and not
+	// the lifetime in force at rotation bounds how long the key must verify.
+	MaxLifetime int64
 }
 
 // SigningKeyStore keeps the signing keys. Implemented by db.
 type SigningKeyStore interface {
 	SigningKeys(ctx context.Context) ([]TokenKey, error)
-	// SigningKeysVersion changes whenever a key is added, by any process.
+	// SigningKeysVersion changes whenever a key is added or deleted, or a retired
+	// key's VerifyUntil moves, by any process.
 	SigningKeysVersion(ctx context.Context) (int64, error)
-	// AddSigningKey makes k the signing key and, atomically, sets verifyUntil on the
-	// key(s) that signed until now.
-	AddSigningKey(ctx context.Context, k TokenKey, verifyUntil int64) error
+	// AddSigningKey makes k the signing key and, atomically, retires the key(s) that
+	// signed until now: each verifies until retiredAt plus its MaxLifetime.
+	AddSigningKey(ctx context.Context, k TokenKey, retiredAt int64) error
+	// RaiseSigningKeyLifetime raises kid's MaxLifetime to seconds (never lowers it),
+	// moving a retired key's VerifyUntil by as much, in one statement.
+	RaiseSigningKeyLifetime(ctx context.Context, kid string, seconds int64) error
+	// DeleteExpiredSigningKeys deletes the retired keys whose VerifyUntil is at or
+	// before now (unix seconds): no token they signed can still be valid.
+	DeleteExpiredSigningKeys(ctx context.Context, now int64) (int64, error)
 }
 
 // JWK is one public key of the JWKS (RFC 7517).
@@ -217,54 +229,115 @@ func (t *Tokens) JWKS() []JWK {
 	return nil
 }
 
-// refreshSigningKeys loads the keys when another process added one or the algorithm
-// changed, and makes a first key when the algorithm asks for one and none signs.
+// rotationSlack is how long after a rotation a server may still sign with the old key:
+// it sees the rotation at its next refresh (every 250 ms in serve).
+const rotationSlack = 2 * time.Second
+
+// longestLifetime is the longest token lifetime st gives, in whole seconds rounded up.
+func longestLifetime(st *Settings) int64 {
+	return int64(math.Ceil(max(st.CustomerTokenLifetime(), st.AdminTokenLifetime()).Seconds()))
+}
+
+// coverLifetime makes sure the stored MaxLifetime of the key this process signs with
+// covers the lifetimes of st, before any token is signed with them: Refresh calls it
+// before it puts new settings in force, refreshSigningKeys before it installs a new
+// signing key. One write per raise; none while nothing grows.
+func (s *Service) coverLifetime(ctx context.Context, st *Settings) error {
+	kid, _ := s.signerKid.Load().(string)
+	if s.Keys == nil || kid == "" {
+		return nil
+	}
+	longest := longestLifetime(st)
+	if longest <= s.signerLifetime.Load() {
+		return nil
+	}
+	if err := s.Keys.RaiseSigningKeyLifetime(ctx, kid, longest); err != nil {
+		return fmt.Errorf("record the token lifetime of signing key %s: %w", kid, err)
+	}
+	s.signerLifetime.Store(longest)
+	return nil
+}
+
+// refreshSigningKeys loads the keys when another process added or deleted one, the
+// algorithm changed or a retired key's last token expired (it then deletes the keys
+// that verify nothing any more, so they leave the JWKS and the table), and makes a
+// first key when the algorithm asks for one and none signs.
 func (s *Service) refreshSigningKeys(ctx context.Context, st *Settings) error {
 	if s.Keys == nil {
 		return nil
 	}
 	alg := st.Get(PathTokenAlgorithm)
+	now := s.Now().Unix()
 	ver, err := s.Keys.SigningKeysVersion(ctx)
 	if err != nil {
 		return fmt.Errorf("signing keys version: %w", err)
 	}
-	if s.keysLoaded.Load() && ver == s.keysVer.Load() && alg == s.keysAlg.Load().(string) {
-		return nil
+	expired := s.keysExpiry.Load() != 0 && s.keysExpiry.Load() <= now
+	if s.keysLoaded.Load() && ver == s.keysVer.Load() && alg == s.keysAlg.Load().(string) && !expired {
+		return s.coverLifetime(ctx, st)
+	}
+	if expired {
+		if _, err := s.Keys.DeleteExpiredSigningKeys(ctx, now); err != nil {
+			return fmt.Errorf("delete expired signing keys: %w", err)
+		}
+		if ver, err = s.Keys.SigningKeysVersion(ctx); err != nil {
+			return fmt.Errorf("signing keys version: %w", err)
+		}
 	}
 	keys, err := s.Keys.SigningKeys(ctx)
 	if err != nil {
 		return fmt.Errorf("load signing keys: %w", err)
 	}
-	if alg != AlgHS256 && !hasSigner(keys, alg) {
+	signer := signerOf(keys, alg)
+	if alg != AlgHS256 && signer == nil {
 		if _, err := s.RotateSigningKey(ctx); err != nil {
 			return err
 		}
 		return nil // RotateSigningKey loaded them
 	}
+	var kid string
+	var recorded, expiry int64
+	if signer != nil {
+		kid, recorded = signer.Kid, signer.MaxLifetime
+	}
+	s.signerKid.Store(kid)
+	s.signerLifetime.Store(recorded)
+	if err := s.coverLifetime(ctx, st); err != nil {
+		return err
+	}
 	if err := s.Tokens.SetSigningKeys(keys, alg); err != nil {
 		return err
 	}
+	for _, k := range keys {
+		if k.VerifyUntil > now && (expiry == 0 || k.VerifyUntil < expiry) {
+			expiry = k.VerifyUntil
+		}
+	}
+	s.keysExpiry.Store(expiry)
 	s.keysVer.Store(ver)
 	s.keysAlg.Store(alg)
 	s.keysLoaded.Store(true)
 	return nil
 }
 
-func hasSigner(keys []TokenKey, alg string) bool {
-	for _, k := range keys {
+// signerOf returns the key of alg that signs, or nil.
+func signerOf(keys []TokenKey, alg string) *TokenKey {
+	for i, k := range keys {
 		if k.VerifyUntil == 0 && k.Alg == alg {
-			return true
+			return &keys[i]
 		}
 	}
-	return false
+	return nil
 }
 
 // ErrHS256Rotate is key:rotate's answer while tokens are HS256.
 var ErrHS256Rotate = errors.New("tokens are signed with HS256 (crypt/key); set shopauth/token/algorithm to EdDSA or ES256 first")
 
 // RotateSigningKey makes a new key of the configured algorithm the signing key. The
-// keys that signed until now verify until every token they signed has expired (now
-// plus the longer of the two token lifetimes): nobody is signed out.
+// keys that signed until now verify until every token they signed has expired (now,
+// plus the time a server takes to see the rotation, plus the longest lifetime any
+// server signed with while the key signed): nobody is signed out. Once that has passed,
+// a refresh deletes them.
 func (s *Service) RotateSigningKey(ctx context.Context) (TokenKey, error) {
 	st := s.Settings()
 	alg := st.Get(PathTokenAlgorithm)
@@ -276,9 +349,8 @@ func (s *Service) RotateSigningKey(ctx context.Context) (TokenKey, error) {
 	if err != nil {
 		return TokenKey{}, err
 	}
-	longest := max(st.CustomerTokenLifetime(), st.AdminTokenLifetime())
-	until := now.Add(longest).Unix() + 1
-	if err := s.Keys.AddSigningKey(ctx, k, until); err != nil {
+	k.MaxLifetime = longestLifetime(st)
+	if err := s.Keys.AddSigningKey(ctx, k, now.Add(rotationSlack).Unix()); err != nil {
 		return TokenKey{}, fmt.Errorf("store signing key: %w", err)
 	}
 	s.keysLoaded.Store(false)

@@ -50,9 +50,18 @@ func (s *Service) AdminByName(ctx context.Context, username string) (*Admin, err
 // SetAdminActive switches an admin on or off (Magento's "This account is Active").
 // Switching off ends at once every token and admin page session of the admin and every
 // customer token and session it got for a customer; switching on again revives none.
+// The last admin who can sign in (active, not locked) is never switched off: that is
+// MsgLastActiveAdmin.
 // actor is the admin who did it, nil for the operator's command line.
 func (s *Service) SetAdminActive(ctx context.Context, actor *Admin, adminID int64, active bool) error {
-	if err := s.Admins.SetAdminActive(ctx, adminID, active); err != nil {
+	var err error
+	if active {
+		err = s.Admins.SetAdminActive(ctx, adminID, true)
+	} else {
+		// Never the last admin who can sign in: nobody could undo it from the page.
+		err = s.Admins.RetireAdmin(ctx, adminID, time.Time{}, s.Now())
+	}
+	if err := retireError(err); err != nil {
 		return fmt.Errorf("set admin %d active: %w", adminID, err)
 	}
 	event := "admin.activated"
@@ -67,12 +76,26 @@ func (s *Service) SetAdminActive(ctx context.Context, actor *Admin, adminID int6
 	return nil
 }
 
+// retireError is the domain's answer to RetireAdmin's ErrLastAdmin: a message that
+// says what to do instead.
+func retireError(err error) error {
+	if errors.Is(err, ErrLastAdmin) {
+		return inputError(MsgLastActiveAdmin)
+	}
+	return err
+}
+
 // LockAdmin locks an admin for d: no password sign-in from anywhere until then, and,
 // as for SetAdminActive(false), its tokens, page sessions and the customer tokens it
-// got end at once. UnlockAdmin, or the end of d, lets it sign in again.
+// got end at once. UnlockAdmin, or the end of d, lets it sign in again. As with
+// SetAdminActive, the last admin who can sign in is never locked.
 func (s *Service) LockAdmin(ctx context.Context, actor *Admin, adminID int64, d time.Duration) error {
-	until := s.Now().Add(d)
-	if err := s.Admins.LockAdmin(ctx, adminID, until); err != nil {
+	now := s.Now()
+	until := now.Add(d)
+	if d <= 0 {
+		return inputError(MsgAdminLockDuration)
+	}
+	if err := retireError(s.Admins.RetireAdmin(ctx, adminID, until, now)); err != nil {
 		return fmt.Errorf("lock admin %d: %w", adminID, err)
 	}
 	if err := s.endAdmin(ctx, adminID); err != nil {

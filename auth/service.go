@@ -112,8 +112,12 @@ type Service struct {
 	keysVer     atomic.Int64
 	keysAlg     atomic.Value // string
 	keysLoaded  atomic.Bool
-	revLoaded   atomic.Bool
-	revPruned   atomic.Int64 // µs, service clock
+	keysExpiry  atomic.Int64 // unix s: the first VerifyUntil of the keys loaded; 0: none
+	signerKid   atomic.Value // string: the key this process signs with; "": HS256
+	// signerLifetime is the MaxLifetime stored for signerKid, as far as this process knows.
+	signerLifetime atomic.Int64
+	revLoaded      atomic.Bool
+	revPruned      atomic.Int64 // µs, service clock
 }
 
 // NewService wires a service over one store; Start must be called before use.
@@ -199,6 +203,10 @@ func (s *Service) Refresh(ctx context.Context) error {
 		}
 		if old := s.settings.Load(); old == nil || old.Get(PathCryptKey) != st.Get(PathCryptKey) {
 			s.Tokens.SetKey(st.Get(PathCryptKey))
+		}
+		// A longer token lifetime is recorded on the signing key before a token gets it.
+		if err := s.coverLifetime(ctx, st); err != nil {
+			return err
 		}
 		s.settings.Store(st)
 		s.settingsVer.Store(ver)

@@ -12,6 +12,10 @@ var ErrNotFound = errors.New("not found")
 // ErrDuplicate is returned by stores when a unique value (an email) is taken.
 var ErrDuplicate = errors.New("duplicate")
 
+// ErrLastAdmin is returned by AdminStore.RetireAdmin when no other admin would be left
+// able to sign in.
+var ErrLastAdmin = errors.New("last active admin")
+
 // Customer is a storefront account.
 type Customer struct {
 	ID              int64
@@ -146,10 +150,10 @@ const EventEmailConflict = "customer.email_conflict"
 // filter offers and what audit:list --event accepts (TestAdminPageAuditEventsListed
 // reads auth/ to keep this complete).
 var AuditEventNames = []string{
-	"admin.activated", "admin.assistance_set", "admin.created", "admin.customer_reset_mailed", "admin.customer_signed_out", "admin.customer_unlocked",
+	"admin.activated", "admin.assistance_set", "admin.created", "admin.customer_confirmation_mailed", "admin.customer_confirmed", "admin.customer_created", "admin.customer_reset_mailed", "admin.customer_signed_out", "admin.customer_unlocked", "admin.customer_updated",
 	"admin.deactivated", "admin.locked", "admin.login_as_customer", "admin.otc_created", "admin.otc_refused", "admin.otc_used",
 	"admin.page_signin", "admin.setting_changed", "admin.signin", "admin.signin_failed", "admin.signin_locked",
-	"admin.signin_throttled", "admin.tfa_failed", "admin.tfa_setup", "admin.unlocked", "customer.confirmation_limited", "customer.confirmed", "customer.created",
+	"admin.signin_throttled", "admin.tfa_failed", "admin.tfa_reset", "admin.tfa_setup", "admin.unlocked", "customer.confirmation_limited", "customer.confirmed", "customer.created",
 	"customer.deleted", "customer.email_changed", "customer.email_conflict",
 	"customer.import", "customer.locked", "customer.otc_failed", "customer.password_changed",
 	"customer.password_reset", "customer.reset_failed", "customer.reset_limited", "customer.reset_requested",

@@ -160,3 +160,55 @@ func (d *DB) ConsumeOneTimeCode(ctx context.Context, hash string, customerID int
 	}
 	return adminID, reason, true, nil
 }
+
+// ListAdmins returns every admin user, oldest first (the admin page's list; shops have
+// a handful).
+func (d *DB) ListAdmins(ctx context.Context) ([]auth.Admin, error) {
+	rows, err := d.read.QueryContext(ctx, `SELECT `+adminColumns+` FROM admin_user ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("list admins: %w", err)
+	}
+	defer rows.Close()
+	var out []auth.Admin
+	for rows.Next() {
+		a, err := scanAdmin(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list admins: %w", err)
+		}
+		out = append(out, *a)
+	}
+	return out, rows.Err()
+}
+
+// RetireAdmin deactivates admin id (lockUntil zero) or locks it until lockUntil, only
+// while another admin stays able to sign in: active and not locked for every address at
+// now. It returns auth.ErrLastAdmin when none would, auth.ErrNotFound when there is no
+// such admin. Two admins retiring each other at once cannot both succeed: the check and
+// the change are one statement, and on PostgreSQL the transactions that make them take
+// turns (an advisory lock), so the second one's statement sees the first one's change.
+func (d *DB) RetireAdmin(ctx context.Context, id int64, lockUntil, now time.Time) error {
+	set, args := `is_active = 0`, []any{id, now.Unix()}
+	if !lockUntil.IsZero() {
+		set, args = `lock_expires = $3`, append(args, lockUntil.Unix())
+	}
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		if err := d.dl.lock(ctx, tx, "admin_user: keep one admin"); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE admin_user SET `+set+` WHERE id = $1 AND EXISTS (SELECT 1 FROM admin_user o
+			WHERE o.id <> $1 AND o.is_active = 1 AND o.lock_expires <= $2)`, args...)
+		if err != nil {
+			return fmt.Errorf("retire admin %d: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return nil
+		}
+		var one int
+		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM admin_user WHERE id = $1`, id).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+			return auth.ErrNotFound
+		} else if err != nil {
+			return fmt.Errorf("retire admin %d: %w", id, err)
+		}
+		return auth.ErrLastAdmin
+	})
+}

@@ -9,8 +9,12 @@ import (
 	"shopauth/auth"
 )
 
-// Customer maps auth.Customer to Magento's Customer type.
+// Customer maps auth.Customer to Magento's Customer type. The name fields are struct
+// fields (graphql-go reads them, UseFieldResolvers, with no call through reflection),
+// pointing into the loaded customer, nil for "".
 type Customer struct {
+	Email, Firstname, Lastname, Middlename, Prefix, Suffix, DateOfBirth, Dob, Taxvat *string
+
 	c    *auth.Customer
 	svc  *auth.Service
 	s    *auth.Settings
@@ -18,7 +22,10 @@ type Customer struct {
 }
 
 func (r *Root) customer(c *auth.Customer) *Customer {
-	return &Customer{c: c, svc: r.Service, s: r.Service.Settings()}
+	return &Customer{c: c, svc: r.Service, s: r.Service.Settings(),
+		Email: strp(&c.Email), Firstname: strp(&c.Firstname), Lastname: strp(&c.Lastname),
+		Middlename: strp(&c.Middlename), Prefix: strp(&c.Prefix), Suffix: strp(&c.Suffix),
+		DateOfBirth: strp(&c.DateOfBirth), Dob: strp(&c.DateOfBirth), Taxvat: strp(&c.Taxvat)}
 }
 
 // ID is null, as Magento 2.4.4 to 2.4.8 answer it: the field is deprecated, an Int in
@@ -28,16 +35,6 @@ func (c *Customer) ID() *int32 { return nil }
 // GroupID is null, as Magento's ExtractCustomerData sets it: the group reaches a
 // storefront through Customer.group.
 func (c *Customer) GroupID() *int32 { return nil }
-
-func (c *Customer) Email() *string       { return str(c.c.Email) }
-func (c *Customer) Firstname() *string   { return str(c.c.Firstname) }
-func (c *Customer) Lastname() *string    { return str(c.c.Lastname) }
-func (c *Customer) Middlename() *string  { return str(c.c.Middlename) }
-func (c *Customer) Prefix() *string      { return str(c.c.Prefix) }
-func (c *Customer) Suffix() *string      { return str(c.c.Suffix) }
-func (c *Customer) DateOfBirth() *string { return str(c.c.DateOfBirth) }
-func (c *Customer) Dob() *string         { return str(c.c.DateOfBirth) }
-func (c *Customer) Taxvat() *string      { return str(c.c.Taxvat) }
 
 // Gender is null when not set.
 func (c *Customer) Gender() *int32 {

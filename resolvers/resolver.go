@@ -20,3 +20,11 @@ func str(s string) *string {
 	}
 	return &s
 }
+
+// strp is str for a string that stays put: p itself, or nil for "".
+func strp(p *string) *string {
+	if *p == "" {
+		return nil
+	}
+	return p
+}

@@ -197,13 +197,19 @@ func (s *Server) handleAdminOverview(w http.ResponseWriter, r *http.Request, ar 
 	s.render(w, r, http.StatusOK, "admin_overview", data)
 }
 
-// durationWords writes seconds as a shop owner reads them: "30 min", "1 h 30 min", "45 s".
+// durationWords writes seconds as a shop owner reads them: "30 min", "1 h 30 min", "45 s",
+// "7 days".
 func durationWords(sec int) string {
 	if sec <= 0 {
 		return "0 s"
 	}
-	h, m, sc := sec/3600, sec%3600/60, sec%60
+	d, h, m, sc := sec/86400, sec%86400/3600, sec%3600/60, sec%60
 	var parts []string
+	if d == 1 {
+		parts = append(parts, "1 day")
+	} else if d > 1 {
+		parts = append(parts, strconv.Itoa(d)+" days")
+	}
 	if h > 0 {
 		parts = append(parts, strconv.Itoa(h)+" h")
 	}
@@ -579,18 +585,31 @@ func (s *Server) handleAdminCustomers(w http.ResponseWriter, r *http.Request, ar
 	s.customersPage(w, r, ar, http.StatusOK, r.URL.Query().Get("q"), page, flash, "", otc)
 }
 
-// backTo keeps the list where the admin was (only local customer list URLs).
+// backTo keeps the list where the admin was (only local customer list URLs), or the
+// customer's own page the form was on, and says what was done (done "": nothing).
 func backTo(r *http.Request, done string) string {
 	back := r.PostFormValue("back")
+	if page := "/admin/customers/" + r.PathValue("id"); back == page {
+		if done == "" {
+			return page
+		}
+		return page + "?done=" + done
+	}
 	if !strings.HasPrefix(back, "/admin/customers?") && back != "/admin/customers" {
 		back = "/admin/customers?"
 	}
-	u, err := url.Parse(back)
-	if err != nil || u.Host != "" || u.Scheme != "" {
-		return "/admin/customers?done=" + done
+	v := url.Values{}
+	if u, err := url.Parse(back); err == nil && u.Host == "" && u.Scheme == "" {
+		v = u.Query()
 	}
-	v := u.Query()
-	v.Set("done", done)
+	if done != "" {
+		v.Set("done", done)
+	} else {
+		v.Del("done")
+	}
+	if len(v) == 0 {
+		return "/admin/customers"
+	}
 	return "/admin/customers?" + v.Encode()
 }
 
@@ -606,11 +625,38 @@ func (s *Server) handleAdminCustomerAction(w http.ResponseWriter, r *http.Reques
 	case "assistance":
 		err, done = s.svc.SetCustomerAssistance(ctx, ar.admin, id, r.PostFormValue("allow") == "1"), "assistance"
 	case "unlock":
+		if !s.confirmCustomer(w, r, ar, id, confirmation{Title: "Unlock this customer?", Yes: "Yes, unlock",
+			Effect: "The account lock and the sign-in throttle on this email end now: whoever has the password can sign in at once, and the count of failed sign-ins starts again from zero."}) {
+			return
+		}
 		err, done = s.svc.UnlockCustomer(ctx, ar.admin, id), "unlocked"
 	case "signout":
+		if !s.confirmCustomer(w, r, ar, id, confirmation{Title: "Sign this customer out everywhere?", Yes: "Yes, sign out everywhere",
+			Effect: "Every token and session of this customer ends at once: the storefront, apps and any admin acting for them must sign in again. This cannot be undone."}) {
+			return
+		}
 		err, done = s.svc.SignOutEverywhere(ctx, ar.admin, id), "signedout"
 	case "resetmail":
 		err, done = s.svc.SendPasswordReset(ctx, ar.admin, id), "resetmailed"
+		var ae *auth.Error
+		if errors.As(err, &ae) {
+			// Refused (the account is locked here, or too many reset mails this hour):
+			// the page says so, in the domain's words.
+			if back := r.PostFormValue("back"); back == "/admin/customers/"+r.PathValue("id") {
+				s.customerPage(w, r, ar, id, http.StatusBadRequest, "", "No password-reset mail was sent: "+ae.Message, nil)
+				return
+			}
+			s.customersPage(w, r, ar, http.StatusBadRequest, "", 1, "", "No password-reset mail was sent: "+ae.Message, nil)
+			return
+		}
+	case "confirmmail":
+		// The customer's page offers it while the account waits for confirmation.
+		err, done = s.svc.SendConfirmationMail(ctx, ar.admin, id), "confirmmailed"
+		var ae *auth.Error
+		if errors.As(err, &ae) {
+			s.customerPage(w, r, ar, id, http.StatusBadRequest, "", "No confirmation mail was sent: "+ae.Message, nil)
+			return
+		}
 	case "otc":
 		// Show the list where the admin was, with the code on top.
 		q, page := "", 1

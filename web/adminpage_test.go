@@ -83,7 +83,7 @@ func TestAdminPageHTTP(t *testing.T) {
 	}
 	expect(t, e.gql(tok, `{customer{email}}`, nil), 200, `{"data":{"customer":{"email":"customer@example.com"}}}`)
 	// With the token: sign out everywhere.
-	if res := post(fmt.Sprintf("/admin/customers/%d/signout", c.ID), url.Values{"csrf": {csrf}}); res.StatusCode != http.StatusSeeOther ||
+	if res := post(fmt.Sprintf("/admin/customers/%d/signout", c.ID), url.Values{"csrf": {csrf}, "confirm": {"yes"}}); res.StatusCode != http.StatusSeeOther ||
 		!strings.Contains(res.Header.Get("Location"), "done=signedout") {
 		t.Fatalf("signout: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}

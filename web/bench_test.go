@@ -4,22 +4,39 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"shopauth/auth"
+	"shopauth/web"
 )
 
 // BenchmarkCustomerQuery measures one authenticated { customer { email } } request
 // through the full handler: decoding, token verify with revocation check, GraphQL
 // execution, one SQLite read, JSON out. Besides wall time it reports the CPU time
 // per request (cpu-ns/op), which other processes on a shared machine disturb less.
-func BenchmarkCustomerQuery(b *testing.B) {
-	e := newEnv(b)
+func BenchmarkCustomerQuery(b *testing.B) { benchCustomerQuery(b, newEnv(b)) }
+
+// BenchmarkCustomerQueryLogged is BenchmarkCustomerQuery with the request log on, as
+// serve writes it: JSON lines to a file (here /dev/null), one write per request.
+func BenchmarkCustomerQueryLogged(b *testing.B) {
+	f, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	benchCustomerQuery(b, newEnvWith(b, func(c *web.Config) {
+		c.Log, c.LogRequests = slog.New(slog.NewJSONHandler(f, nil)), true
+	}))
+}
+
+func benchCustomerQuery(b *testing.B, e *env) {
 	e.customer("customer@example.com", "password")
 	tok := e.token("customer@example.com", "password")
 	h := e.srv.Config.Handler

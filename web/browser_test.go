@@ -71,10 +71,15 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
-// screenshot saves the page at desktop and phone widths into a temp folder named in the log.
+// screenshot saves the page at desktop and phone widths into a temp folder named in the log
+// (or $SHOPAUTH_SCREENS).
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	shotDirOnce.Do(func() {
+		// SHOPAUTH_SCREENS names a folder to keep them in (made if need be).
+		if shotDir = os.Getenv("SHOPAUTH_SCREENS"); shotDir != "" && os.MkdirAll(shotDir, 0o755) == nil {
+			return
+		}
 		shotDir, _ = os.MkdirTemp("", "shopauth-screens")
 	})
 	for _, vp := range []struct {
@@ -103,10 +108,24 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 				.filter(e => e.getBoundingClientRect().right > W + 1 && !clipped(e))
 				.map(e => e.tagName + "#" + e.id + "." + e.className);
 			if (document.documentElement.scrollWidth > W + 1) wide.push("page scrollWidth " + document.documentElement.scrollWidth);
+			// Nor out of the bordered box it sits in (a card, a panel, a fieldset).
+			for (const e of document.querySelectorAll(".step *, .confirm *, .panel *, fieldset.settings *")) {
+				const box = e.parentElement.closest(".step, .confirm, .panel, fieldset.settings"), r = e.getBoundingClientRect();
+				if (r.width > 0 && r.right > box.getBoundingClientRect().right + 1 && !clipped(e)) wide.push(e.tagName + "#" + e.id + "." + e.className + " out of its box");
+			}
 			return wide;
 		})()`))
 		if err != nil || len(overflow) > 0 {
 			t.Errorf("%s at %s width: wider than the screen: %v %v", name, vp.label, overflow, err)
+		}
+		// At desktop size a table fits its column: its side-scroll (.table-wrap) is for
+		// phones only.
+		if !vp.phone {
+			scrolls, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll(".table-wrap")]
+				.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => (e.firstElementChild || e).id + " " + e.scrollWidth + " > " + e.clientWidth)`))
+			if err != nil || len(scrolls) > 0 {
+				t.Errorf("%s at %s width: a table scrolls sideways: %v %v", name, vp.label, scrolls, err)
+			}
 		}
 		// (A label element, or aria-label / aria-labelledby. GraphiQL's own controls, its
 		// editors' inputs and its docs search box, are its markup, not ours.)
@@ -121,6 +140,10 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 		low, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](contrastJS))
 		if err != nil || len(low) > 0 {
 			t.Errorf("%s at %s width: low contrast: %v %v", name, vp.label, low, err)
+		}
+		// From the top: a sticky bar is drawn where the window is scrolled to.
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`)); err != nil {
+			t.Fatal(err)
 		}
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		if err != nil {
@@ -209,8 +232,12 @@ func TestWalkthrough(t *testing.T) {
 	replay := func(out string) {
 		t.Helper()
 		cmd := text("#" + out + " pre.request")
-		// Step 2's shell line, as the page says to run it first.
-		line := text("#token-shell pre.token-line")
+		// Step 2's shell line, as the page says to run it first (what its Copy button
+		// copies: step 2 may be folded by now).
+		line, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#token-shell pre.token-line").textContent`))
+		if err != nil {
+			t.Fatal(err)
+		}
 		got, err := exec.Command("sh", "-c", line+"\n"+cmd).Output()
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", out, err, cmd)
@@ -280,6 +307,11 @@ func TestWalkthrough(t *testing.T) {
 	// The admin path, with the fields as they are.
 	step("admin-go", "admin-out", "HTTP 200")
 	step("lac-go", "lac-out", `"customer_token"`)
+	// Step 2 is folded to a line now; the step navigator opens it again.
+	if s := text("#sum-2"); !strings.Contains(s, "Customer #2 (customer1@mail.com), for admin #1") {
+		t.Errorf("step 2 folded: %q", s)
+	}
+	run(chromedp.Click(chromedp.ID("nav-2")), chromedp.WaitVisible(chromedp.ID("token-claims-rows")))
 	if c := text("#token-claims-rows"); !strings.Contains(c, "uid\t2\t") || !strings.Contains(c, "admin_id\t1\tthe admin (#1) acting for the customer") {
 		t.Errorf("claims after login as customer: %s", c)
 	}
@@ -288,6 +320,7 @@ func TestWalkthrough(t *testing.T) {
 		t.Errorf("one-time code for the wrong customer: %s", text("#otc-out pre.request"))
 	}
 	step("exchange-go", "exchange-out", `"token"`)
+	run(chromedp.Click(chromedp.ID("nav-2")), chromedp.WaitVisible(chromedp.ID("token-claims-rows")))
 	if c := text("#token-claims-rows"); !strings.Contains(c, "uid\t2\t") || !strings.Contains(c, "admin_id\t1\t") {
 		t.Errorf("claims after the exchange: %s", c)
 	}
@@ -356,12 +389,13 @@ func TestWalkthroughTwoFactor(t *testing.T) {
 	code, _ := auth.TOTPCode(a.TOTPSecret, e.clock.Now())
 	ctx := browser(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/walkthrough"), chromedp.WaitVisible(chromedp.ID("admin-go")),
-		chromedp.SendKeys(chromedp.ID("admin-otp"), code), chromedp.Click(chromedp.ID("admin-go"))); err != nil {
+		chromedp.SendKeys(chromedp.ID("admin-otp"), code), chromedp.WaitEnabled(chromedp.ID("admin-go")), chromedp.Click(chromedp.ID("admin-go"))); err != nil {
 		t.Fatal(err)
 	}
 	if err := waitText(ctx, "admin-out", "HTTP 200"); err != nil {
 		t.Fatal(err)
 	}
+	screenshot(t, ctx, "walkthrough-2fa")
 	req, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#admin-out pre.request")))
 	if want := "curl -s -X POST " + e.srv.URL + "/rest/V1/tfa/provider/google/authenticate \\\n  -H 'Content-Type: application/json' \\\n" +
 		`  -d '{"username":"admin","password":"••••••••","otp":"` + code + `"}'`; req != want {

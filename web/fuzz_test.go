@@ -5,17 +5,20 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 )
 
 // FuzzDecodeGraphQLRequest: any body decodes to a request or an error, never a panic,
-// and a decoded request always has a query.
+// and a decoded request always has a query; the one-call path for a body without
+// variables decodes exactly what the full decoder does.
 func FuzzDecodeGraphQLRequest(f *testing.F) {
 	for _, s := range []string{
 		`{"query":"{customer{email}}"}`,
 		`{"query":"query($a:Int){x}","variables":{"a":1,"b":[1.5,{"c":2}]},"operationName":"Q"}`,
 		`{"query":`, `[]`, `null`, `{"query":"x"} {}`, `{"variables":{"n":99999999999999999999}}`,
+		`{"query":"x"}}`, `{"query":"a","Query":"b","OPERATIONNAME":"c","variables":null}`, `{"query":"\u00e9\ud800"}`,
 	} {
 		f.Add(s, "application/json")
 	}
@@ -26,6 +29,12 @@ func FuzzDecodeGraphQLRequest(f *testing.F) {
 		req, err := decodeGraphQLRequest(r)
 		if err == nil && strings.TrimSpace(req.Query) == "" {
 			t.Fatal("decoded a request without a query")
+		}
+		// The one-call path for the usual body reads what the full decoder reads.
+		var quick, full gqlRequest
+		errQuick, errFull := decodeGraphQLBody([]byte(body), &quick), decodeGraphQLBodyFully([]byte(body), &full)
+		if (errQuick == nil) != (errFull == nil) || errQuick == nil && !reflect.DeepEqual(quick, full) {
+			t.Fatalf("quick %+v (%v), full %+v (%v)", quick, errQuick, full, errFull)
 		}
 	})
 }

@@ -5,12 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"mime"
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 
 	graphql "github.com/graph-gophers/graphql-go"
 	gqlerrors "github.com/graph-gophers/graphql-go/errors"
@@ -64,6 +64,14 @@ type gqlRequest struct {
 	Variables     map[string]any `json:"variables"`
 }
 
+// gqlPlainRequest is gqlRequest with its variables left unread: decodeGraphQLRequest
+// takes a body without them (Variables nil) in one json.Unmarshal.
+type gqlPlainRequest struct {
+	Query         string          `json:"query"`
+	OperationName string          `json:"operationName"`
+	Variables     json.RawMessage `json:"variables"`
+}
+
 // gqlError is an error answered before the query runs.
 type gqlError struct {
 	Message    string            `json:"message"`
@@ -85,10 +93,31 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		buf.Reset()
 		buf.WriteString(`{"message":"Internal server error"}` + "\n")
 	}
-	w.Header().Set("Content-Type", "application/json")
+	w.Header()["Content-Type"] = contentTypeJSON
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
+
+// contentTypeJSON is the Content-Type header of every JSON answer, shared: what
+// Header.Set would make, without a new slice per answer (it is full, so an append
+// copies, and nothing writes into it).
+var contentTypeJSON = []string{"application/json"}
+
+// mediaType is the media type of a Content-Type header, as mime.ParseMediaType finds
+// it ("" when it cannot), without parsing the usual exact "application/json".
+func mediaType(header string) string {
+	if header == "application/json" {
+		return header
+	}
+	ct, _, _ := mime.ParseMediaType(header)
+	return ct
+}
+
+// bodyBuffers holds request-body buffers for reuse: a body is only read while the
+// request is decoded (the query and variables are copies).
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledBody = 64 << 10 // a bigger buffer goes to the garbage collector
 
 // decodeGraphQLRequest reads a GraphQL request from a GET URL or a POST body.
 func decodeGraphQLRequest(r *http.Request) (gqlRequest, error) {
@@ -102,22 +131,20 @@ func decodeGraphQLRequest(r *http.Request) (gqlRequest, error) {
 			}
 		}
 	} else {
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
+		buf := bodyBuffers.Get().(*bytes.Buffer)
+		defer func() {
+			if buf.Cap() <= maxPooledBody {
+				buf.Reset()
+				bodyBuffers.Put(buf)
+			}
+		}()
+		if _, err := buf.ReadFrom(r.Body); err != nil {
 			return req, err
 		}
-		ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-		if ct == "application/graphql" {
-			req.Query = string(body)
-		} else {
-			dec := json.NewDecoder(bytes.NewReader(body))
-			dec.UseNumber()
-			if err := dec.Decode(&req); err != nil {
-				return req, err
-			}
-			if dec.More() {
-				return req, errors.New("trailing data after the request object")
-			}
+		if mediaType(r.Header.Get("Content-Type")) == "application/graphql" {
+			req.Query = buf.String()
+		} else if err := decodeGraphQLBody(buf.Bytes(), &req); err != nil {
+			return req, err
 		}
 	}
 	if strings.TrimSpace(req.Query) == "" {
@@ -125,6 +152,32 @@ func decodeGraphQLRequest(r *http.Request) (gqlRequest, error) {
 	}
 	req.Variables = normalizeNumbers(req.Variables)
 	return req, nil
+}
+
+// decodeGraphQLBody reads a JSON request body into req. The usual body, an object
+// without variables, takes one json.Unmarshal; any other (and any error) is read by
+// decodeGraphQLBodyFully, which would make the same of the usual one.
+func decodeGraphQLBody(body []byte, req *gqlRequest) error {
+	var plain gqlPlainRequest
+	if json.Unmarshal(body, &plain) == nil && plain.Variables == nil {
+		req.Query, req.OperationName = plain.Query, plain.OperationName
+		return nil
+	}
+	return decodeGraphQLBodyFully(body, req)
+}
+
+// decodeGraphQLBodyFully reads a JSON request body into req, numbers in its variables
+// kept as json.Number; a second value after the object is refused.
+func decodeGraphQLBodyFully(body []byte, req *gqlRequest) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(req); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("trailing data after the request object")
+	}
+	return nil
 }
 
 // normalizeNumbers turns json.Number into int32 or float64 as graphql-go expects.
@@ -162,7 +215,7 @@ func (s *Server) handleGraphQL(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodPost {
 		// Magento's ContentTypeValidator. It also keeps other sites out: a browser sends
 		// a cross-site form or text/plain POST without asking, but not a JSON one.
-		if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "application/json" && ct != "application/graphql" {
+		if ct := mediaType(r.Header.Get("Content-Type")); ct != "application/json" && ct != "application/graphql" {
 			writeGQLError(w, http.StatusUnsupportedMediaType, msgContentType, "graphql-input")
 			return
 		}
@@ -243,7 +296,7 @@ func (s *Server) handleGraphQL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	s.writeGraphQL(w, r, ctx, info, req.OperationName, s.schema.Exec(ctx, req.Query, req.OperationName, req.Variables))
+	s.writeGraphQL(w, r, ctx, info, req.OperationName, s.schema.ExecDocument(ctx, info.document(s.schema, req.Query), req.OperationName, req.Variables))
 }
 
 // writeGraphQL answers with resp, its errors in Magento's shape and order and the status
@@ -256,9 +309,11 @@ func (s *Server) writeGraphQL(w http.ResponseWriter, r *http.Request, ctx contex
 	// graphql-go resolves a query's fields concurrently and lists their errors in the
 	// order they finished; Magento resolves in document order. Sorting by position
 	// gives Magento's order, and with it a status that does not depend on timing.
-	sort.SliceStable(resp.Errors, func(i, j int) bool {
-		return errorBefore(resp.Errors[i], resp.Errors[j])
-	})
+	if len(resp.Errors) > 1 {
+		sort.SliceStable(resp.Errors, func(i, j int) bool {
+			return errorBefore(resp.Errors[i], resp.Errors[j])
+		})
+	}
 	status := graphQLStatus(resp.Errors)
 	s.afterGraphQL(w, r, ctx, status)
 	if len(resp.Errors) == 0 && len(resp.Extensions) == 0 && len(resp.Data) > 0 && compactJSON(resp.Data) {
@@ -268,7 +323,7 @@ func (s *Server) writeGraphQL(w http.ResponseWriter, r *http.Request, ctx contex
 		out = append(out, `{"data":`...)
 		out = append(out, resp.Data...)
 		out = append(out, "}\n"...)
-		w.Header().Set("Content-Type", "application/json")
+		w.Header()["Content-Type"] = contentTypeJSON
 		w.WriteHeader(status)
 		w.Write(out)
 		return

@@ -7,8 +7,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"shopauth/auth"
 )
@@ -144,3 +147,91 @@ func TestOfflineVerificationWithJose(t *testing.T) {
 }
 
 func b64dec(s string) ([]byte, error) { return base64.RawURLEncoding.DecodeString(s) }
+
+// TestRetiredKeyVerifiesUntilItsLastToken: a token keeps the exp it was issued with, so
+// a key retired by key:rotate verifies (and stays in the JWKS) until the last token it
+// can have signed expires, even when the lifetime was lowered before the rotation; then
+// it leaves the JWKS and its row is deleted. Lifetimes: 5 hours when the token is
+// signed, 1 hour at the rotation (the rotation used to keep the key for 1 hour only).
+func TestRetiredKeyVerifiesUntilItsLastToken(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	other := e.sibling()
+	e.customer("customer@example.com", "password")
+	e.set(auth.PathTokenAlgorithm, auth.AlgEdDSA)
+	e.set(auth.PathAdminTokenLifetime, "1")
+	e.set(auth.PathCustomerTokenLifetime, "5")
+	keys, err := e.db.SigningKeys(ctx)
+	if err != nil || len(keys) != 1 || keys[0].MaxLifetime != 5*3600 {
+		t.Fatalf("the signing key after the lifetime was raised: %+v %v", keys, err)
+	}
+	signedAt := e.clock.Now()
+	tok := e.token("customer@example.com", "password")
+	old := kidOf(t, tok)
+	e.set(auth.PathCustomerTokenLifetime, "1")
+
+	// key:rotate, as the command does it: another process over the same database.
+	if err := other.svc.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rotated, err := other.svc.RotateSigningKey(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jwks := func() []string {
+		t.Helper()
+		r := e.do("GET", "/.well-known/jwks.json", "", "", nil)
+		var set struct{ Keys []auth.JWK }
+		if r.status != 200 || json.Unmarshal([]byte(r.body), &set) != nil {
+			t.Fatalf("JWKS: %s", r)
+		}
+		var kids []string
+		for _, k := range set.Keys {
+			kids = append(kids, k.Kid)
+		}
+		sort.Strings(kids) // the keys were made at the same instant of the test clock
+		return kids
+	}
+	both := []string{old, rotated.Kid}
+	sort.Strings(both)
+	at := func(d time.Duration) {
+		t.Helper()
+		e.clock.Add(signedAt.Add(d).Sub(e.clock.Now()))
+		if err := e.svc.Refresh(ctx); err != nil { // what serve does every 250 ms
+			t.Fatal(err)
+		}
+	}
+	ok := `{"data":{"customer":{"email":"customer@example.com"}}}`
+	at(0)
+	if kids := jwks(); !slices.Equal(kids, both) {
+		t.Fatalf("JWKS after the rotation: %v, want %v", kids, both)
+	}
+	if kid := kidOf(t, e.token("customer@example.com", "password")); kid != rotated.Kid {
+		t.Errorf("signed by %s after the rotation, want %s", kid, rotated.Kid)
+	}
+	at(2 * time.Hour) // past the lifetime in force at the rotation
+	expect(t, e.gql(tok, `{customer{email}}`, nil), 200, ok)
+	at(5*time.Hour - time.Second)
+	expect(t, e.gql(tok, `{customer{email}}`, nil), 200, ok)
+	if kids := jwks(); !slices.Equal(kids, both) {
+		t.Errorf("JWKS a second before the token expires: %v, want %v", kids, both)
+	}
+	at(5 * time.Hour)
+	expect(t, e.gql(tok, `{customer{email}}`, nil), 401, `{"errors":[{"message":"`+auth.MsgTokenExpired+`","extensions":{"category":"graphql-authentication"}}]}`)
+	// The key stays published as long as a server may have signed with it after the
+	// rotation (it sees a rotation at its next refresh), then leaves the JWKS and the table.
+	at(5*time.Hour + 2*time.Second)
+	if kids := jwks(); strings.Join(kids, " ") != rotated.Kid {
+		t.Errorf("JWKS after the last token of the old key expired: %v, want %s", kids, rotated.Kid)
+	}
+	if keys, err := e.db.SigningKeys(ctx); err != nil || len(keys) != 1 || keys[0].Kid != rotated.Kid {
+		t.Errorf("rows after the last token of the old key expired: %+v %v", keys, err)
+	}
+	// The other process, which loaded both keys, drops the old one at its next refresh.
+	if err := other.svc.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if kids := other.svc.Tokens.JWKS(); len(kids) != 1 || kids[0].Kid != rotated.Kid {
+		t.Errorf("the other process's JWKS: %+v", kids)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -26,6 +28,18 @@ type metrics struct {
 	signIns       *prometheus.CounterVec
 	verifications *prometheus.CounterVec
 	rateLimited   *prometheus.CounterVec
+
+	// The counters every request touches, kept once made: WithLabelValues hashes and
+	// compares its labels (and the status is formatted) on every call. A series still
+	// appears only once counted.
+	mu         sync.RWMutex
+	requestsBy map[routeStatus]prometheus.Counter
+	verifiedOK atomic.Pointer[prometheus.Counter]
+}
+
+type routeStatus struct {
+	route  string
+	status int
 }
 
 func newMetrics(svc *auth.Service) *metrics {
@@ -70,7 +84,22 @@ func (m *metrics) observeRequest(route string, status int) {
 	if route == "" {
 		route = "unmatched"
 	}
-	m.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
+	key := routeStatus{route, status}
+	m.mu.RLock()
+	c, ok := m.requestsBy[key]
+	m.mu.RUnlock()
+	if !ok {
+		c = m.requests.WithLabelValues(route, strconv.Itoa(status))
+		m.mu.Lock()
+		if m.requestsBy == nil {
+			m.requestsBy = map[routeStatus]prometheus.Counter{}
+		}
+		if len(m.requestsBy) < 1000 { // routes are fixed patterns, statuses few
+			m.requestsBy[key] = c
+		}
+		m.mu.Unlock()
+	}
+	c.Inc()
 }
 
 func (m *metrics) handler() http.Handler {
@@ -80,7 +109,13 @@ func (m *metrics) handler() http.Handler {
 func (m *metrics) observeVerification(err error) {
 	switch err {
 	case nil:
-		m.verifications.WithLabelValues("ok").Inc()
+		c := m.verifiedOK.Load()
+		if c == nil {
+			ok := m.verifications.WithLabelValues("ok")
+			c = &ok
+			m.verifiedOK.Store(c)
+		}
+		(*c).Inc()
 	case auth.ErrTokenExpired:
 		m.verifications.WithLabelValues("expired").Inc()
 	case auth.ErrTokenRevoked:

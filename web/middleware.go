@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -15,11 +16,15 @@ import (
 
 type requestStateKey struct{}
 
-// requestState is per-request data the log line is made of.
+// requestState is per-request data the log line is made of, and the response's
+// recorder: one allocation for both.
 type requestState struct {
 	id    string
+	idHdr [1]string // the X-Request-Id header's value, id
+	rec   statusRecorder
 	mu    sync.Mutex
 	attrs []slog.Attr
+	buf   [2]slog.Attr // room for the attributes most requests add (uid, operation)
 }
 
 func requestID(ctx context.Context) string {
@@ -66,19 +71,38 @@ func newRequestID() string {
 	return hex.EncodeToString(b[:])
 }
 
+// securityHeaders is what setSecurityHeaders sets, made once: withRequest puts its
+// values in every response's header map without building them again. The value
+// slices are shared, so they are full (an append copies) and nothing writes into them.
+var securityHeaders = func() http.Header {
+	h := http.Header{}
+	setSecurityHeaders(h)
+	for k, v := range h {
+		h[k] = slices.Clip(v)
+	}
+	return h
+}()
+
 // withRequest gives each request an id, recovers panics, and writes one log line
 // (never headers or bodies, so no token or password reaches the log).
 func (s *Server) withRequest(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := &requestState{id: newRequestID()}
+		st.attrs = st.buf[:0]
 		ctx := context.WithValue(r.Context(), requestStateKey{}, st)
 		if a := s.limits.clientAddr(r); a.IsValid() {
 			ctx = auth.WithRemoteAddr(ctx, a.String())
 		}
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := &st.rec
+		rec.ResponseWriter = w
 		start := time.Now()
-		rec.Header().Set("X-Request-Id", st.id)
-		setSecurityHeaders(rec.Header())
+		h := rec.Header()
+		// What Header.Set would do, with keys already canonical and no new slices.
+		st.idHdr[0] = st.id
+		h["X-Request-Id"] = st.idHdr[:]
+		for k, v := range securityHeaders {
+			h[k] = v
+		}
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
@@ -94,7 +118,7 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 				attrs := []slog.Attr{slog.String("request_id", st.id), slog.String("method", r.Method),
 					slog.String("path", r.URL.Path), slog.Int("status", rec.status), slog.Int("bytes", rec.bytes),
 					slog.Duration("duration", time.Since(start)), slog.String("remote", r.RemoteAddr)}
-				if s.limits.isTrusted(s.limits.peer(r)) && r.Header.Get("X-Forwarded-For") != "" {
+				if r.Header.Get("X-Forwarded-For") != "" && s.limits.isTrusted(s.limits.peer(r)) {
 					// Behind a trusted proxy, name the client it forwarded for too.
 					attrs = append(attrs, slog.String("client", s.limits.clientAddr(r).String()))
 				}
@@ -117,11 +141,11 @@ func bearerToken(r *http.Request) (string, bool) {
 	if h == "" {
 		return "", false
 	}
-	parts := strings.Split(h, " ")
-	if len(parts) != 2 || !strings.EqualFold(parts[0], "bearer") {
+	scheme, tok, ok := strings.Cut(h, " ")
+	if !ok || strings.Contains(tok, " ") || !strings.EqualFold(scheme, "bearer") {
 		return "", false
 	}
-	return parts[1], true
+	return tok, true
 }
 
 // authenticate finds the request's principal from its bearer token (or, for GraphQL

@@ -123,7 +123,7 @@ func TestAdminPageThrottledCustomer(t *testing.T) {
 	ctx := adminBrowser(t, e)
 	browserRun(t, ctx, chromedp.Navigate(e.srv.URL+"/admin/customers"), chromedp.WaitVisible(chromedp.ID(fmt.Sprintf("unlock-%d", locked.ID))))
 	screenshot(t, ctx, "admin-throttled")
-	postPage(t, client, e.srv.URL+fmt.Sprintf("/admin/customers/%d/unlock", c.ID), url.Values{"csrf": {csrf}})
+	postPage(t, client, e.srv.URL+fmt.Sprintf("/admin/customers/%d/unlock", c.ID), url.Values{"csrf": {csrf}, "confirm": {"yes"}})
 	if p := getPage(t, client, e.srv.URL+"/admin/customers?q=held"); strings.Contains(p.body, "sign-ins held") {
 		t.Errorf("after unlock: %s", p.body)
 	}
@@ -191,8 +191,15 @@ func TestAdminPageSendResetAndHistory(t *testing.T) {
 		t.Errorf("audit: %+v", ev)
 	}
 	p = getPage(t, client, e.srv.URL+p.location)
-	if !strings.Contains(p.body, "A password-reset mail is queued for the customer") || !strings.Contains(p.body, fmt.Sprintf(`<a href="/admin/audit?customer=%d" id="history-%d">Sign-in history</a>`, c.ID, c.ID)) {
+	if !strings.Contains(p.body, "A password-reset mail is queued for the customer") || !strings.Contains(p.body, fmt.Sprintf(`<a href="/admin/customers/%d#history-h" id="history-%d">Sign-in history</a>`, c.ID, c.ID)) {
 		t.Errorf("list: %s", p.body)
+	}
+	// The link opens the customer's page at its history section, which links on to
+	// the audit log filtered for the customer.
+	cp := getPage(t, client, e.srv.URL+fmt.Sprintf("/admin/customers/%d", c.ID))
+	if !strings.Contains(cp.body, `<h2 id="history-h">Sign-in history</h2>`) || !strings.Contains(cp.body, `<td data-label="Event">customer.signin</td>`) ||
+		!strings.Contains(cp.body, fmt.Sprintf(`<a href="/admin/audit?customer=%d" id="history-all">`, c.ID)) {
+		t.Errorf("customer page history: %s", cp.body)
 	}
 	if h := getPage(t, client, e.srv.URL+fmt.Sprintf("/admin/audit?customer=%d", c.ID)); !strings.Contains(h.body, "customer.signin") || !strings.Contains(h.body, "admin.customer_reset_mailed") {
 		t.Errorf("history: %s", h.body)

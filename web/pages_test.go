@@ -405,7 +405,7 @@ func TestAdminPageCustomers(t *testing.T) {
 	}
 	expect(t, e.gql("", `mutation{generateCustomerToken(email:"locked@example.com",password:"password"){token}}`, nil), 401,
 		gqlErr(auth.MsgSignInIncorrect, "graphql-authentication", 10, "generateCustomerToken"))
-	p = postPage(t, client, e.srv.URL+fmt.Sprintf("/admin/customers/%d/unlock", locked.ID), url.Values{"csrf": {csrf}, "back": {"/admin/customers?q=locked"}})
+	p = postPage(t, client, e.srv.URL+fmt.Sprintf("/admin/customers/%d/unlock", locked.ID), url.Values{"csrf": {csrf}, "back": {"/admin/customers?q=locked"}, "confirm": {"yes"}})
 	if p.status != http.StatusSeeOther || p.location != "/admin/customers?done=unlocked&q=locked" {
 		t.Fatalf("unlock: %d %s", p.status, p.location)
 	}
@@ -499,7 +499,7 @@ func TestAdminPageAuditFilters(t *testing.T) {
 	e.token("one@example.com", "password")
 	e.token("two@example.com", "password")
 	client, csrf, _ := adminHTTP(t, e, "admin", "admin123", "")
-	postPage(t, client, e.srv.URL+fmt.Sprintf("/admin/customers/%d/signout", c2.ID), url.Values{"csrf": {csrf}})
+	postPage(t, client, e.srv.URL+fmt.Sprintf("/admin/customers/%d/signout", c2.ID), url.Values{"csrf": {csrf}, "confirm": {"yes"}})
 	rows := func(q string) (int, string) {
 		p := getPage(t, client, e.srv.URL+"/admin/audit?"+q)
 		if p.status != 200 {

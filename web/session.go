@@ -52,7 +52,7 @@ func (s *Server) secureRequest(r *http.Request) bool {
 		return true
 	}
 	// Behind a trusted TLS-terminating proxy.
-	return s.limits.isTrusted(s.limits.peer(r)) && r.Header.Get("X-Forwarded-Proto") == "https"
+	return r.Header.Get("X-Forwarded-Proto") == "https" && s.limits.isTrusted(s.limits.peer(r))
 }
 
 // afterGraphQL starts a session when a customer's bearer token authenticated a POST,
@@ -78,13 +78,29 @@ func (s *Server) afterGraphQL(w http.ResponseWriter, r *http.Request, ctx contex
 	if s.secureRequest(r) {
 		secure = "; Secure"
 	}
+	// Magento's private_content_version only tells a browser's cache that private
+	// content changed; it is no secret, so a fast generator does.
 	var v [16]byte
 	binary.LittleEndian.PutUint64(v[:8], mrand.Uint64())
 	binary.LittleEndian.PutUint64(v[8:], mrand.Uint64())
+	// Both headers are built in one buffer (on the stack; about 260 bytes) and cut
+	// from one string.
+	var buf [512]byte
+	b := buf[:0]
+	b = append(b, sessionCookie+"="...)
+	b = append(b, value...)
+	b = append(b, "; Path=/; Max-Age="...)
+	b = strconv.AppendInt(b, int64(maxAge), 10)
+	b = append(b, "; HttpOnly"...)
+	b = append(b, secure...)
+	b = append(b, "; SameSite=Lax"...)
+	n := len(b)
+	b = append(b, versionCookie+"="...)
+	b = hex.AppendEncode(b, v[:])
+	b = append(b, "; Path=/; Max-Age=315360000"...)
+	b = append(b, secure...)
+	b = append(b, "; SameSite=Lax"...)
+	both := string(b)
 	h := w.Header()
-	h["Set-Cookie"] = append(h["Set-Cookie"],
-		sessionCookie+"="+value+"; Path=/; Max-Age="+strconv.Itoa(maxAge)+"; HttpOnly"+secure+"; SameSite=Lax",
-		// Magento's private_content_version only tells a browser's cache that private
-		// content changed; it is no secret, so a fast generator does.
-		versionCookie+"="+hex.EncodeToString(v[:])+"; Path=/; Max-Age=315360000"+secure+"; SameSite=Lax")
+	h["Set-Cookie"] = append(h["Set-Cookie"], both[:n], both[n:])
 }

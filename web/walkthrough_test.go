@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"shopauth/auth"
@@ -154,4 +156,146 @@ func TestWalkthroughFlows(t *testing.T) {
 		t.Errorf("API answer: %s", r)
 	}
 	screenshot(t, ctx, "walkthrough-flows")
+}
+
+// pageHeights measures the page (document height, CSS px) at desktop (1366x850) and
+// phone (390x844) width, and leaves the tab at desktop size.
+func pageHeights(t *testing.T, ctx context.Context) (desktop, phone int) {
+	t.Helper()
+	measure := func() int {
+		t.Helper()
+		h, err := chromedp.Run(ctx, chromedp.Evaluate[int](`new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(document.documentElement.scrollHeight))))`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	browserRun(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
+	phone = measure()
+	browserRun(t, ctx, chromedp.EmulateViewport(1366, 850))
+	desktop = measure()
+	return desktop, phone
+}
+
+// TestWalkthroughFolding (issue 16 item 6) walks the whole page with its default values
+// as a presenter does: a completed step folds to one line with its result when a later
+// step is used, the step in use stays open, Show (mouse or keyboard) and the step
+// navigator open a folded step again; every disabled button says why in words on the
+// page. It logs the page height after every step at desktop and phone width (before
+// folding, the walk reached 4,932 px and 7,654 px). Without JavaScript the buttons stay
+// disabled and say why, so no form is sent with the password in its URL.
+func TestWalkthroughFolding(t *testing.T) {
+	e := newEnv(t)
+	e.set(auth.PathTwoFactorEnable, "0")
+	e.admin("admin", "admin123")
+	e.customer("customer@example.com", "password")
+	helped := e.customer("customer1@mail.com", "password")
+	e.svc.UpdateCustomer(auth.WithPrincipal(context.Background(), &auth.Principal{Claims: auth.Claims{UserID: helped.ID, UserType: auth.UserTypeCustomer}}),
+		auth.CustomerInput{AllowAssistance: ptr(true)}, false)
+	ctx := browser(t)
+	eval := func(js string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatalf("%s: %v", js, err)
+		}
+		return s
+	}
+	// state is each step's fold state: "open", "folded" (body hidden, its line shown),
+	// or "open-new" (open and not completed: no Show/Hide button).
+	state := func() string {
+		t.Helper()
+		return eval(`["1","2","3","4","5","6a","6b","6c","6d"].map(u => {
+			const body = document.getElementById("body-" + u), sum = document.getElementById("sum-" + u), b = document.getElementById("fold-" + u);
+			const st = b.hidden ? "new" : body.hidden && !sum.hidden && b.getAttribute("aria-expanded") === "false" && b.textContent === "Show" ? "folded" :
+				!body.hidden && sum.hidden && b.getAttribute("aria-expanded") === "true" && b.textContent === "Hide" ? "open" : "inconsistent";
+			return u + ":" + st;
+		}).join(" ")`)
+	}
+	// whyless lists disabled buttons without words on the page saying why.
+	whyless := func() string {
+		return eval(`[...document.querySelectorAll("button:disabled")].filter(b => {
+			const w = document.getElementById(b.getAttribute("aria-describedby") || "");
+			return !w || w.hidden || !w.textContent.trim() || !w.getClientRects().length;
+		}).map(b => b.id).join(" ")`)
+	}
+	browserRun(t, ctx, chromedp.Navigate(e.srv.URL+"/walkthrough"), chromedp.WaitEnabled(chromedp.ID("signin-go")))
+	if s := state(); s != "1:new 2:new 3:new 4:new 5:new 6a:new 6b:new 6c:new 6d:new" {
+		t.Errorf("at the start: %s", s)
+	}
+	maxD, maxP := 0, 0
+	for _, s := range []struct{ button, out, want, state, sum string }{
+		{"signin-go", "signin-out", "HTTP 200", "1:open 2:open 3:new 4:new 5:new 6a:new 6b:new 6c:new 6d:new", ""},
+		{"query-go", "query-out", "HTTP 200", "1:folded 2:folded 3:open 4:new 5:new 6a:new 6b:new 6c:new 6d:new",
+			"1 HTTP 200 – a customer token for customer@example.com, in step 2."},
+		{"revoke-go", "revoke-out", "HTTP 200", "1:folded 2:folded 3:folded 4:open 5:new 6a:new 6b:new 6c:new 6d:new",
+			"3 HTTP 200 – John Smith, customer@example.com."},
+		{"again-go", "again-out", "HTTP 401", "1:folded 2:folded 3:folded 4:folded 5:open 6a:new 6b:new 6c:new 6d:new",
+			"4 HTTP 200 – the token is revoked."},
+		{"admin-go", "admin-out", "HTTP 200", "1:folded 2:folded 3:folded 4:folded 5:folded 6a:open 6b:new 6c:new 6d:new",
+			"5 HTTP 401 – User token has been revoked: the revoked token is refused."},
+		// A new token in step 2: steps 3 to 5 start again, open and empty.
+		{"lac-go", "lac-out", "HTTP 200", "1:folded 2:folded 3:new 4:new 5:new 6a:folded 6b:open 6c:new 6d:new",
+			"6a HTTP 200 – an admin token for admin, in $ADMIN_TOKEN."},
+		{"otc-go", "otc-out", "HTTP 200", "1:folded 2:folded 3:new 4:new 5:new 6a:folded 6b:folded 6c:open 6d:new",
+			"6b HTTP 200 – customer #2 (customer1@mail.com); the token is in step 2."},
+		{"exchange-go", "exchange-out", "HTTP 200", "1:folded 2:folded 3:new 4:new 5:new 6a:folded 6b:folded 6c:folded 6d:open",
+			"6c HTTP 200 – a code for customer #2. The code was used: it works once."},
+		{"query-go", "query-out", "HTTP 200", "1:folded 2:folded 3:open 4:new 5:new 6a:folded 6b:folded 6c:folded 6d:open", ""},
+	} {
+		browserRun(t, ctx, chromedp.WaitEnabled(chromedp.ID(s.button)), chromedp.Click(chromedp.ID(s.button)))
+		if err := waitText(ctx, s.out, s.want); err != nil {
+			t.Fatalf("%s: %v", s.out, err)
+		}
+		if got := state(); got != s.state {
+			t.Errorf("after %s:\n got %s\nwant %s", s.button, got, s.state)
+		}
+		if s.sum != "" {
+			u, want, _ := strings.Cut(s.sum, " ")
+			if got := eval(`document.getElementById("sum-` + u + `").innerText`); got != want {
+				t.Errorf("after %s, step %s folds to %q, want %q", s.button, u, got, want)
+			}
+		}
+		if w := whyless(); w != "" {
+			t.Errorf("after %s, disabled buttons that do not say why: %s", s.button, w)
+		}
+		d, p := pageHeights(t, ctx)
+		maxD, maxP = max(maxD, d), max(maxP, p)
+		t.Logf("after %-12s page height: desktop %5d px, phone %5d px", s.button, d, p)
+	}
+	t.Logf("page height along the walk: at most %d px on desktop, %d px on a phone", maxD, maxP)
+	if sum := eval(`document.getElementById("sum-2").innerText`); !regexp.MustCompile(`^Customer #2 \(customer1@mail\.com\), from a one-time code admin #1 made\. Expires in 59 min \d+ s\.$`).MatchString(sum) {
+		t.Errorf("step 2 folds to %q", sum)
+	}
+	screenshot(t, ctx, "walkthrough-folded")
+
+	// Show opens a folded step (the step in use stays open); Hide, here with the
+	// keyboard, folds it again; the navigator opens a step too.
+	browserRun(t, ctx, chromedp.Click(chromedp.ID("fold-1")))
+	if s := state(); !strings.HasPrefix(s, "1:open 2:folded 3:open ") {
+		t.Errorf("after Show: %s", s)
+	}
+	browserRun(t, ctx, chromedp.Focus(chromedp.ID("fold-1")), chromedp.KeyEvent("\r"))
+	if s := state(); !strings.HasPrefix(s, "1:folded ") {
+		t.Errorf("after Hide with Enter: %s", s)
+	}
+	browserRun(t, ctx, chromedp.Click(chromedp.ID("nav-6")))
+	if s := state(); !strings.HasSuffix(s, " 6a:open 6b:open 6c:open 6d:open") {
+		t.Errorf("after the navigator's 6: %s", s)
+	}
+
+	// Without JavaScript: every button is disabled and says why.
+	browserRun(t, ctx, func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return chromedp.Void{}, err
+	}, chromedp.Navigate(e.srv.URL+"/walkthrough"), chromedp.WaitVisible(chromedp.ID("noscript")))
+	if d := eval(`[...document.querySelectorAll("form button[type=submit]")].filter(b => !b.disabled).map(b => b.id).join(" ")`); d != "" {
+		t.Errorf("enabled without JavaScript: %s", d)
+	}
+	if w := whyless(); w != "" {
+		t.Errorf("without JavaScript, disabled buttons that do not say why: %s", w)
+	}
+	if w := eval(`document.getElementById("why-signin").textContent`); w != "Waiting for the page's script: each step sends its request from your browser, with JavaScript." {
+		t.Errorf("why-signin %q", w)
+	}
 }

@@ -57,6 +57,7 @@ type config struct {
 	dur                           time.Duration
 	customers, signouts, distinct int
 	importRows                    int
+	skipSignIn, skipFlood         bool // -only without signin, flood
 }
 
 func main() {
@@ -75,6 +76,7 @@ func main() {
 	flag.StringVar(&dbFlag, "db", "", "database: empty for a temp SQLite file, postgres for a throw-away cluster, or a postgres:// URL of an empty database")
 	flag.IntVar(&instances, "instances", 1, "servers on the one database")
 	logs := flag.String("log", "both", "request logging: both, on or off")
+	only := flag.String("only", "", "run only these phases, comma-separated: signin, flood (200 sign-ins at once), read, import (default: all)")
 	flag.BoolVar(&fastHash, "fasthash", false, "cheap argon2id in the servers (SHOPAUTH_INSECURE_FAST_HASH), so sign-in measures the database path, not the hash")
 	flag.Parse()
 	switch *logs {
@@ -87,6 +89,25 @@ func main() {
 	default:
 		fmt.Fprintln(os.Stderr, "loadbench: -log is both, on or off")
 		os.Exit(2)
+	}
+	if *only != "" {
+		want := map[string]bool{}
+		for _, p := range strings.Split(*only, ",") {
+			switch p = strings.TrimSpace(p); p {
+			case "signin", "flood", "read", "import":
+				want[p] = true
+			default:
+				fmt.Fprintf(os.Stderr, "loadbench: -only takes signin, flood, read and import, not %q\n", p)
+				os.Exit(2)
+			}
+		}
+		cfg.skipSignIn, cfg.skipFlood = !want["signin"], !want["flood"]
+		if !want["read"] {
+			logModes = nil
+		}
+		if !want["import"] {
+			cfg.importRows = 0
+		}
 	}
 	if cfg.signouts < 0 {
 		cfg.signouts = cfg.customers
@@ -244,13 +265,13 @@ func run(cfg config) error {
 
 	// Sign-in against the hash ceiling: the same verifications called directly, same
 	// concurrency, alternating.
-	{
+	if !cfg.skipSignIn || !cfg.skipFlood {
 		procs, rr, err := startServers(bin, "serve", "--quiet", "--addr", "127.0.0.1:0", "--db", dbf)
 		if err != nil {
 			return err
 		}
 		pid := procs[0].Process.Pid
-		for p := 1; p <= cfg.pairs; p++ {
+		for p := 1; p <= cfg.pairs && !cfg.skipSignIn; p++ {
 			ceiling := measure(fmt.Sprintf("1 hash ceiling (direct) #%d", p), cfg.conc, cfg.dur, 0, func(int) error {
 				ok, _, err := hasher.Verify(context.Background(), password, stored)
 				if !ok {
@@ -266,10 +287,12 @@ func run(cfg config) error {
 			signRatios = append(signRatios, signIn.rps/ceiling.rps)
 		}
 		// Memory while 200 sign-ins wait for the hash slots.
-		results = append(results, measure("2b sign-in, 200 waiting", 200, cfg.dur, pid, func(int) error {
-			_, err := signInAs(client, rr.pick(), ds.emails[mrand.IntN(len(ds.emails))])
-			return err
-		}))
+		if !cfg.skipFlood {
+			results = append(results, measure("2b sign-in, 200 waiting", 200, cfg.dur, pid, func(int) error {
+				_, err := signInAs(client, rr.pick(), ds.emails[mrand.IntN(len(ds.emails))])
+				return err
+			}))
+		}
 		for _, p := range procs {
 			stopProc(p)
 		}
@@ -476,22 +499,33 @@ func generate(ctx context.Context, path string, cfg config, hash string) (*datas
 	now := time.Now().UTC().Truncate(time.Second)
 	const batch = 10000
 	cs := make([]*auth.Customer, 0, batch)
+	lines := make([]int, 0, batch)
+	imp, err := d.BeginImport(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for i := range ds.emails {
 		ds.emails[i] = "bench" + strconv.Itoa(i) + "@example.com"
 		cs = append(cs, &auth.Customer{Email: ds.emails[i], Firstname: "Bench", Lastname: "User", GroupID: 1,
 			PasswordHash: hash, CreatedAt: now.Add(-time.Duration(mrand.Int64N(int64(365 * 24 * time.Hour))))})
+		lines = append(lines, i+2)
 		if len(cs) == batch || i == len(ds.emails)-1 {
-			out, err := d.ImportBatch(ctx, cs, nil, now, 0)
+			out, err := imp.ImportBatch(ctx, cs, lines, nil, now, 0)
 			if err != nil {
+				imp.Close()
 				return nil, err
 			}
 			for _, o := range out {
-				if o != auth.Inserted {
+				if o.Outcome != auth.Inserted {
+					imp.Close()
 					return nil, errors.New("the dataset's database was not empty")
 				}
 			}
-			cs = cs[:0]
+			cs, lines = cs[:0], lines[:0]
 		}
+	}
+	if err := imp.Close(); err != nil {
+		return nil, err
 	}
 	// A new database numbers customers from 1 in insertion order; check the ends.
 	for _, i := range []int{0, len(ds.emails) - 1} {

@@ -29,6 +29,7 @@ func Run(t *testing.T, newDSN Opener) {
 		{"Customers", testCustomers},
 		{"EmailCase", testEmailCase},
 		{"Admins", testAdmins},
+		{"RetireAdmin", testRetireAdmin},
 		{"Settings", testSettings},
 		{"Revocations", testRevocations},
 		{"RevocationOrder", testRevocationOrder},
@@ -50,6 +51,7 @@ func Run(t *testing.T, newDSN Opener) {
 		{"RateLimit", testRateLimit},
 		{"Newsletter", testNewsletter},
 		{"SigningKeys", testSigningKeys},
+		{"SigningKeyLifetime", testSigningKeyLifetime},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -797,22 +799,89 @@ func testSearchAndAudit(t *testing.T, a, b *db.DB) {
 	}
 }
 
+// testImport: an import run tells a customer that existed before it (skipped, or
+// updated) from one an earlier line of its own file stored (a duplicate, with that
+// line), within a chunk, across chunks of a batch and across batches; a run on the
+// other handle, or a customer written there meanwhile, is no line of this run's file.
 func testImport(t *testing.T, a, b *db.DB) {
 	newCustomer(t, a, "Existing@example.com")
 	newCustomer(t, a, "émile@example.com")
 	at := time.Unix(1700000000, 0)
-	cs := []*auth.Customer{
-		{Email: "existing@EXAMPLE.com", Firstname: "New", Lastname: "Name", CreatedAt: at},
-		{Email: "fresh@example.com", Firstname: "F", Lastname: "L", CreatedAt: at},
-		{Email: "ÉMILE@example.com", Firstname: "F", Lastname: "L", CreatedAt: at},
+	cust := func(email string) *auth.Customer {
+		return &auth.Customer{Email: email, Firstname: "New", Lastname: "Name", GroupID: 1, CreatedAt: at}
 	}
-	out, err := b.ImportBatch(ctx, cs, nil, at, at.UnixMicro())
-	if err != nil || out[0] != auth.SkippedExisting || out[1] != auth.Inserted || out[2] != auth.SkippedExisting {
-		t.Fatalf("import: %v %v", out, err)
+	batch := func(run auth.ImportRun, update map[string]bool, first int, emails ...string) []auth.ImportResult {
+		t.Helper()
+		var cs []*auth.Customer
+		var lines []int
+		for i, e := range emails {
+			cs, lines = append(cs, cust(e)), append(lines, first+i)
+		}
+		out, err := run.ImportBatch(ctx, cs, lines, update, at, at.UnixMicro())
+		if err != nil || len(out) != len(emails) {
+			t.Fatalf("import %v: %v %v", emails, out, err)
+		}
+		return out
 	}
-	out, err = a.ImportBatch(ctx, cs[:1], map[string]bool{"firstname": true}, at, at.UnixMicro())
-	if err != nil || out[0] != auth.Updated {
-		t.Fatalf("import update: %v %v", out, err)
+	want := func(got []auth.ImportResult, want ...auth.ImportResult) {
+		t.Helper()
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("import: %v, want %v", got, want)
+		}
+	}
+	ins, exists := auth.ImportResult{Outcome: auth.Inserted}, auth.ImportResult{Outcome: auth.SkippedExisting}
+	dup := func(line int) auth.ImportResult {
+		return auth.ImportResult{Outcome: auth.DuplicateInFile, FirstLine: line}
+	}
+
+	run, err := b.BeginImport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want(batch(run, nil, 2, "existing@EXAMPLE.com", "fresh@example.com", "ÉMILE@example.com", "FRESH@example.com", "existing@example.com"),
+		exists, ins, exists, dup(3), dup(2))
+	// A customer the other handle writes while the run is open existed before its line.
+	newCustomer(t, a, "meanwhile@example.com")
+	want(batch(run, nil, 7, "fresh@example.com", "new@example.com", "meanwhile@example.com", "ÉMILE@example.com"),
+		dup(3), ins, exists, dup(4))
+	// 250 rows: three chunks, the last one short; repeats reach back across chunks.
+	var many []string
+	for i := range 248 {
+		many = append(many, fmt.Sprintf("bulk%d@example.com", i))
+	}
+	many = append(many, "BULK5@example.com", "bulk247@example.com")
+	out := batch(run, nil, 11, many...)
+	for i, o := range out[:248] {
+		if o != ins {
+			t.Fatalf("row %d: %v", i, o)
+		}
+	}
+	want(out[248:], dup(16), dup(258))
+	// A second run at the same time, on the other handle, is another file.
+	other, err := a.BeginImport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want(batch(other, nil, 2, "fresh@example.com", "other@example.com", "Other@example.com"), exists, ins, dup(3))
+	if err := other.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := run.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run.ImportBatch(ctx, []*auth.Customer{cust("late@example.com")}, []int{99}, nil, at, 0); err == nil {
+		t.Fatal("a batch after Close was stored")
+	}
+
+	// Update: the listed columns of an existing customer; its repeat is a duplicate.
+	run, err = a.BeginImport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want(batch(run, map[string]bool{"firstname": true}, 2, "existing@EXAMPLE.com", "Existing@example.com"),
+		auth.ImportResult{Outcome: auth.Updated}, dup(2))
+	if err := run.Close(); err != nil {
+		t.Fatal(err)
 	}
 	b.RefreshCache(ctx)
 	got, _ := b.CustomerByEmail(ctx, "existing@example.com")
@@ -821,7 +890,7 @@ func testImport(t *testing.T, a, b *db.DB) {
 	}
 	var n int
 	a.EachCustomer(ctx, func(*auth.Customer) error { n++; return nil })
-	if n != 3 {
+	if n != 254 {
 		t.Fatalf("%d customers", n)
 	}
 }

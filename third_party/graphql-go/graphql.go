@@ -440,7 +440,57 @@ func (s *Schema) exec(ctx context.Context, queryString string, operationName str
 	if len(errs) != 0 {
 		return &Response{Errors: errs}
 	}
+	return s.execValid(ctx, doc, queryString, operationName, variables, res)
+}
 
+// Document is a query parsed and validated once, for ExecDocument to run many times:
+// a server that keeps Documents by query text skips parsing and validating the same
+// query on every request. A Document is safe for concurrent use.
+type Document struct {
+	query string
+	doc   *ast.ExecutableDefinition // nil when the query did not parse or validate
+	vars  bool                      // an operation declares variables
+}
+
+// Prepare parses and validates queryString once for ExecDocument. All of validation
+// but the variables' values (given per run) is done here; a query that fails it is
+// kept as text, and ExecDocument answers it exactly as Exec does.
+func (s *Schema) Prepare(queryString string) *Document {
+	d := &Document{query: queryString}
+	if s.validateMaxQueryLenght(queryString) != nil {
+		return d
+	}
+	doc, qErr := query.Parse(queryString)
+	if qErr != nil {
+		return d
+	}
+	if len(validation.ValidateExceptValues(s.schema, doc, s.maxDepth, s.overlapPairLimit, s.validateDeprecated)) != 0 {
+		return d
+	}
+	d.doc = doc
+	for _, op := range doc.Operations {
+		d.vars = d.vars || len(op.Vars) > 0
+	}
+	return d
+}
+
+// ExecDocument runs a prepared query with the schema's resolver. Its answer is the one
+// Exec(ctx, query, operationName, variables) gives for the query d was prepared from.
+func (s *Schema) ExecDocument(ctx context.Context, d *Document, operationName string, variables map[string]any) *Response {
+	if !s.res.QueryResolver.IsValid() {
+		panic("schema created without resolver, can not exec")
+	}
+	// Values that do not fit their variables take Exec's path, for its errors in its order.
+	if d.doc == nil || (d.vars && !validation.ValuesValid(s.schema, d.doc, variables)) {
+		return s.exec(ctx, d.query, operationName, variables, s.res)
+	}
+	validationFinish := s.validationTracer.TraceValidation(ctx)
+	validationFinish(nil)
+	return s.execValid(ctx, d.doc, d.query, operationName, variables, s.res)
+}
+
+// execValid runs a parsed, valid document.
+func (s *Schema) execValid(ctx context.Context, doc *ast.ExecutableDefinition, queryString string, operationName string, variables map[string]any, res *resolvable.Schema) *Response {
 	op, err := getOperation(doc, operationName)
 	if err != nil {
 		return &Response{Errors: []*errors.QueryError{errors.Errorf("%s", err)}}
@@ -462,8 +512,9 @@ func (s *Schema) exec(ctx context.Context, queryString string, operationName str
 		}
 	}
 
-	// Fill in variables with the defaults from the operation
-	if variables == nil {
+	// Fill in variables with the defaults from the operation (an operation without
+	// variables leaves nil as nil: a map per request for nothing)
+	if variables == nil && len(op.Vars) > 0 {
 		variables = make(map[string]any, len(op.Vars))
 	}
 	for _, v := range op.Vars {
@@ -488,7 +539,10 @@ func (s *Schema) exec(ctx context.Context, queryString string, operationName str
 		DisableMemoryPooling:    s.disableMemoryPooling,
 		MaxPooledBufferCapacity: s.maxPooledBufferCapacity,
 	}
-	varTypes := make(map[string]*introspection.Type)
+	var varTypes map[string]*introspection.Type
+	if len(op.Vars) > 0 {
+		varTypes = make(map[string]*introspection.Type, len(op.Vars))
+	}
 	for _, v := range op.Vars {
 		t, err := common.ResolveType(v.Type, s.schema.Resolve)
 		if err != nil {

@@ -5,15 +5,17 @@
   const $ = (id) => document.getElementById(id);
 
   // A form with data-confirm asks first: the first press turns its button into
-  // "Yes, …" with a Cancel beside it; only the second press submits.
+  // "Yes, …" with a Cancel beside it; only the second press submits, with confirm=yes
+  // (the server checks it: without it, as without JavaScript, it asks on a page).
   for (const form of document.querySelectorAll("form[data-confirm]")) {
     const btn = form.querySelector("button[type=submit]");
     const label = btn.textContent;
-    let note = null, cancel = null;
+    let note = null, cancel = null, yes = null;
     const disarm = () => {
       form.dataset.armed = ""; btn.textContent = label;
       if (note) { note.remove(); note = null; }
       if (cancel) { cancel.remove(); cancel = null; }
+      if (yes) { yes.remove(); yes = null; }
     };
     form.addEventListener("submit", (ev) => {
       if (form.dataset.armed === "1") return;
@@ -25,7 +27,9 @@
       cancel = document.createElement("button");
       cancel.type = "button"; cancel.className = "secondary"; cancel.textContent = "Cancel";
       cancel.addEventListener("click", () => { disarm(); btn.focus(); });
-      form.prepend(note); form.append(cancel);
+      yes = document.createElement("input");
+      yes.type = "hidden"; yes.name = "confirm"; yes.value = "yes";
+      form.prepend(note); form.append(cancel, yes);
       btn.focus();
     });
   }

@@ -117,6 +117,62 @@
 
   function done(step, yes) { $("nav-" + step).classList.toggle("done", yes !== false); }
 
+  // Folding: a completed step folds to one line with its result when a later step is
+  // used, so the page stays short and the presenter never scrolls far back; its Show
+  // button (or the step navigator) opens it again. The step being used stays open.
+  const units = ["1", "2", "3", "4", "5", "6a", "6b", "6c", "6d"];
+  const completed = {};
+  function fold(u, closed) {
+    const b = $("fold-" + u);
+    $("body-" + u).hidden = closed;
+    $("sum-" + u).hidden = !closed;
+    b.setAttribute("aria-expanded", String(!closed));
+    b.textContent = closed ? "Show" : "Hide";
+    $("step-" + u).classList.toggle("folded", closed);
+  }
+  // summarize writes a step's one-line result: the HTTP status, then what it means.
+  function summarize(u, status, text) {
+    const sum = $("sum-" + u); sum.textContent = "";
+    if (status) {
+      const st = document.createElement("span");
+      st.textContent = "HTTP " + status;
+      st.className = status >= 200 && status < 300 ? "status-ok" : "status-bad";
+      sum.append(st, " – ");
+    }
+    sum.append(text);
+  }
+  // complete marks a step done with its result; it stays open until a later step is used.
+  function complete(u, status, text) {
+    completed[u] = true;
+    summarize(u, status, text);
+    $("fold-" + u).hidden = false;
+  }
+  // incomplete puts a step back to not done (its result is gone, or it failed): open,
+  // nothing to fold.
+  function incomplete(u) {
+    completed[u] = false;
+    fold(u, false);
+    $("fold-" + u).hidden = true;
+  }
+  // using u folds every completed step before it and opens u.
+  function using(u) {
+    for (const v of units) {
+      if (v === u) break;
+      if (completed[v]) fold(v, true);
+    }
+    fold(u, false);
+  }
+  for (const u of units) {
+    $("fold-" + u).addEventListener("click", () => fold(u, !$("body-" + u).hidden));
+  }
+  // A step navigator link opens its step (and, for 6, every folded part of it).
+  for (const a of document.querySelectorAll("#stepnav a")) {
+    a.addEventListener("click", () => {
+      const n = a.id.replace("nav-", "");
+      for (const u of units) if (u === n || (n === "6" && u.startsWith("6"))) fold(u, false);
+    });
+  }
+
   function b64url(s) {
     s = s.replace(/-/g, "+").replace(/_/g, "/");
     while (s.length % 4) s += "=";
@@ -144,12 +200,13 @@
     jti: () => "a random id: two tokens for the same user and second still differ",
   };
 
+  // showToken puts a customer token in step 2; whose(claims) says whose it is.
   function showToken(t, whose) {
     const [h, p] = t.split(".");
     const claims = JSON.parse(b64url(p));
     token = t;
     try { sessionStorage.setItem("shopauth.customerToken", t); } catch (e) { /* storage off */ }
-    $("token-whose").textContent = whose;
+    $("token-whose").textContent = whose(claims);
     const shell = $("token-shell"); shell.textContent = "";
     codeBlock(shell, "In your shell (steps 3 to 5 use $TOKEN)", "TOKEN=" + shellQuote(t), "token-line");
     $("token-header").textContent = b64url(h);
@@ -162,16 +219,19 @@
       tr.append(th, tv, tm); rows.append(tr);
     }
     $("token-none").hidden = true; $("token-view").hidden = false;
+    completed["2"] = true; $("fold-2").hidden = false;
     clearInterval(countdownTimer);
     revoked = false;
     const tick = () => {
       const left = claims.exp - Math.floor(Date.now() / 1000);
       const text = left > 0 ? duration(left) : "expired";
       $("countdown").textContent = revoked && left > 0 ? text + " (but revoked)" : text;
+      if (completed["2"]) summarize("2", 0, $("token-whose").textContent + " Expires in " + $("countdown").textContent + ".");
     };
     tick(); countdownTimer = setInterval(tick, 1000);
     // Results of steps 3 to 5 were for the previous token: they go.
     for (const id of ["query-out", "revoke-out", "again-out"]) $(id).textContent = "";
+    for (const u of ["3", "4", "5"]) incomplete(u);
     done(1); done(2); done(3, false); done(4, false); done(5, false);
     gate("query-go"); gate("revoke-go"); gate("again-go", "Revoke the token first (step 4).");
     return claims;
@@ -179,33 +239,48 @@
 
   $("signin").addEventListener("submit", async (ev) => {
     ev.preventDefault();
+    using("1");
     const email = $("email").value, password = $("password").value;
     const r = await graphql("signin-out",
       "mutation SignIn($email: String!, $password: String!) { generateCustomerToken(email: $email, password: $password) { token } }",
       { email, password }, null, { secret: password });
     const t = r.json && r.json.data && r.json.data.generateCustomerToken && r.json.data.generateCustomerToken.token;
     if (t) {
-      const claims = JSON.parse(b64url(t.split(".")[1]));
-      showToken(t, "Customer #" + claims.uid + " (" + email + "), signed in with a password.");
+      showToken(t, (c) => "Customer #" + c.uid + " (" + email + "), signed in with a password.");
+      complete("1", r.status, "a customer token for " + email + ", in step 2.");
+      fold("2", false);
+    } else {
+      incomplete("1");
     }
   });
 
   const customerQuery = "{ customer { firstname lastname email allow_remote_shopping_assistance } }";
+  // firstError is the message of a GraphQL answer's first error.
+  function firstError(r) { return r.json && r.json.errors && r.json.errors[0] ? r.json.errors[0].message : "no answer"; }
+
   $("query-go").addEventListener("click", async () => {
+    using("3");
     const r = await graphql("query-out", customerQuery, null, token);
-    done(3, r.status === 200);
+    const c = r.json && r.json.data && r.json.data.customer;
+    done(3, r.status === 200 && !!c);
+    if (r.status === 200 && c) complete("3", r.status, c.firstname + " " + c.lastname + ", " + c.email + ".");
+    else incomplete("3");
   });
   $("revoke-go").addEventListener("click", async () => {
+    using("4");
     const r = await graphql("revoke-out", "mutation { revokeCustomerToken { result } }", null, token);
-    if (r.status === 200) { revoked = true; gate("again-go"); done(4); }
+    if (r.status === 200) { revoked = true; gate("again-go"); done(4); complete("4", r.status, "the token is revoked."); } else incomplete("4");
   });
   $("again-go").addEventListener("click", async () => {
+    using("5");
     const r = await graphql("again-out", customerQuery, null, token, { status: true });
     done(5, r.status === 401);
+    if (r.status === 401) complete("5", r.status, firstError(r) + ": the revoked token is refused."); else incomplete("5");
   });
 
   $("admin").addEventListener("submit", async (ev) => {
     ev.preventDefault();
+    using("6a");
     const username = $("admin-user").value, password = $("admin-password").value;
     const otp = $("admin-otp") ? $("admin-otp").value.trim() : "";
     const r = otp
@@ -217,6 +292,9 @@
       try { sessionStorage.setItem("shopauth.adminToken", adminToken); } catch (e) { /* storage off */ }
       gate("lac-go");
       gate("otc-go", customer ? null : "Needs a customer: log in as one first (6b).");
+      complete("6a", r.status, "an admin token for " + username + ", in $ADMIN_TOKEN.");
+    } else {
+      incomplete("6a");
     }
   });
 
@@ -229,17 +307,18 @@
 
   $("lac").addEventListener("submit", async (ev) => {
     ev.preventDefault();
+    using("6b");
     const email = $("lac-email").value;
     const r = await graphql("lac-out",
       "mutation AsAdmin($email: String!) { generateCustomerTokenAsAdmin(input: { customer_email: $email }) { customer_token } }",
       { email }, adminToken);
     const t = r.json && r.json.data && r.json.data.generateCustomerTokenAsAdmin && r.json.data.generateCustomerTokenAsAdmin.customer_token;
-    if (!t) { setCustomer(null); return; }
-    const claims = showToken(t, "");
-    $("token-whose").textContent = "Customer #" + claims.uid + " (" + email + "), for admin #" + claims.admin_id + " acting for them (login as customer).";
+    if (!t) { setCustomer(null); incomplete("6b"); return; }
+    const claims = showToken(t, (c) => "Customer #" + c.uid + " (" + email + "), for admin #" + c.admin_id + " acting for them (login as customer).");
     setCustomer({ id: claims.uid, email });
     $("token-moved").hidden = false;
     done(6);
+    complete("6b", r.status, "customer #" + claims.uid + " (" + email + "); the token is in step 2.");
   });
 
   function otcCountdown() {
@@ -249,6 +328,7 @@
       const el = $("otc-left"); el.hidden = false;
       el.textContent = otc.used ? "The code was used: it works once." :
         left > 0 ? "The code is valid for " + duration(left) + " more." : "The code expired: make a new one (6c).";
+      if (completed["6c"] && otc.status) summarize("6c", otc.status, "a code for customer #" + otc.customer.id + ". " + el.textContent);
       if (left <= 0 || otc.used) clearInterval(otcTimer);
     };
     tick(); otcTimer = setInterval(tick, 1000);
@@ -257,12 +337,16 @@
   $("otc").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     if (!customer) return;
+    using("6c");
     const r = await send("otc-out", "POST", "/rest/V1/customer/" + customer.id + "/otp", { Authorization: "Bearer " + adminToken }, { reason: $("otc-reason").value });
     if (r.status === 200 && r.json && r.json.otp) {
-      otc = { code: r.json.otp, customer, expires: Date.now() + otcLifetime * 1000, used: false };
+      otc = { code: r.json.otp, customer, expires: Date.now() + otcLifetime * 1000, used: false, status: r.status };
       $("exchange-otp").value = r.json.otp;
       gate("exchange-go");
+      complete("6c", r.status, "");
       otcCountdown();
+    } else {
+      incomplete("6c");
     }
   });
 
@@ -280,6 +364,7 @@
 
   $("exchange").addEventListener("submit", async (ev) => {
     ev.preventDefault();
+    using("6d");
     const email = $("exchange-email").value, code = $("exchange-otp").value.trim();
     const r = await graphql("exchange-out",
       "mutation Exchange($email: String!, $otp: String!) { exchangeOtpForCustomerToken(email: $email, otp: $otp) { token } }",
@@ -289,14 +374,16 @@
     if (t) {
       why.hidden = true;
       if (otc && code === otc.code) { otc.used = true; otcCountdown(); }
-      const claims = showToken(t, "");
-      $("token-whose").textContent = "Customer #" + claims.uid + " (" + email + "), from a one-time code admin #" + claims.admin_id + " made.";
+      const claims = showToken(t, (c) => "Customer #" + c.uid + " (" + email + "), from a one-time code admin #" + c.admin_id + " made.");
       $("token-moved").hidden = false;
+      complete("6d", r.status, "a token for customer #" + claims.uid + " (" + email + "), in step 2.");
       return;
     }
+    incomplete("6d");
     why.textContent = "Why it was refused: " + whyRefused(code, email) + " The API answers only Magento's message above.";
     why.hidden = false;
   });
 
   setCustomer(null);
+  gate("signin-go"); gate("admin-go");
 })();

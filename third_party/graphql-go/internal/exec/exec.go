@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strconv"
 	"sync"
 	"time"
 
@@ -72,12 +73,6 @@ func (r *Request) Execute(ctx context.Context, s *resolvable.Schema, op *ast.Ope
 			panic("unknown query operation")
 		}
 
-		if errs := validateSelections(ctx, sels, nil, s); errs != nil {
-			r.Errs = errs
-			out.Write(nullLiteral)
-			return
-		}
-
 		r.execSelections(ctx, sels, nil, s, resolver, &out, op.Type == query.Mutation)
 	}()
 
@@ -88,16 +83,12 @@ func (r *Request) Execute(ctx context.Context, s *resolvable.Schema, op *ast.Ope
 	return out.Bytes(), r.Errs
 }
 
-type fieldToValidate struct {
-	field *selected.SchemaField
-	sels  []selected.Selection
-}
-
 type fieldToExec struct {
 	field    *selected.SchemaField
 	sels     []selected.Selection
 	resolver reflect.Value
 	out      *bytes.Buffer
+	path     pathSegment // the field's own path, set by execSelections
 }
 
 func (f *fieldToExec) resolve(ctx context.Context) (reflect.Value, error) {
@@ -140,8 +131,12 @@ func (r *Request) releaseFieldBuffers(fields []*fieldToExec) {
 func (r *Request) execSelections(ctx context.Context, sels []selected.Selection, path *pathSegment, s *resolvable.Schema, resolver reflect.Value, out *bytes.Buffer, serially bool) {
 	async := !serially && selected.HasAsyncSel(sels)
 
-	var fields []*fieldToExec
-	collectFieldsToResolve(sels, s, resolver, &fields, make(map[string]*fieldToExec))
+	fields := make([]*fieldToExec, 0, len(sels))
+	c := fieldCollector{chunk: make([]fieldToExec, 0, len(sels))}
+	c.collect(sels, s, resolver, &fields)
+	for _, f := range fields {
+		f.path = pathSegment{parent: path, alias: f.field.Alias}
+	}
 
 	// One field gains nothing from running concurrently: resolve it on this goroutine
 	// rather than start one (whose stack must then grow to the resolver's depth).
@@ -150,7 +145,7 @@ func (r *Request) execSelections(ctx context.Context, sels []selected.Selection,
 		func() {
 			defer r.handlePanic(ctx)
 			f.out = r.acquireBuffer()
-			execFieldSelection(ctx, r, s, f, &pathSegment{path, f.field.Alias}, true)
+			execFieldSelection(ctx, r, s, f, &f.path, true)
 		}()
 	} else if async {
 		var wg sync.WaitGroup
@@ -160,14 +155,14 @@ func (r *Request) execSelections(ctx context.Context, sels []selected.Selection,
 				defer wg.Done()
 				defer r.handlePanic(ctx)
 				f.out = r.acquireBuffer()
-				execFieldSelection(ctx, r, s, f, &pathSegment{path, f.field.Alias}, true)
+				execFieldSelection(ctx, r, s, f, &f.path, true)
 			}(f)
 		}
 		wg.Wait()
 	} else {
 		for _, f := range fields {
 			f.out = r.acquireBuffer()
-			execFieldSelection(ctx, r, s, f, &pathSegment{path, f.field.Alias}, true)
+			execFieldSelection(ctx, r, s, f, &f.path, true)
 		}
 	}
 
@@ -197,21 +192,58 @@ func (r *Request) execSelections(ctx context.Context, sels []selected.Selection,
 	out.WriteByte('}')
 }
 
-func collectFieldsToResolve(sels []selected.Selection, s *resolvable.Schema, resolver reflect.Value, fields *[]*fieldToExec, fieldByAlias map[string]*fieldToExec) {
+// fieldCollector gathers a selection set's fields by alias. It allocates them in
+// chunks and finds a small set's aliases by scanning (most selection sets are small),
+// keeping a map only once a set grows past smallFieldSet.
+type fieldCollector struct {
+	chunk   []fieldToExec
+	byAlias map[string]*fieldToExec
+}
+
+const smallFieldSet = 8
+
+func (c *fieldCollector) find(fields []*fieldToExec, alias string) *fieldToExec {
+	if c.byAlias != nil {
+		return c.byAlias[alias]
+	}
+	for _, f := range fields {
+		if f.field.Alias == alias {
+			return f
+		}
+	}
+	return nil
+}
+
+func (c *fieldCollector) add(fields *[]*fieldToExec, f fieldToExec) *fieldToExec {
+	if len(c.chunk) == cap(c.chunk) {
+		c.chunk = make([]fieldToExec, 0, max(4, 2*cap(c.chunk)))
+	}
+	c.chunk = append(c.chunk, f)
+	field := &c.chunk[len(c.chunk)-1]
+	*fields = append(*fields, field)
+	if c.byAlias != nil {
+		c.byAlias[field.field.Alias] = field
+	} else if len(*fields) > smallFieldSet {
+		c.byAlias = make(map[string]*fieldToExec, 2*len(*fields))
+		for _, f := range *fields {
+			c.byAlias[f.field.Alias] = f
+		}
+	}
+	return field
+}
+
+func (c *fieldCollector) collect(sels []selected.Selection, s *resolvable.Schema, resolver reflect.Value, fields *[]*fieldToExec) {
 	for _, sel := range sels {
 		switch sel := sel.(type) {
 		case *selected.SchemaField:
-			field, ok := fieldByAlias[sel.Alias]
-			if !ok { // validation already checked for conflict (TODO)
-				field = &fieldToExec{field: sel, resolver: resolver}
-				fieldByAlias[sel.Alias] = field
-				*fields = append(*fields, field)
+			field := c.find(*fields, sel.Alias)
+			if field == nil { // validation already checked for conflict (TODO)
+				field = c.add(fields, fieldToExec{field: sel, resolver: resolver})
 			}
 			field.sels = append(field.sels, sel.Sels...)
 
 		case *selected.TypenameField:
-			_, ok := fieldByAlias[sel.Alias]
-			if !ok {
+			if c.find(*fields, sel.Alias) == nil {
 				res := reflect.ValueOf(typeOf(sel, resolver))
 				f := s.FieldTypename
 				f.TypeName = res.String()
@@ -222,9 +254,7 @@ func collectFieldsToResolve(sels []selected.Selection, s *resolvable.Schema, res
 					FixedResult: res,
 				}
 
-				field := &fieldToExec{field: sf, resolver: resolver}
-				*fields = append(*fields, field)
-				fieldByAlias[sel.Alias] = field
+				c.add(fields, fieldToExec{field: sf, resolver: resolver})
 			}
 
 		case *selected.TypeAssertion:
@@ -232,7 +262,7 @@ func collectFieldsToResolve(sels []selected.Selection, s *resolvable.Schema, res
 			if !out[1].Bool() {
 				continue
 			}
-			collectFieldsToResolve(sel.Sels, s, out[0], fields, fieldByAlias)
+			c.collect(sel.Sels, s, out[0], fields)
 
 		default:
 			panic("unreachable")
@@ -350,6 +380,9 @@ func (r *Request) execSelectionSet(ctx context.Context, sels []selected.Selectio
 		r.execList(ctx, sels, t, path, s, resolver, out)
 
 	case *ast.ScalarTypeDefinition:
+		if writePlainScalar(out, resolver) {
+			return
+		}
 		v := resolver.Interface()
 		data, err := json.Marshal(v)
 		if err != nil {
@@ -386,6 +419,42 @@ func (r *Request) execSelectionSet(ctx context.Context, sels []selected.Selectio
 	}
 }
 
+var (
+	stringType = reflect.TypeFor[string]()
+	boolType   = reflect.TypeFor[bool]()
+	int32Type  = reflect.TypeFor[int32]()
+)
+
+// writePlainScalar writes what json.Marshal makes of a plain string, bool or int32,
+// without its allocations, and reports whether it did: a named type (which may have
+// a MarshalJSON) and a string json would escape are left to json.Marshal.
+func writePlainScalar(out *bytes.Buffer, v reflect.Value) bool {
+	switch v.Type() {
+	case stringType:
+		s := v.String()
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+				return false
+			}
+		}
+		out.WriteByte('"')
+		out.WriteString(s)
+		out.WriteByte('"')
+	case boolType:
+		if v.Bool() {
+			out.WriteString("true")
+		} else {
+			out.WriteString("false")
+		}
+	case int32Type:
+		var b [16]byte
+		out.Write(strconv.AppendInt(b[:0], v.Int(), 10))
+	default:
+		return false
+	}
+	return true
+}
+
 func (r *Request) execList(ctx context.Context, sels []selected.Selection, typ *ast.List, path *pathSegment, s *resolvable.Schema, resolver reflect.Value, out *bytes.Buffer) {
 	l := resolver.Len()
 	entryouts := make([]*bytes.Buffer, l)
@@ -407,14 +476,14 @@ func (r *Request) execList(ctx context.Context, sels []selected.Selection, typ *
 				defer wg.Done()
 				defer func() { <-sem }()
 				defer r.handlePanic(ctx)
-				r.execSelectionSet(ctx, sels, typ.OfType, &pathSegment{path, i}, s, resolver.Index(i), entryouts[i])
+				r.execSelectionSet(ctx, sels, typ.OfType, &pathSegment{parent: path, index: i}, s, resolver.Index(i), entryouts[i])
 			}(i)
 		}
 		wg.Wait()
 	} else {
 		for i := range l {
 			entryouts[i] = r.acquireBuffer()
-			r.execSelectionSet(ctx, sels, typ.OfType, &pathSegment{path, i}, s, resolver.Index(i), entryouts[i])
+			r.execSelectionSet(ctx, sels, typ.OfType, &pathSegment{parent: path, index: i}, s, resolver.Index(i), entryouts[i])
 		}
 	}
 
@@ -451,14 +520,21 @@ func unwrapNonNull(t ast.Type) (ast.Type, bool) {
 	return t, false
 }
 
+// pathSegment is one step of a field's path: a field's alias (never "") or, when
+// alias is "", a list index. Typed fields, not an any, so making one allocates nothing
+// but itself.
 type pathSegment struct {
 	parent *pathSegment
-	value  any
+	alias  string
+	index  int
 }
 
 func (p *pathSegment) toSlice() []any {
 	if p == nil {
 		return nil
 	}
-	return append(p.parent.toSlice(), p.value)
+	if p.alias == "" {
+		return append(p.parent.toSlice(), p.index)
+	}
+	return append(p.parent.toSlice(), p.alias)
 }

@@ -32,7 +32,8 @@ func (r *Request) Subscribe(ctx context.Context, s *resolvable.Schema, op *ast.O
 			return
 		}
 		var fields []*fieldToExec
-		collectFieldsToResolve(sels, s, s.SubscriptionResolver, &fields, make(map[string]*fieldToExec))
+		var c fieldCollector
+		c.collect(sels, s, s.SubscriptionResolver, &fields)
 		f = fields[0]
 
 		var in []reflect.Value
@@ -141,7 +142,7 @@ func (r *Request) Subscribe(ctx context.Context, s *resolvable.Schema, op *ast.O
 
 						buf := subR.acquireBuffer()
 						defer subR.releaseBuffer(buf)
-						subR.execSelectionSet(subCtx, f.sels, f.field.Type, &pathSegment{nil, f.field.Alias}, s, resp, buf)
+						subR.execSelectionSet(subCtx, f.sels, f.field.Type, &pathSegment{alias: f.field.Alias}, s, resp, buf)
 
 						propagateChildError := false
 						if _, nonNullChild := f.field.Type.(*ast.NonNull); nonNullChild && resolvedToNull(buf) {

@@ -78,6 +78,29 @@ func newContext(s *ast.Schema, doc *ast.ExecutableDefinition, maxDepth int, over
 }
 
 func Validate(s *ast.Schema, doc *ast.ExecutableDefinition, variables map[string]any, maxDepth int, overlapPairLimit int, validateDeprecated bool) []*errors.QueryError {
+	return validate(s, doc, variables, true, maxDepth, overlapPairLimit, validateDeprecated)
+}
+
+// ValidateExceptValues is Validate without checking the variables' values: with
+// ValuesValid on the values of a run, it gives Validate's verdict (though not its errors).
+func ValidateExceptValues(s *ast.Schema, doc *ast.ExecutableDefinition, maxDepth int, overlapPairLimit int, validateDeprecated bool) []*errors.QueryError {
+	return validate(s, doc, nil, false, maxDepth, overlapPairLimit, validateDeprecated)
+}
+
+// ValuesValid reports whether variables fit the variables the document's operations
+// declare, the one check of Validate that ValidateExceptValues leaves out.
+func ValuesValid(s *ast.Schema, doc *ast.ExecutableDefinition, variables map[string]any) bool {
+	c := newContext(s, doc, 0, 0, false)
+	for _, op := range doc.Operations {
+		opc := &opContext{c, []*ast.OperationDefinition{op}}
+		for _, v := range op.Vars {
+			validateValue(opc, v, variables[v.Name.Name], resolveType(c, v.Type))
+		}
+	}
+	return len(c.errs) == 0
+}
+
+func validate(s *ast.Schema, doc *ast.ExecutableDefinition, variables map[string]any, checkValues bool, maxDepth int, overlapPairLimit int, validateDeprecated bool) []*errors.QueryError {
 	c := newContext(s, doc, maxDepth, overlapPairLimit, validateDeprecated)
 
 	opNames := make(nameSet, len(doc.Operations))
@@ -110,7 +133,9 @@ func Validate(s *ast.Schema, doc *ast.ExecutableDefinition, variables map[string
 			if !canBeInput(t) {
 				c.addErr(v.TypeLoc, "VariablesAreInputTypesRule", "Variable %q cannot be non-input type %q.", "$"+v.Name.Name, t)
 			}
-			validateValue(opc, v, variables[v.Name.Name], t)
+			if checkValues {
+				validateValue(opc, v, variables[v.Name.Name], t)
+			}
 
 			if v.Default != nil {
 				validateLiteral(opc, v.Default)
