@@ -174,6 +174,20 @@ func NewHasher(params HashParams, limit int, rnd io.Reader) *Hasher {
 // Params returns the parameters new hashes use.
 func (h *Hasher) Params() HashParams { return h.params }
 
+// Concurrency returns how many argon2 computations run at once (the others queue).
+func (h *Hasher) Concurrency() int { return cap(h.slots) }
+
+// MemoryLimit is a soft memory limit (runtime/debug.SetMemoryLimit) for a process that
+// needs other bytes besides its password hashes: the argon2 blocks of the hashes that
+// run at once, plus other. Collecting each block right after its hash is not enough:
+// the next hash's block is mapped afresh while the freed one stays resident, since Go
+// returns free memory to the system only above its heap goal, which a live block or
+// two puts at hundreds of MiB (a 200-request sign-in flood peaked at 234 MiB with two
+// 64 MiB slots). Under the limit the runtime returns the freed block first (163 MiB).
+func (h *Hasher) MemoryLimit(other int64) int64 {
+	return int64(h.Concurrency())*int64(h.params.MemBytes) + other
+}
+
 func (h *Hasher) acquire(ctx context.Context) error {
 	h.waiting.Add(1)
 	defer h.waiting.Add(-1)

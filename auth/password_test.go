@@ -189,3 +189,22 @@ func BenchmarkVerifyDefault(b *testing.B) {
 		}
 	})
 }
+
+// TestHasherMemoryLimit: the limit serve sets is the argon2 blocks of the hashes that
+// may run at once plus the rest, so more slots or bigger blocks raise it.
+func TestHasherMemoryLimit(t *testing.T) {
+	for _, c := range []struct {
+		params HashParams
+		limit  int
+		want   int64
+	}{
+		{DefaultHashParams, 2, 2*64<<20 + 24<<20},
+		{DefaultHashParams, 4, 4*64<<20 + 24<<20},
+		{CheapHashParams, 2, 2*64<<10 + 24<<20},
+	} {
+		h := NewHasher(c.params, c.limit, nil)
+		if h.Concurrency() != c.limit || h.MemoryLimit(24<<20) != c.want {
+			t.Errorf("%+v, %d slots: concurrency %d, limit %d, want %d", c.params, c.limit, h.Concurrency(), h.MemoryLimit(24<<20), c.want)
+		}
+	}
+}

@@ -326,17 +326,22 @@ type settingField struct {
 	Options                         [][2]string
 }
 
+// settingGroup is one folding section of the settings page: open when it is the first
+// (its first field has the focus), holds an error, or a value just saved (open names
+// those paths); the script opens a section with a restored unsaved edit.
 type settingGroup struct {
 	Title  string
 	Fields []settingField
+	Open   bool
+	Errors int
 }
 
-func (s *Server) settingFields(values map[string]string, errs map[string]string) []settingGroup {
+func (s *Server) settingFields(values map[string]string, errs map[string]string, open map[string]bool) []settingGroup {
 	st := s.svc.Settings()
 	var out []settingGroup
 	id := 0
-	for _, g := range adminSettingGroups {
-		sg := settingGroup{Title: g.Title}
+	for i, g := range adminSettingGroups {
+		sg := settingGroup{Title: g.Title, Open: i == 0}
 		for _, f := range g.Fields {
 			v, ok := values[f.Path]
 			if !ok {
@@ -348,6 +353,10 @@ func (s *Server) settingFields(values map[string]string, errs map[string]string)
 			sg.Fields = append(sg.Fields, settingField{ID: id, Path: f.Path, Label: f.Label, Kind: f.Kind, Value: v,
 				Error: errs[f.Path], Options: f.Options})
 			id++
+			if errs[f.Path] != "" {
+				sg.Errors++
+			}
+			sg.Open = sg.Open || errs[f.Path] != "" || open[f.Path]
 		}
 		out = append(out, sg)
 	}
@@ -360,7 +369,11 @@ func (s *Server) handleAdminSettings(w http.ResponseWriter, r *http.Request, ar 
 		if r.URL.Query().Get("saved") == "1" {
 			data["Flash"], data["Saved"] = savedMessage(s.svc.Settings(), r.URL.Query().Get("changed")), true
 		}
-		data["Groups"] = s.settingFields(nil, nil)
+		saved := map[string]bool{}
+		for _, p := range strings.Split(r.URL.Query().Get("changed"), ",") {
+			saved[p] = true
+		}
+		data["Groups"] = s.settingFields(nil, nil, saved)
 		s.render(w, r, http.StatusOK, "admin_settings", data)
 		return
 	}
@@ -377,7 +390,7 @@ func (s *Server) handleAdminSettings(w http.ResponseWriter, r *http.Request, ar 
 	}
 	if len(errs) > 0 {
 		data["Error"] = "Nothing was saved: correct the marked fields."
-		data["Groups"] = s.settingFields(values, errs)
+		data["Groups"] = s.settingFields(values, errs, nil)
 		s.render(w, r, http.StatusBadRequest, "admin_settings", data)
 		return
 	}

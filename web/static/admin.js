@@ -80,6 +80,7 @@
       for (const f of fields) {
         if (f.name in draft && draft[f.name] !== f.value) {
           f.value = draft[f.name];
+          const section = f.closest("details"); if (section) section.open = true;
           restored.push(f.labels && f.labels[0] ? f.labels[0].textContent : f.name);
         }
       }
@@ -94,11 +95,20 @@
     }
     const original = new Map(fields.map((f) => [f.name, f.defaultValue !== undefined && f.tagName !== "SELECT" ? f.defaultValue :
       [...f.options].find((o) => o.defaultSelected)?.value]));
+    // A folded section says that it holds an unsaved edit.
+    const mark = () => {
+      for (const section of form.querySelectorAll("details")) {
+        const badge = section.querySelector(".group-changed");
+        if (badge) badge.hidden = ![...section.querySelectorAll("[name]")].some((f) => fields.includes(f) && f.value !== original.get(f.name));
+      }
+    };
     const keep = () => {
       const d = {};
       for (const f of fields) if (f.value !== original.get(f.name)) d[f.name] = f.value;
       if (Object.keys(d).length) sessionStorage.setItem(key, JSON.stringify(d)); else sessionStorage.removeItem(key);
+      mark();
     };
+    mark();
     form.addEventListener("input", keep);
     form.addEventListener("change", keep);
   }
