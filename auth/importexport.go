@@ -64,7 +64,7 @@ type ImportResult struct {
 // ImportOptions steer an import.
 type ImportOptions struct {
 	UpdateExisting bool // update customers whose email exists, instead of skipping them
-	BatchSize      int  // rows per transaction (default 1000)
+	BatchSize      int  // rows per transaction, skipped ones counted (default 1000)
 	// Skipped is told about every row not imported, with its line number and why.
 	Skipped func(line int, email, reason string)
 	// Progress is called after every batch with the rows read so far.

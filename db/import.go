@@ -248,11 +248,10 @@ func (r *customerImport) ImportBatch(ctx context.Context, cs []*auth.Customer, l
 		var upd *sql.Stmt
 		if update != nil {
 			// The SET list is built from importUpdatable only, never from the file.
-			upd, err = tx.PrepareContext(ctx, `UPDATE customer SET `+strings.Join(append(sets, fmt.Sprintf("updated_at = $%d", len(cols)+1)), ", ")+fmt.Sprintf(" WHERE id = $%d", len(cols)+2))
+			upd, err = st.get(ctx, `UPDATE customer SET `+strings.Join(append(sets, fmt.Sprintf("updated_at = $%d", len(cols)+1)), ", ")+fmt.Sprintf(" WHERE id = $%d", len(cols)+2))
 			if err != nil {
 				return err
 			}
-			defer upd.Close()
 		}
 		for _, i := range conflicts {
 			c := cs[i]
@@ -287,13 +286,13 @@ func (r *customerImport) ImportBatch(ctx context.Context, cs []*auth.Customer, l
 			// consent the tokens admins got for the customer (issue 14 items 11, 8).
 			// Each UPDATE tells by RETURNING whether it changed the stored value.
 			if update["password_hash"] && c.PasswordHash != "" {
-				if err := revokeIfChanged(ctx, d, tx, `UPDATE customer SET password_hash = $1 WHERE id = $2 AND password_hash <> $1 RETURNING id`,
+				if err := revokeIfChanged(ctx, d, st, `UPDATE customer SET password_hash = $1 WHERE id = $2 AND password_hash <> $1 RETURNING id`,
 					auth.UserTypeCustomer, revokeBefore, c.PasswordHash, id); err != nil {
 					return err
 				}
 			}
 			if update["allow_remote_shopping_assistance"] && !c.AllowAssistance {
-				if err := revokeIfChanged(ctx, d, tx, `UPDATE customer SET allow_assistance = 0 WHERE id = $1 AND allow_assistance <> 0 RETURNING id`,
+				if err := revokeIfChanged(ctx, d, st, `UPDATE customer SET allow_assistance = 0 WHERE id = $1 AND allow_assistance <> 0 RETURNING id`,
 					auth.RevokeAssistedFor, revokeBefore, id); err != nil {
 					return err
 				}
@@ -349,16 +348,20 @@ func (r *customerImport) recordFirstLines(ctx context.Context, st *stmts, pairs 
 
 // revokeIfChanged runs an UPDATE … RETURNING id and, when it changed a row, revokes the
 // tokens of kind userType of that customer as of before.
-func revokeIfChanged(ctx context.Context, d *DB, tx *sql.Tx, q string, userType int, before int64, args ...any) error {
+func revokeIfChanged(ctx context.Context, d *DB, st *stmts, q string, userType int, before int64, args ...any) error {
+	upd, err := st.get(ctx, q)
+	if err != nil {
+		return err
+	}
 	var id int64
-	err := tx.QueryRowContext(ctx, q, args...).Scan(&id)
+	err = upd.QueryRowContext(ctx, args...).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	return d.revoke(ctx, tx, auth.Revocation{UserType: userType, UserID: id, BeforeMicro: before})
+	return d.revoke(ctx, st.tx, auth.Revocation{UserType: userType, UserID: id, BeforeMicro: before})
 }
 
 // EachCustomer streams every customer in id order.
