@@ -216,7 +216,7 @@ func (t *Tokens) SetSigningKeys(keys []TokenKey, alg string) error {
 	}
 	t.verifiedMu.Lock()
 	t.keys.Store(ks)
-	t.verified = nil
+	t.verified.Clear()
 	t.verifiedMu.Unlock()
 	return nil
 }

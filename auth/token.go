@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -15,6 +16,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"shopauth/internal/clockcache"
 )
 
 // User types in token claims (Magento's UserContextInterface).
@@ -124,17 +127,64 @@ type Tokens struct {
 	lastUS     atomic.Int64
 	revoked    *RevocationList
 	// verified remembers tokens whose signature and claims were already checked, so a
-	// client sending the same token again costs a map lookup. Times and revocation are
-	// still checked on every use; a key change empties it.
+	// client sending the same token again costs a hash and a lookup. Times and revocation
+	// are still checked on every use (Verify); a key change empties it. verifiedMu is
+	// held for reading by a Read storing what it checked and for writing by a key
+	// change, so nothing checked with an old key is stored after the change.
 	verifiedMu sync.RWMutex
-	verified   map[string]Claims
+	verified   *clockcache.Cache[tokenDigest, verifiedClaims]
 }
 
-const verifiedCacheMax = 10000
+// verifiedCacheMax is how many verified tokens are remembered: 64 bytes each and 16 to
+// 32 of index, outside the Go heap, so 256k tokens take at most 24 MiB. Full, the
+// tokens least recently used are forgotten, one at a time, and verified again on their
+// next use.
+const verifiedCacheMax = 1 << 18
+
+// tokenDigest names a token in the verified cache: the first 16 bytes of its SHA-256.
+// Not the token itself, which would take 200 bytes or more: finding another string with
+// the digest of a token the cache holds is a second preimage of 128 bits, and even that
+// string would only be given that token's own claims.
+type tokenDigest [16]byte
+
+func digestToken(token string) tokenDigest {
+	// Copied to the stack: []byte(token) would be a heap allocation per request. Our
+	// tokens are 200 to 300 bytes; a longer one is allocated.
+	var buf [512]byte
+	var sum [sha256.Size]byte
+	if len(token) <= len(buf) {
+		sum = sha256.Sum256(buf[:copy(buf[:], token)])
+	} else {
+		sum = sha256.Sum256([]byte(token))
+	}
+	return tokenDigest(sum[:16])
+}
+
+// hashDigest places a digest in the cache: its bytes are uniform already.
+func hashDigest(d tokenDigest) uint64 { return binary.LittleEndian.Uint64(d[:8]) }
+
+// verifiedClaims are Claims in 33 bytes rather than 48: IssuedAt is IssuedMicro's
+// whole seconds (read checks that iat and iat_us agree, and sets IssuedMicro from iat
+// when iat_us is absent), and the user type is one byte.
+type verifiedClaims struct {
+	userID, issuedMicro, expiresAt, adminID int64
+	userType                                uint8
+}
+
+func compactClaims(c Claims) (verifiedClaims, bool) {
+	v := verifiedClaims{userID: c.UserID, issuedMicro: c.IssuedMicro, expiresAt: c.ExpiresAt, adminID: c.AdminID, userType: uint8(c.UserType)}
+	return v, v.claims() == c
+}
+
+func (v verifiedClaims) claims() Claims {
+	return Claims{UserID: v.userID, UserType: int(v.userType), IssuedAt: v.issuedMicro / 1e6, IssuedMicro: v.issuedMicro,
+		ExpiresAt: v.expiresAt, AdminID: v.adminID}
+}
 
 // NewTokens makes a token service; call SetKey before use.
 func NewTokens(now func() time.Time, rand io.Reader, revoked *RevocationList) *Tokens {
-	return &Tokens{now: now, rand: rand, revoked: revoked}
+	return &Tokens{now: now, rand: rand, revoked: revoked,
+		verified: clockcache.New[tokenDigest, verifiedClaims](verifiedCacheMax, 32, hashDigest)}
 }
 
 // SetKey switches the signing key (crypt/key); tokens signed with the old key stop working.
@@ -149,7 +199,7 @@ func (t *Tokens) SetKey(cryptKey string) {
 	t.verifiedMu.Lock()
 	t.sessionKey.Store(sk)
 	t.key.Store(kp)
-	t.verified = nil
+	t.verified.Clear()
 	t.verifiedMu.Unlock()
 }
 
@@ -346,11 +396,12 @@ func (c *claimsJSON) parseFast(b []byte, vals *[6]int64) bool {
 // Read checks a token's signature and claims without looking at time or revocation.
 // Any defect gives ErrTokenUnreadable.
 func (t *Tokens) Read(token string) (Claims, error) {
-	t.verifiedMu.RLock()
-	c, ok := t.verified[token]
-	t.verifiedMu.RUnlock()
-	if ok {
-		return c, nil
+	if len(token) > maxTokenLen {
+		return Claims{}, ErrTokenUnreadable
+	}
+	d := digestToken(token)
+	if v, ok := t.verified.Get(d); ok {
+		return v.claims(), nil
 	}
 	t.verifiedMu.RLock()
 	k, ks := t.key.Load(), t.keys.Load()
@@ -359,19 +410,21 @@ func (t *Tokens) Read(token string) (Claims, error) {
 	if err != nil {
 		return c, err
 	}
-	t.verifiedMu.Lock()
-	if t.key.Load() == k && t.keys.Load() == ks { // not if a key changed meanwhile
-		if t.verified == nil || len(t.verified) >= verifiedCacheMax {
-			t.verified = make(map[string]Claims)
+	if v, ok := compactClaims(c); ok {
+		t.verifiedMu.RLock()
+		if t.key.Load() == k && t.keys.Load() == ks { // not if a key changed meanwhile
+			t.verified.Put(d, v)
 		}
-		t.verified[token] = c
+		t.verifiedMu.RUnlock()
 	}
-	t.verifiedMu.Unlock()
 	return c, nil
 }
 
+// maxTokenLen is the longest token read at all.
+const maxTokenLen = 4096
+
 func (t *Tokens) read(token string, k *macKey, ks *keySet) (Claims, error) {
-	if len(token) > 4096 {
+	if len(token) > maxTokenLen {
 		return Claims{}, ErrTokenUnreadable
 	}
 	dot1 := strings.IndexByte(token, '.')

@@ -27,7 +27,7 @@ func (d *DB) ChangeEmail(ctx context.Context, ch auth.EmailChange) error {
 		}
 		return insertMail(ctx, tx, ch.Notice)
 	})
-	d.cache.changed()
+	d.cache.changedID(ch.CustomerID)
 	if d.dl.isUniqueViolation(err) {
 		return auth.ErrDuplicate
 	}
@@ -66,6 +66,6 @@ func (d *DB) RemoveCustomer(ctx context.Context, r auth.AccountRemoval) error {
 		}
 		return nil
 	})
-	d.cache.changed()
+	d.cache.changedID(r.CustomerID)
 	return err
 }

@@ -153,7 +153,7 @@ func (d *DB) BeginAttempt(ctx context.Context, a auth.Attempt) (auth.AttemptResu
 		return err
 	})
 	if a.UserType == auth.UserTypeCustomer && a.UserID != 0 {
-		d.cache.changed()
+		d.cache.changedID(a.UserID)
 	}
 	if err != nil {
 		return res, fmt.Errorf("begin attempt: %w", err)
@@ -211,7 +211,7 @@ func (d *DB) FailAttempt(ctx context.Context, a auth.Attempt) (auth.FailureResul
 		return err
 	})
 	if a.UserType == auth.UserTypeCustomer {
-		d.cache.changed()
+		d.cache.changedID(a.UserID)
 	}
 	if err != nil {
 		return res, fmt.Errorf("fail attempt: %w", err)
@@ -234,7 +234,7 @@ func (d *DB) PasswordRight(ctx context.Context, a auth.Attempt) error {
 		return err
 	})
 	if a.UserType == auth.UserTypeCustomer {
-		d.cache.changed()
+		d.cache.changedID(a.UserID)
 	}
 	return err
 }

@@ -10,8 +10,9 @@ import (
 )
 
 // copySkipped are the tables Copy leaves alone: the target's migrations made its own
-// schema_migration and change_counter rows, and rate-limit buckets are a minute's state.
-var copySkipped = map[string]bool{"schema_migration": true, "change_counter": true, "rate_limit": true}
+// schema_migration and change_counter rows, customer_change tells running processes
+// what changed since, and rate-limit buckets are a minute's state.
+var copySkipped = map[string]bool{"schema_migration": true, "change_counter": true, "customer_change": true, "rate_limit": true}
 
 // ErrTargetNotEmpty is returned by Copy when the target database already holds data.
 var ErrTargetNotEmpty = errors.New("the target database is not empty")

@@ -169,7 +169,7 @@ func (d *DB) CreateCustomer(ctx context.Context, c *auth.Customer) error {
 	if err != nil {
 		return err
 	}
-	d.cache.changed()
+	d.cache.changedID(id)
 	c.ID = id
 	return nil
 }
@@ -181,7 +181,7 @@ func (d *DB) UpdateCustomer(ctx context.Context, c *auth.Customer) error {
 		email_key = CASE WHEN email = $1 THEN email_key ELSE $14 END WHERE id = $13`,
 		c.Email, c.Firstname, c.Lastname, c.Middlename, c.Prefix, c.Suffix, c.DateOfBirth, c.Taxvat, c.Gender,
 		boolInt(c.IsSubscribed), boolInt(c.AllowAssistance), time.Now().Unix(), c.ID, auth.EmailKey(c.Email))
-	d.cache.changed()
+	d.cache.changedID(c.ID)
 	if d.dl.isUniqueViolation(err) {
 		return auth.ErrDuplicate
 	}
@@ -197,7 +197,7 @@ func (d *DB) UpdateCustomer(ctx context.Context, c *auth.Customer) error {
 // SetPasswordHash replaces a customer's password hash.
 func (d *DB) SetPasswordHash(ctx context.Context, id int64, hash string) error {
 	_, err := d.write.ExecContext(ctx, `UPDATE customer SET password_hash = $1, updated_at = $2 WHERE id = $3`, hash, time.Now().Unix(), id)
-	d.cache.changed()
+	d.cache.changedID(id)
 	return err
 }
 
@@ -205,13 +205,13 @@ func (d *DB) SetPasswordHash(ctx context.Context, id int64, hash string) error {
 // account-wide cap and the lock of every address (the admin page's unlock).
 func (d *DB) ResetLoginFailures(ctx context.Context, id int64) error {
 	err := d.inTx(ctx, func(tx *sql.Tx) error { return clearLocks(ctx, tx, auth.UserTypeCustomer, id) })
-	d.cache.changed()
+	d.cache.changedID(id)
 	return err
 }
 
 // DeleteCustomer removes a customer (admin action; tokens then fail with "does not exist").
 func (d *DB) DeleteCustomer(ctx context.Context, id int64) error {
 	_, err := d.write.ExecContext(ctx, `DELETE FROM customer WHERE id = $1`, id)
-	d.cache.changed()
+	d.cache.changedID(id)
 	return err
 }

@@ -44,7 +44,7 @@ type DB struct {
 	// The account page's reads: a customer's addresses and attribute values.
 	addressesByCustomer *sql.Stmt
 	valuesByCustomer    *sql.Stmt
-	cache               customerCache
+	cache               *customerCache
 	rateSwept           atomic.Int64 // when rate_limit was last pruned (unix µs)
 	clock               Clock
 	// Created is true when Open made the schema from nothing (a new database).
@@ -120,6 +120,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 }
 
 func finishOpen(ctx context.Context, d *DB) (*DB, error) {
+	d.cache = newCustomerCache()
 	d.clock.Local = time.Now
 	if err := d.migrateRetrying(ctx); err != nil {
 		d.Close()
@@ -128,6 +129,12 @@ func finishOpen(ctx context.Context, d *DB) (*DB, error) {
 	if err := d.prepare(ctx); err != nil {
 		d.Close()
 		return nil, err
+	}
+	// The cache starts empty: RefreshCache need only drop what changes from here on.
+	var err error
+	if d.cache.seq, err = d.customerSeq(ctx); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("read change_counter: %w", err)
 	}
 	if _, _, err := d.MeasureClock(ctx); err != nil {
 		d.Close()

@@ -113,7 +113,7 @@ func (d *DB) SetPassword(ctx context.Context, ch auth.PasswordChange) (ok bool, 
 		ok = true
 		return nil
 	})
-	d.cache.changed()
+	d.cache.changedID(ch.CustomerID)
 	if err != nil {
 		return false, fmt.Errorf("set password of %d: %w", ch.CustomerID, err)
 	}
@@ -123,7 +123,7 @@ func (d *DB) SetPassword(ctx context.Context, ch auth.PasswordChange) (ok bool, 
 // SetConfirmation sets (or with "" clears) a customer's pending confirmation key.
 func (d *DB) SetConfirmation(ctx context.Context, id int64, key string) error {
 	_, err := d.write.ExecContext(ctx, `UPDATE customer SET confirmation = $1, updated_at = $2 WHERE id = $3`, key, time.Now().Unix(), id)
-	d.cache.changed()
+	d.cache.changedID(id)
 	return err
 }
 

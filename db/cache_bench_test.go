@@ -1,0 +1,73 @@
+package db_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"shopauth/auth"
+	"shopauth/db"
+)
+
+// BenchmarkCustomerByIDDistinct reads customers by id spread over 100,000 distinct
+// ones, as authenticated requests from that many customers do: each read should come
+// from the cache once the working set was read.
+func BenchmarkCustomerByIDDistinct(b *testing.B) {
+	ctx := context.Background()
+	d, err := db.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	const n = 100000
+	now := time.Unix(1700000000, 0)
+	hash := "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef:saltsaltsaltsaltsaltsaltsaltsalt:3_32_2_67108864"
+	cs := make([]*auth.Customer, 0, 10000)
+	for i := range n {
+		cs = append(cs, &auth.Customer{Email: "bench" + strconv.Itoa(i) + "@example.com", Firstname: "Bench", Lastname: "User",
+			GroupID: 1, PasswordHash: hash, CreatedAt: now})
+		if len(cs) == cap(cs) {
+			if err := importRun(ctx, d, cs, now); err != nil {
+				b.Fatal(err)
+			}
+			cs = cs[:0]
+		}
+	}
+	for id := int64(1); id <= n; id++ { // warm
+		if _, err := d.CustomerByID(ctx, id); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		r := rand.New(rand.NewPCG(rand.Uint64(), 1))
+		for pb.Next() {
+			id := r.Int64N(n) + 1
+			c, err := d.CustomerByID(ctx, id)
+			if err != nil || c.ID != id {
+				b.Fatal(c, err)
+			}
+		}
+	})
+}
+
+// importRun stores cs through one import run (db.BeginImport), as customer:import does.
+func importRun(ctx context.Context, d *db.DB, cs []*auth.Customer, now time.Time) error {
+	imp, err := d.BeginImport(ctx)
+	if err != nil {
+		return err
+	}
+	lines := make([]int, len(cs))
+	for i := range lines {
+		lines[i] = i + 2
+	}
+	if _, err := imp.ImportBatch(ctx, cs, lines, nil, now, 0); err != nil {
+		imp.Close()
+		return err
+	}
+	return imp.Close()
+}

@@ -1,0 +1,90 @@
+package web_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"shopauth/auth"
+	"shopauth/db"
+)
+
+// BenchmarkCustomerQueryDistinct is BenchmarkCustomerQuery spread over 100,000
+// customers, each with a token seen before: what loadbench's read over many distinct
+// customers measures, in one process (for -cpuprofile and -memprofile).
+func BenchmarkCustomerQueryDistinct(b *testing.B) {
+	e := newEnv(b)
+	ctx := context.Background()
+	const n = 100000
+	now := time.Now().UTC().Truncate(time.Second)
+	hash := "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef:saltsaltsaltsaltsaltsaltsaltsalt:3_32_2_67108864"
+	cs := make([]*auth.Customer, 0, 10000)
+	for i := range n {
+		cs = append(cs, &auth.Customer{Email: "bench" + strconv.Itoa(i) + "@example.com", Firstname: "Bench", Lastname: "User",
+			GroupID: 1, PasswordHash: hash, CreatedAt: now})
+		if len(cs) == cap(cs) {
+			if err := importRun(ctx, e.db, cs, now); err != nil {
+				b.Fatal(err)
+			}
+			cs = cs[:0]
+		}
+	}
+	if err := e.svc.Refresh(ctx); err != nil {
+		b.Fatal(err)
+	}
+	toks := make([]string, n)
+	for i := range toks {
+		var err error
+		if toks[i], err = e.svc.IssueCustomerToken(ctx, int64(i+1), 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	h := e.srv.Config.Handler
+	body := `{"query":"{ customer { email } }"}`
+	serve := func(i int) {
+		req := httptest.NewRequest("POST", "/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+toks[i])
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"email":"bench`+strconv.Itoa(i)+`@`) {
+			b.Fatalf("%d %s", rec.Code, rec.Body.String())
+		}
+	}
+	for i := range toks { // warm
+		serve(i)
+	}
+	b.ReportAllocs()
+	cpu0 := cpuTime()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		r := rand.New(rand.NewPCG(rand.Uint64(), 3))
+		for pb.Next() {
+			serve(r.IntN(n))
+		}
+	})
+	b.StopTimer()
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+}
+
+// importRun stores cs through one import run (db.BeginImport), as customer:import does.
+func importRun(ctx context.Context, d *db.DB, cs []*auth.Customer, now time.Time) error {
+	imp, err := d.BeginImport(ctx)
+	if err != nil {
+		return err
+	}
+	lines := make([]int, len(cs))
+	for i := range lines {
+		lines[i] = i + 2
+	}
+	if _, err := imp.ImportBatch(ctx, cs, lines, nil, now, 0); err != nil {
+		imp.Close()
+		return err
+	}
+	return imp.Close()
+}
