@@ -6,5 +6,3 @@ package clockcache
 func allocRegion(n int) []byte { return make([]byte, n) }
 
 func freeRegion(b []byte) {}
-
-func dropPages(b []byte) { clear(b) }

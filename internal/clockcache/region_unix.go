@@ -16,6 +16,3 @@ func allocRegion(n int) []byte {
 
 // freeRegion unmaps a region from allocRegion.
 func freeRegion(b []byte) { syscall.Munmap(b) }
-
-// dropPages gives a region's pages back to the system; they read as zero again.
-func dropPages(b []byte) { syscall.Madvise(b, syscall.MADV_DONTNEED) }
