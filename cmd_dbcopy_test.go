@@ -4,7 +4,6 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"shopauth/db/pgtest"
@@ -40,8 +39,7 @@ func TestDBCopyRoundTrip(t *testing.T) {
 	}
 	gqlAs(t, base, "", "", `mutation{requestPasswordResetEmail(email:"customer@example.com")}`)
 	signIn(base, "customer@example.com", "wrong") // an audit event and a throttle row
-	cmd.Process.Signal(syscall.SIGTERM)
-	cmd.Wait()
+	stopBinary(cmd)
 	tfa, err := cli(t, "admin:tfa:setup", "--admin-user", "admin", "--db", src)
 	if err != nil {
 		t.Fatal(err)
@@ -87,8 +85,7 @@ func TestDBCopyRoundTrip(t *testing.T) {
 		if st, body := gqlAs(t, base, "", "", `mutation{createCustomerV2(input:{email:"new`+filepath.Base(hop.to)[:2]+`@example.com",firstname:"N",lastname:"E",password:"Passw0rd!1"}){customer{email}}}`); st != 200 || !strings.Contains(body, `"email"`) {
 			t.Fatalf("a new customer on the copy: %d %s", st, body)
 		}
-		cmd.Process.Signal(syscall.SIGTERM)
-		cmd.Wait()
+		stopBinary(cmd)
 		want = state(hop.to) // now with the new customer's audit event
 	}
 	if _, err := cli(t, "db:copy", filepath.Join(dir, "missing.db"), filepath.Join(dir, "x.db")); !isUsage(err) {

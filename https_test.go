@@ -15,99 +15,11 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
-
-// tool returns a Debian package's program, or skips the test with a message when it is
-// missing; under CI=true (.ci/run installs it) it fails instead.
-func tool(t *testing.T, name, pkg string) string {
-	t.Helper()
-	if p, err := exec.LookPath(name); err == nil {
-		return p
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s not found: .ci/run installs Debian's %s package", name, pkg)
-	}
-	t.Skipf("%s not found: apt-get install %s to run this test", name, pkg)
-	return ""
-}
-
-func loopbackPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	return port
-}
-
-// logBuffer collects a process's output and lets a test wait for a line in it.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf strings.Builder
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }
-
-// waitFor waits until the output holds s; a process that exits first, or a minute
-// passing (issuing takes a second or two here), fails the test.
-func (b *logBuffer) waitFor(t *testing.T, done <-chan struct{}, s string) {
-	t.Helper()
-	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if strings.Contains(b.String(), s) {
-			return
-		}
-		select {
-		case <-done:
-			t.Fatalf("exited before %q:\n%s", s, b)
-		default:
-		}
-	}
-	t.Fatalf("no %q within a minute:\n%s", s, b)
-}
-
-// runProc starts a program in its own process group until stop is called or the test ends.
-func runProc(t *testing.T, env []string, name string, args ...string) (out *logBuffer, done chan struct{}, stop func()) {
-	t.Helper()
-	out = &logBuffer{}
-	cmd := exec.Command(name, args...)
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done = make(chan struct{})
-	go func() { cmd.Wait(); close(done) }()
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-			<-done
-		})
-	}
-	t.Cleanup(func() {
-		stop()
-		if t.Failed() {
-			t.Logf("%s output:\n%s", filepath.Base(name), out)
-		}
-	})
-	return out, done, stop
-}
 
 // selfSigned writes a self-signed certificate for names (DNS names or IPs) and its key.
 func selfSigned(t *testing.T, dir, prefix string, names ...string) (certFile, keyFile string, cert *x509.Certificate) {
@@ -338,12 +250,8 @@ func TestHTTPSOperatorCertificate(t *testing.T) {
 		{[]string{"--https", "shop.example.com", "--http-addr", "nonsense"}, `shopauth: serve: bad --http-addr "nonsense": address nonsense: missing port in address` + "\n"},
 		{[]string{"--tls-cert", keyFile, "--tls-key", keyFile}, "shopauth: serve: TLS certificate: tls: failed to find certificate PEM data in certificate input, but did find a private key; PEM inputs may have been switched\n"},
 	} {
-		cmd := exec.Command(binary(t), append([]string{"serve", "--db", dbf}, tc.args...)...)
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		err := cmd.Run()
-		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || stderr.String() != tc.want {
-			t.Errorf("%v: %v %q, want status 2 %q", tc.args, err, stderr.String(), tc.want)
+		if _, stderr, code := runBinary(t, append([]string{"serve", "--db", dbf}, tc.args...)...); code != 2 || stderr != tc.want {
+			t.Errorf("%v: status %d %q, want status 2 %q", tc.args, code, stderr, tc.want)
 		}
 	}
 }

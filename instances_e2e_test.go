@@ -10,13 +10,10 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -28,37 +25,19 @@ import (
 // before any is waited for) and returns their base URLs.
 func serveMany(t *testing.T, n int, args ...string) []string {
 	t.Helper()
-	cmds := make([]*exec.Cmd, n)
 	outs := make([]*bufio.Reader, n)
-	errs := make([]*lockedWriter, n)
+	errs := make([]*logBuffer, n)
 	for i := range n {
-		cmd := exec.Command(binary(t), args...)
-		cmd.Env = append(os.Environ(), "SHOPAUTH_INSECURE_FAST_HASH=1")
-		stdout, _ := cmd.StdoutPipe()
-		errs[i] = &lockedWriter{}
-		cmd.Stderr = errs[i]
-		cmds[i], outs[i] = cmd, bufio.NewReader(stdout)
+		errs[i] = &logBuffer{}
+		_, outs[i] = launch(t, errs[i], nil, args...)
 	}
-	for _, cmd := range cmds {
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	t.Cleanup(func() {
-		for _, cmd := range cmds {
-			cmd.Process.Signal(syscall.SIGTERM)
-		}
-		for _, cmd := range cmds {
-			cmd.Wait()
-		}
-	})
 	bases := make([]string, n)
 	for i := range n {
 		line, err := outs[i].ReadString('\n')
 		if err != nil {
 			t.Fatalf("instance %d: no listening line: %v\n%s", i, err, errs[i].String())
 		}
-		bases[i] = strings.TrimSpace(line[strings.Index(line, "http://"):])
+		bases[i] = listeningURL(line)
 	}
 	return bases
 }
@@ -77,40 +56,6 @@ func roundRobin(t *testing.T, bases []string) string {
 	}))
 	t.Cleanup(ps.Close)
 	return ps.URL
-}
-
-// gqlAs posts a GraphQL query as a client at address from (X-Forwarded-For, which the
-// proxy extends with its own peer).
-func gqlAs(t *testing.T, base, token, from, query string) (int, string) {
-	t.Helper()
-	b, _ := json.Marshal(map[string]string{"query": query})
-	req, _ := http.NewRequest("POST", base+"/graphql", bytes.NewReader(b))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	if from != "" {
-		req.Header.Set("X-Forwarded-For", from)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var buf bytes.Buffer
-	buf.ReadFrom(res.Body)
-	return res.StatusCode, strings.TrimSpace(buf.String())
-}
-
-func tokenOf(t *testing.T, body string) string {
-	t.Helper()
-	var r struct {
-		Data struct {
-			GenerateCustomerToken struct{ Token string }
-		}
-	}
-	json.Unmarshal([]byte(body), &r)
-	return r.Data.GenerateCustomerToken.Token
 }
 
 // TestThreeInstancesBehindProxy runs three `shopauth serve` processes started at one

@@ -47,30 +47,34 @@ func (ss *sinkSession) Data(r io.Reader) error {
 	return nil
 }
 
-// lockedWriter collects the server's stderr for a failure message.
-type lockedWriter struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (w *lockedWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *lockedWriter) String() string { w.mu.Lock(); defer w.mu.Unlock(); return w.b.String() }
-
-// waitFor polls cond every 100 ms until it holds or the deadline passes.
-func waitFor(t *testing.T, what string, limit time.Duration, cond func() bool) {
+// serveSMTP runs an SMTP server for be on addr until the test ends and returns its address.
+func serveSMTP(t *testing.T, addr string, be smtp.Backend) *net.TCPAddr {
 	t.Helper()
-	deadline := time.Now().Add(limit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %s", what, limit)
-		}
-		time.Sleep(100 * time.Millisecond)
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
 	}
+	srv := smtp.NewServer(be)
+	srv.Domain = "localhost"
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return ln.Addr().(*net.TCPAddr)
+}
+
+// sentVars waits until mail:list shows the outbox's message sent and returns its
+// variables (the link's token, the confirmation key).
+func sentVars(t *testing.T, dbf string, limit time.Duration) map[string]string {
+	t.Helper()
+	waitFor(t, "the outbox marking it sent", limit, func() bool {
+		out, _ := cli(t, "mail:list", "--db", dbf)
+		return strings.HasSuffix(out, " sent\n")
+	})
+	out, _ := cli(t, "mail:list", "--json", "--db", dbf)
+	var m struct{ Vars map[string]string }
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatal(err)
+	}
+	return m.Vars
 }
 
 // TestMailAcrossRestartBinary runs the real binary: a confirmation mail queued while
@@ -82,19 +86,14 @@ func TestMailAcrossRestartBinary(t *testing.T) {
 		t.Skip("about 15 s of real time")
 	}
 	dbf := testDB(t, t.TempDir(), "s.db")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	for _, kv := range [][2]string{{"system/smtp/host", "127.0.0.1"}, {"system/smtp/port", strconv.Itoa(port)},
+	port := loopbackPort(t)
+	for _, kv := range [][2]string{{"system/smtp/host", "127.0.0.1"}, {"system/smtp/port", port},
 		{"customer/create_account/confirm", "1"}, {"trans_email/ident_general/email", "shop@example.com"}} {
 		if _, err := cli(t, "config:set", kv[0], kv[1], "--db", dbf); err != nil {
 			t.Fatal(err)
 		}
 	}
-	var stderr lockedWriter
+	var stderr logBuffer
 	cmd, base := startBinary(t, &stderr, "serve", "--db", dbf, "--addr", "127.0.0.1:0")
 	status, body, _ := gqlPost(http.DefaultClient, base, "", `mutation{createCustomerV2(input:{email:"new@example.com",firstname:"N",lastname:"E",password:"Passw0rd!"}){customer{email}}}`)
 	if status != 200 || !strings.Contains(body, `"email":"new@example.com"`) {
@@ -104,36 +103,19 @@ func TestMailAcrossRestartBinary(t *testing.T) {
 		out, _ := cli(t, "mail:list", "--db", dbf)
 		return strings.Contains(out, "retrying (1 attempts: ")
 	})
-	cmd.Process.Signal(syscall.SIGTERM)
-	if err := cmd.Wait(); err != nil {
+	if err := stopBinary(cmd); err != nil {
 		t.Fatalf("serve: %v\n%s", err, stderr.String())
 	}
 
-	ln, err = net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
-	if err != nil {
-		t.Fatal(err)
-	}
 	be := &sink{}
-	srv := smtp.NewServer(be)
-	srv.Domain = "localhost"
-	go srv.Serve(ln)
-	defer srv.Close()
+	serveSMTP(t, "127.0.0.1:"+port, be)
 	cmd, _ = startBinary(t, &stderr, "serve", "--db", dbf, "--addr", "127.0.0.1:0")
-	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	defer stopBinary(cmd)
 	waitFor(t, "delivery after the restart", 30*time.Second, func() bool { return len(be.received()) > 0 })
-	waitFor(t, "the outbox marking it sent", 5*time.Second, func() bool {
-		out, _ := cli(t, "mail:list", "--db", dbf)
-		return strings.HasSuffix(out, " sent\n")
-	})
-
-	out, _ := cli(t, "mail:list", "--json", "--db", dbf)
-	var m struct{ Vars map[string]string }
-	if err := json.Unmarshal([]byte(out), &m); err != nil {
-		t.Fatal(err)
-	}
+	vars := sentVars(t, dbf, 5*time.Second)
 	got := be.received()
 	if len(got) != 1 || !strings.Contains(got[0], "Subject: Please confirm your account\r\n") ||
-		!strings.Contains(got[0], "Confirm new@example.com with this key: "+m.Vars["confirmation_key"]) {
+		!strings.Contains(got[0], "Confirm new@example.com with this key: "+vars["confirmation_key"]) {
 		t.Fatalf("received %q", got)
 	}
 }
@@ -176,22 +158,15 @@ func TestMailSurvivesSIGKILLMidDelivery(t *testing.T) {
 		t.Skip("about 10 s of real time")
 	}
 	dbf := testDB(t, t.TempDir(), "s.db")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
 	be := &stallingSink{stalled: make(chan struct{}), release: make(chan struct{})}
-	srv := smtp.NewServer(be)
-	srv.Domain = "localhost"
-	go srv.Serve(ln)
-	defer srv.Close()
+	smtpAddr := serveSMTP(t, "127.0.0.1:0", be)
 	released := false
 	defer func() {
 		if !released {
 			close(be.release)
 		}
 	}()
-	for _, kv := range [][2]string{{"system/smtp/host", "127.0.0.1"}, {"system/smtp/port", strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)},
+	for _, kv := range [][2]string{{"system/smtp/host", "127.0.0.1"}, {"system/smtp/port", strconv.Itoa(smtpAddr.Port)},
 		{"trans_email/ident_general/email", "shop@example.com"}} {
 		if _, err := cli(t, "config:set", kv[0], kv[1], "--db", dbf); err != nil {
 			t.Fatal(err)
@@ -211,22 +186,14 @@ func TestMailSurvivesSIGKILLMidDelivery(t *testing.T) {
 		t.Fatal("instance A never started the delivery")
 	}
 	b, _ := startBinary(t, io.Discard, "serve", "--quiet", "--db", dbf, "--addr", "127.0.0.1:0")
-	defer func() { b.Process.Signal(syscall.SIGTERM); b.Wait() }()
+	defer stopBinary(b)
 	a.Process.Signal(syscall.SIGKILL)
 	a.Wait()
 	close(be.release)
 	released = true
 	waitFor(t, "delivery by instance B", 30*time.Second, func() bool { return len(be.received()) > 0 })
-	waitFor(t, "the outbox marking it sent", 10*time.Second, func() bool {
-		out, _ := cli(t, "mail:list", "--db", dbf)
-		return strings.HasSuffix(out, " sent\n")
-	})
-	out, _ := cli(t, "mail:list", "--json", "--db", dbf)
-	var m struct{ Vars map[string]string }
-	if err := json.Unmarshal([]byte(out), &m); err != nil {
-		t.Fatal(err)
-	}
-	if got := be.received(); len(got) != 1 || !strings.Contains(got[0], m.Vars["token"]) {
+	vars := sentVars(t, dbf, 10*time.Second)
+	if got := be.received(); len(got) != 1 || !strings.Contains(got[0], vars["token"]) {
 		t.Fatalf("received %d messages: %q", len(got), got)
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -11,11 +10,9 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -97,34 +94,6 @@ func TestCustomerCreate(t *testing.T) {
 			t.Errorf("%v: want usage error, got %v", args, err)
 		}
 	}
-}
-
-// postJSON posts a JSON body to a running binary and returns the status and body.
-func postJSON(t *testing.T, url, body string, header map[string]string) (int, string) {
-	t.Helper()
-	req, err := http.NewRequest("POST", url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	out, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(out)
-}
-
-// bearer is the Authorization header of token, none for "".
-func bearer(token string) map[string]string {
-	if token == "" {
-		return nil
-	}
-	return map[string]string{"Authorization": "Bearer " + token}
 }
 
 func TestVersion(t *testing.T) {
@@ -237,52 +206,6 @@ func TestServeBinary(t *testing.T) {
 	d.Close()
 }
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
-
-// binary builds the shopauth binary once per test run.
-func binary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "shopauth-bin")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "shopauth")
-		build := exec.Command("go", "build", "-o", binPath, ".")
-		build.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := build.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return binPath
-}
-
-// startBinary runs the real binary and returns it with its base URL once it listens.
-func startBinary(t *testing.T, stderr io.Writer, args ...string) (*exec.Cmd, string) {
-	t.Helper()
-	cmd := exec.Command(binary(t), args...)
-	cmd.Env = append(os.Environ(), "SHOPAUTH_INSECURE_FAST_HASH=1")
-	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		cmd.Process.Kill()
-		t.Fatalf("no listening line: %v", err)
-	}
-	return cmd, strings.TrimSpace(line[strings.Index(line, "http://"):])
-}
-
 // TestCLIErrorsFromBinary runs the real binary: every bad command line is one line on
 // stderr, exit status 2, and leaves no database behind.
 func TestCLIErrorsFromBinary(t *testing.T) {
@@ -318,15 +241,10 @@ func TestCLIErrorsFromBinary(t *testing.T) {
 		{[]string{"serve", "--help"}, "shopauth: usage: shopauth serve [--db FILE] [--addr HOST:PORT] [--demo] [--quiet] [--trusted-proxy CIDR,...] " + tlsUsage + "\n"},
 		{[]string{"serve", "--trusted-proxy", "10.0.0.0/33"}, `shopauth: serve: bad --trusted-proxy "10.0.0.0/33": want a CIDR or an address` + "\n"},
 	} {
-		cmd := exec.Command(binary(t), append(tc.args, "--db", dbf)...)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		err := cmd.Run()
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.ExitCode() != 2 {
-			t.Errorf("%v: exit %v, want status 2", tc.args, err)
+		_, line, code := runBinary(t, append(tc.args, "--db", dbf)...)
+		if code != 2 {
+			t.Errorf("%v: exit status %d, want 2", tc.args, code)
 		}
-		line := stderr.String()
 		if strings.Count(line, "\n") != 1 || !strings.HasPrefix(line, tc.want) {
 			t.Errorf("%v: stderr %q, want one line starting %q", tc.args, line, tc.want)
 		}
@@ -359,13 +277,7 @@ func TestEnvDefaultsAndDemoOnOldDatabase(t *testing.T) {
 
 	// serve --demo on the existing database, address from SHOPAUTH_ADDR: 2FA stays on.
 	for run := 0; run < 2; run++ {
-		cmd := exec.Command(binary(t), "serve", "--demo")
-		cmd.Env = append(os.Environ(), "SHOPAUTH_INSECURE_FAST_HASH=1", "SHOPAUTH_ADDR=127.0.0.1:0", "SHOPAUTH_DB="+dbf)
-		stdout, _ := cmd.StdoutPipe()
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		out := bufio.NewReader(stdout)
+		cmd, out := launch(t, nil, []string{"SHOPAUTH_ADDR=127.0.0.1:0", "SHOPAUTH_DB=" + dbf}, "serve", "--demo")
 		line, err := out.ReadString('\n')
 		if err != nil || !strings.HasPrefix(line, "shopauth dev listening on http://127.0.0.1:") {
 			cmd.Process.Kill()
@@ -376,7 +288,7 @@ func TestEnvDefaultsAndDemoOnOldDatabase(t *testing.T) {
 			"`shopauth config:set twofactorauth/general/enable 0` turns it off\n" {
 			t.Errorf("run %d: notice %q %v", run, notice, err)
 		}
-		base := strings.TrimSpace(line[strings.Index(line, "http://"):])
+		base := listeningURL(line)
 		res, err := http.Post(base+"/graphql", "application/json",
 			strings.NewReader(`{"query":"mutation{generateCustomerToken(email:\"customer@example.com\",password:\"password\"){token}}"}`))
 		if err != nil {
@@ -407,13 +319,7 @@ func TestEnvDefaultsAndDemoOnOldDatabase(t *testing.T) {
 	}
 
 	// On a new database --demo turns 2FA off and prints nothing after the listening line.
-	cmd := exec.Command(binary(t), "serve", "--demo", "--quiet", "--addr", "127.0.0.1:0", "--db", testDB(t, dir, "new.db"))
-	cmd.Env = append(os.Environ(), "SHOPAUTH_INSECURE_FAST_HASH=1")
-	stdout, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	out := bufio.NewReader(stdout)
+	cmd, out := launch(t, nil, nil, "serve", "--demo", "--quiet", "--addr", "127.0.0.1:0", "--db", testDB(t, dir, "new.db"))
 	if line, err := out.ReadString('\n'); err != nil || !strings.HasPrefix(line, "shopauth dev listening on http://127.0.0.1:") {
 		cmd.Process.Kill()
 		t.Fatalf("new database: listening line %q %v", line, err)

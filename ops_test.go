@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"shopauth/db/pgtest"
@@ -49,8 +48,7 @@ func TestTrustedProxyFlag(t *testing.T) {
 		if !c.spoofHelped && (status != 429 || body != tooMany) {
 			t.Errorf("untrusted peer with %s: spoofed X-Forwarded-For escaped the limit: %d %s", c.trusted, status, body)
 		}
-		cmd.Process.Signal(syscall.SIGTERM)
-		cmd.Wait()
+		stopBinary(cmd)
 	}
 }
 
@@ -74,11 +72,9 @@ func TestBackupCommand(t *testing.T) {
 	if _, err := cli(t, "backup", copyf, "--db", dbf); !isUsage(err) {
 		t.Errorf("backup over an existing file: %v", err)
 	}
-	cmd.Process.Signal(syscall.SIGTERM)
-	cmd.Wait()
+	stopBinary(cmd)
 	checkIntegrity(t, copyf)
-	cmd, base = startBinary(t, io.Discard, "serve", "--quiet", "--addr", "127.0.0.1:0", "--db", copyf)
-	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	_, base = startBinary(t, io.Discard, "serve", "--quiet", "--addr", "127.0.0.1:0", "--db", copyf)
 	if status, body := signInVia(t, base, ""); status != 200 || !strings.Contains(body, `"token":"ey`) {
 		t.Fatalf("restored copy: %d %s", status, body)
 	}

@@ -1,15 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"io"
 	"net/http"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"shopauth/db"
@@ -25,21 +21,7 @@ func TestCryptKeyMinimumLength(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	dbf := filepath.Join(t.TempDir(), "s.db")
-	runBin := func(args ...string) (string, string, int) {
-		cmd := exec.Command(binary(t), append(args, "--db", dbf)...)
-		cmd.Env = append(cmd.Environ(), "SHOPAUTH_INSECURE_FAST_HASH=1")
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		err := cmd.Run()
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return stdout.String(), stderr.String(), ee.ExitCode()
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		return stdout.String(), stderr.String(), 0
-	}
+	runBin := func(args ...string) (string, string, int) { return runBinary(t, append(args, "--db", dbf)...) }
 	short := "s3cret-but-short"
 	_, stderr, code := runBin("config:set", "crypt/key", short)
 	if code != 2 || stderr != "shopauth: config:set: invalid value for crypt/key: the last key, the one that signs tokens, has 16 characters; want at least 32, as Magento generates\n" {
@@ -77,8 +59,7 @@ func TestCryptKeyMinimumLength(t *testing.T) {
 	if _, _, code := runBin("config:set", "crypt/key", long); code != 0 {
 		t.Fatalf("config:set a new key: %d", code)
 	}
-	cmd, base := startBinary(t, io.Discard, "serve", "--quiet", "--addr", "127.0.0.1:0", "--db", dbf)
-	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	_, base := startBinary(t, io.Discard, "serve", "--quiet", "--addr", "127.0.0.1:0", "--db", dbf)
 	status, body, _ := gqlPost(http.DefaultClient, base, "", `{storeConfig{store_code}}`)
 	if status != 200 || body != `{"data":{"storeConfig":{"store_code":"default"}}}`+"\n" {
 		t.Errorf("serving with the new key: %d %s", status, body)

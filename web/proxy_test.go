@@ -125,6 +125,25 @@ func echoBackend(t *testing.T) *httptest.Server {
 	return b
 }
 
+// readmeProxySite is the README's forward-auth block for lang with its addresses made
+// ours: the proxy's own (the text listenAt, replaced by listenAs of a free port),
+// shopauth's (127.0.0.1:8080: e's server) and the backend's (127.0.0.1:9000: an
+// echoBackend started here).
+func readmeProxySite(t *testing.T, e *env, lang, listenAt string, listenAs func(listen string) string) (site, listen string) {
+	t.Helper()
+	block := readmeBlock(t, "### Forward authentication", lang)
+	for _, addr := range []string{listenAt, "127.0.0.1:8080", "127.0.0.1:9000"} {
+		if !strings.Contains(block, addr) {
+			t.Fatalf("the README's %s block has no %q to replace:\n%s", lang, addr, block)
+		}
+	}
+	backend := echoBackend(t)
+	listen = freePort(t)
+	site = strings.NewReplacer(listenAt, listenAs(listen), "127.0.0.1:8080", strings.TrimPrefix(e.srv.URL, "http://"),
+		"127.0.0.1:9000", strings.TrimPrefix(backend.URL, "http://")).Replace(block)
+	return site, listen
+}
+
 // proxyCase runs the same checks through a proxy at base: shopauth's own GraphQL passes
 // through, the backend gets the customer's identity (never one the client made up) and
 // nothing without a valid token or session, and a sign-out ends access at once.
@@ -200,11 +219,7 @@ func proxyCase(t *testing.T, e *env, base string, bodyOf401 bool) {
 func TestForwardAuthNginx(t *testing.T) {
 	nginx := needTool(t, "nginx", "nginx")
 	e := newEnv(t)
-	backend := echoBackend(t)
-	listen := freePort(t)
-	site := readmeBlock(t, "### Forward authentication", "nginx")
-	site = strings.NewReplacer("listen 80;", "listen "+listen+";", "127.0.0.1:8080", strings.TrimPrefix(e.srv.URL, "http://"),
-		"127.0.0.1:9000", strings.TrimPrefix(backend.URL, "http://")).Replace(site)
+	site, listen := readmeProxySite(t, e, "nginx", "listen 80;", func(listen string) string { return "listen " + listen + ";" })
 	dir := t.TempDir()
 	user := ""
 	if os.Geteuid() == 0 {
@@ -238,11 +253,7 @@ http {
 func TestForwardAuthCaddy(t *testing.T) {
 	caddy := needTool(t, "caddy", "caddy")
 	e := newEnv(t)
-	backend := echoBackend(t)
-	listen := freePort(t)
-	site := readmeBlock(t, "### Forward authentication", "caddyfile")
-	site = strings.NewReplacer("shop.example.com {", "http://"+listen+" {", "127.0.0.1:8080", strings.TrimPrefix(e.srv.URL, "http://"),
-		"127.0.0.1:9000", strings.TrimPrefix(backend.URL, "http://")).Replace(site)
+	site, listen := readmeProxySite(t, e, "caddyfile", "shop.example.com {", func(listen string) string { return "http://" + listen + " {" })
 	dir := t.TempDir()
 	conf := "{\n\tadmin off\n\tauto_https off\n}\n" + site
 	path := filepath.Join(dir, "Caddyfile")
