@@ -324,6 +324,7 @@ type settingField struct {
 	ID                              int
 	Path, Label, Kind, Value, Error string
 	Options                         [][2]string
+	Focus                           bool // the first field to correct, or the page's first field
 }
 
 // settingGroup is one folding section of the settings page: open when it is the first
@@ -360,6 +361,19 @@ func (s *Server) settingFields(values map[string]string, errs map[string]string,
 		}
 		out = append(out, sg)
 	}
+	focus := &out[0].Fields[0]
+	for gi := range out {
+		if out[gi].Errors > 0 {
+			for fi := range out[gi].Fields {
+				if out[gi].Fields[fi].Error != "" {
+					focus = &out[gi].Fields[fi]
+					break
+				}
+			}
+			break
+		}
+	}
+	focus.Focus = true
 	return out
 }
 

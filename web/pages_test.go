@@ -352,8 +352,19 @@ func TestAdminPageSettingsEveryField(t *testing.T) {
 		!strings.Contains(p.body, `value="soon" autofocus inputmode="decimal"`) {
 		t.Errorf("bad values: %d %s", p.status, p.body)
 	}
+	if strings.Count(p.body, " autofocus") != 1 {
+		t.Errorf("autofocus on %d fields, want the first to correct only", strings.Count(p.body, " autofocus"))
+	}
 	if e.svc.Settings().Get(auth.PathStoreName) != "Other Shop" {
 		t.Error("a rejected form saved a field")
+	}
+
+	// Only a later field wrong: the focus goes to it, not to the page's first field.
+	form.Set(auth.PathCustomerTokenLifetime, "1")
+	p = postPage(t, client, e.srv.URL+"/admin/settings", form)
+	if p.status != http.StatusBadRequest || strings.Count(p.body, " autofocus") != 1 ||
+		!regexp.MustCompile(`<input id="f-\d+" name="`+regexp.QuoteMeta(auth.PathOTCLifetime)+`" value="0" autofocus`).MatchString(p.body) {
+		t.Errorf("focus is not on the one field to correct: %d %s", p.status, p.body)
 	}
 }
 
