@@ -22,6 +22,9 @@ import (
 var (
 	shotDirOnce sync.Once
 	shotDir     string
+	// shotDirIsTemp: the folder is ours, removed when the tests end (each run made about
+	// 9 MB of PNGs); set SHOPAUTH_SCREENS to keep them and look.
+	shotDirIsTemp bool
 )
 
 // browser starts headless Chromium (Debian's package) for a test, or skips with a
@@ -71,8 +74,8 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
-// screenshot saves the page at desktop and phone widths into a temp folder named in the log
-// (or $SHOPAUTH_SCREENS).
+// screenshot saves the page at desktop and phone widths into $SHOPAUTH_SCREENS, or into a
+// temp folder removed when the tests end.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	shotDirOnce.Do(func() {
@@ -81,6 +84,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 			return
 		}
 		shotDir, _ = os.MkdirTemp("", "shopauth-screens")
+		shotDirIsTemp = true
 	})
 	for _, vp := range []struct {
 		label string

@@ -80,7 +80,13 @@ func sqliteOnly(t testing.TB) {
 	}
 }
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := pgtest.Main(m)
+	if shotDirIsTemp {
+		os.RemoveAll(shotDir)
+	}
+	os.Exit(code)
+}
 
 func openEnv(t testing.TB, path string) *env {
 	return openEnvWith(t, path, nil)
