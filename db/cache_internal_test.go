@@ -121,7 +121,7 @@ func testCustomerCache(t *testing.T, dsn string) {
 	for i := range cs {
 		cs[i] = &auth.Customer{Email: "c" + strconv.Itoa(i) + "@example.com", Firstname: "F", Lastname: "L", CreatedAt: now}
 	}
-	if err := importForTest(ctx, d, cs, now); err != nil {
+	if err := d.ImportCustomers(ctx, cs, now); err != nil {
 		t.Fatal(err)
 	}
 	refresh := func(d *DB) {
@@ -266,27 +266,10 @@ func testCustomerCache(t *testing.T, dsn string) {
 	}
 	// An import (no ids at hand) drops all.
 	d.CustomerByID(ctx, 7)
-	if err := importForTest(ctx, d, []*auth.Customer{{Email: "new@example.com", CreatedAt: now}}, now); err != nil {
+	if err := d.ImportCustomers(ctx, []*auth.Customer{{Email: "new@example.com", CreatedAt: now}}, now); err != nil {
 		t.Fatal(err)
 	}
 	if d.cache.len() != 0 {
 		t.Fatalf("%d cached after an import", d.cache.len())
 	}
-}
-
-// importForTest stores cs through one import run (BeginImport), as customer:import does.
-func importForTest(ctx context.Context, d *DB, cs []*auth.Customer, now time.Time) error {
-	imp, err := d.BeginImport(ctx)
-	if err != nil {
-		return err
-	}
-	lines := make([]int, len(cs))
-	for i := range lines {
-		lines[i] = i + 2
-	}
-	if _, err := imp.ImportBatch(ctx, cs, lines, nil, now, 0); err != nil {
-		imp.Close()
-		return err
-	}
-	return imp.Close()
 }
