@@ -23,6 +23,7 @@ import (
 
 	"shopauth/auth"
 	"shopauth/db"
+	"shopauth/internal/offheap"
 	"shopauth/tlsserve"
 	"shopauth/web"
 )
@@ -192,9 +193,8 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 	if os.Getenv("GOGC") == "" {
 		// Between password hashes the heap is a few MiB, so twice Go's default headroom
 		// costs little memory and halves collections on the request path (loadbench:
-		// authenticated reads up by a third). Each 64 MiB argon2 buffer is still
-		// collected right after its hash (auth.argonHex), and the memory limit below
-		// has the freed buffers returned to the system.
+		// authenticated reads up by a third). The 64 MiB argon2 buffers are outside
+		// the heap (auth.argonMemory).
 		debug.SetGCPercent(200)
 	}
 	var trusted []netip.Prefix
@@ -218,13 +218,10 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer d.Close()
-	if os.Getenv("GOMEMLIMIT") == "" {
-		// Room for the argon2 blocks of the hashes that run at once and 24 MiB of
-		// Go memory besides; the binary's own pages (about 17 MiB resident) are
-		// outside Go's count. A 200-request sign-in flood then peaks at the blocks
-		// plus 37-39 MiB (loadbench), not plus 100. The limit is soft: a heap that
-		// outgrows it only makes the collector run more often. See
-		// auth.Hasher.MemoryLimit.
+	if offheap.OnHeap && os.Getenv("GOMEMLIMIT") == "" {
+		// Where the hashes' argon2 memory is on the Go heap (no mmap), room for it
+		// and 24 MiB besides (auth.Hasher.MemoryLimit). Elsewhere it is outside the
+		// heap, which is then a few MiB and paced by GOGC alone.
 		debug.SetMemoryLimit(svc.Hasher.MemoryLimit(24 << 20))
 	}
 	if err := svc.CheckCryptKey(); err != nil {

@@ -17,7 +17,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/crypto/argon2"
+	"shopauth/third_party/argon2"
 )
 
 // HashParams are argon2id parameters as Magento writes them in the version part: 3_<KeyLen>_<Ops>_<MemBytes>.
@@ -132,15 +132,28 @@ func salt16(salt string) []byte {
 	return out[:16]
 }
 
-func argonHex(data, salt string, p HashParams) string {
-	out := hex.EncodeToString(argon2.IDKey([]byte(data), salt16(salt), p.Ops, p.MemBytes/1024, 1, p.KeyLen))
-	if p.MemBytes >= 16<<20 {
-		// Each hash leaves MemBytes of garbage; collecting now (cheap: it holds no
-		// pointers) lets the next hash reuse it instead of growing the heap, which
-		// keeps peak RSS near limit × MemBytes while sign-ins queue.
-		runtime.GC()
+// argon computes one argon2id hash in a hash slot, waiting for one, and in the
+// memory the slots share.
+func (h *Hasher) argon(ctx context.Context, data, salt string, p HashParams) (string, error) {
+	if err := h.acquire(ctx); err != nil {
+		return "", err
 	}
-	return out
+	defer func() {
+		h.release()
+		if h.waiting.Load() > 0 {
+			// Sign-ins are queueing: a collection now (about 1 ms with a small heap,
+			// against some 40 ms of hash) shrinks the stacks of those that ran ahead
+			// of their hash and frees what finished requests left. Under a 200-request
+			// flood it kept peak RSS 4-5 MiB lower; the collector's own pacing runs
+			// rarely, since the requests allocate little while they wait.
+			runtime.GC()
+		}
+	}()
+	h.computed.Add(1)
+	kib := p.MemBytes / 1024
+	mem := h.memory.get(argon2.MemorySize(kib, 1))
+	defer h.memory.put(mem)
+	return hex.EncodeToString(argon2.IDKeyWithMemory(mem, []byte(data), salt16(salt), p.Ops, kib, 1, p.KeyLen)), nil
 }
 
 // Hasher hashes and verifies passwords in Magento's format; at most limit argon2
@@ -151,6 +164,7 @@ type Hasher struct {
 	version string
 	rand    io.Reader
 	slots   chan struct{}
+	memory  argonMemory // the slots' argon2 working memory, outside the Go heap
 	waiting atomic.Int64
 	// computed counts argon2 computations, so tests can show that an unknown email
 	// costs exactly what a wrong password costs without timing anything.
@@ -167,6 +181,8 @@ func NewHasher(params HashParams, limit int, rnd io.Reader) *Hasher {
 		rnd = rand.Reader
 	}
 	h := &Hasher{params: params, version: params.Version(), rand: rnd, slots: make(chan struct{}, limit)}
+	h.memory.size = argon2.MemorySize(params.MemBytes/1024, 1)
+	h.memory.idle = argonIdle
 	h.dummy = strings.Repeat("0", int(params.KeyLen)*2) + ":" + strings.Repeat("x", 32) + ":" + h.version
 	return h
 }
@@ -177,15 +193,12 @@ func (h *Hasher) Params() HashParams { return h.params }
 // Concurrency returns how many argon2 computations run at once (the others queue).
 func (h *Hasher) Concurrency() int { return cap(h.slots) }
 
-// MemoryLimit is a soft memory limit (runtime/debug.SetMemoryLimit) for a process that
-// needs other bytes besides its password hashes: the argon2 blocks of the hashes that
-// run at once, plus other. Collecting each block right after its hash is not enough:
-// the next hash's block is mapped afresh while the freed one stays resident, since Go
-// returns free memory to the system only above its heap goal, which a live block or
-// two puts at hundreds of MiB (a 200-request sign-in flood peaked at 234 MiB with two
-// 64 MiB slots). Under the limit the runtime returns the freed block first (163 MiB).
+// MemoryLimit is a soft memory limit (runtime/debug.SetMemoryLimit) for a process whose
+// argon2 memory is on the Go heap (offheap.OnHeap: systems without mmap): the buffers of
+// the hashes that run at once, plus other. Without it, the heap's goal is twice those
+// buffers, and the collector lets that much other garbage pile up before it runs.
 func (h *Hasher) MemoryLimit(other int64) int64 {
-	return int64(h.Concurrency())*int64(h.params.MemBytes) + other
+	return int64(h.Concurrency())*int64(h.memory.size) + other
 }
 
 func (h *Hasher) acquire(ctx context.Context) error {
@@ -219,12 +232,11 @@ func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 		b[i] = saltAlphabet[int(b[i])%len(saltAlphabet)]
 	}
 	salt := string(b[:])
-	if err := h.acquire(ctx); err != nil {
+	sum, err := h.argon(ctx, password, salt, h.params)
+	if err != nil {
 		return "", err
 	}
-	defer h.release()
-	h.computed.Add(1)
-	return argonHex(password, salt, h.params) + ":" + salt + ":" + h.version, nil
+	return sum + ":" + salt + ":" + h.version, nil
 }
 
 // Verify reports whether password matches stored; needsRehash is true when stored is
@@ -252,12 +264,9 @@ func (h *Hasher) Verify(ctx context.Context, password, stored string) (ok bool, 
 			sum := sha256.Sum256([]byte(salt + data))
 			data = hex.EncodeToString(sum[:])
 		case '3':
-			if err := h.acquire(ctx); err != nil {
+			if data, err = h.argon(ctx, data, salt, st.params); err != nil {
 				return false, false, err
 			}
-			data = argonHex(data, salt, st.params)
-			h.computed.Add(1)
-			h.release()
 		}
 	}
 	ok = subtle.ConstantTimeCompare([]byte(data), []byte(strings.ToLower(want))) == 1
@@ -282,12 +291,7 @@ func hasArgon(steps []hashStep) bool {
 
 // equalCost runs one argon2 computation in the current parameters and drops it.
 func (h *Hasher) equalCost(ctx context.Context, password string) {
-	if h.acquire(ctx) != nil {
-		return
-	}
-	defer h.release()
-	h.computed.Add(1)
-	argonHex(password, "x", h.params)
+	h.argon(ctx, password, "x", h.params)
 }
 
 // PasswordPolicy is Magento's customer password policy.

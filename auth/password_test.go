@@ -190,8 +190,9 @@ func BenchmarkVerifyDefault(b *testing.B) {
 	})
 }
 
-// TestHasherMemoryLimit: the limit serve sets is the argon2 blocks of the hashes that
-// may run at once plus the rest, so more slots or bigger blocks raise it.
+// TestHasherMemoryLimit: the limit serve sets where argon2 memory is on the Go heap is
+// the buffers of the hashes that may run at once plus the rest, so more slots or bigger
+// buffers raise it.
 func TestHasherMemoryLimit(t *testing.T) {
 	for _, c := range []struct {
 		params HashParams

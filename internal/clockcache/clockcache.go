@@ -16,6 +16,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"shopauth/internal/offheap"
 )
 
 // Cache maps keys to values, holding at most its capacity. It is safe for concurrent
@@ -126,10 +128,10 @@ func freeShards[K comparable, V any](shards []shard[K, V]) {
 	for i := range shards {
 		s := &shards[i]
 		if s.index != nil {
-			freeRegion(bytesOf(s.index))
+			offheap.Free(bytesOf(s.index))
 		}
 		if s.mem != nil {
-			freeRegion(s.mem)
+			offheap.Free(s.mem)
 		}
 		s.index, s.entries, s.mem = nil, nil, nil
 	}
@@ -140,12 +142,12 @@ func (s *shard[K, V]) newIndex(n int) []slot {
 	if !s.offHeap {
 		return make([]slot, n)
 	}
-	return view[slot](allocRegion(n*int(unsafe.Sizeof(slot{}))), n)
+	return view[slot](offheap.Alloc(n*int(unsafe.Sizeof(slot{}))), n)
 }
 
 func (s *shard[K, V]) freeIndex() {
 	if s.offHeap && s.index != nil {
-		freeRegion(bytesOf(s.index))
+		offheap.Free(bytesOf(s.index))
 	}
 	s.index = nil
 }
@@ -154,7 +156,7 @@ func (s *shard[K, V]) freeIndex() {
 func (s *shard[K, V]) add(e entry[K, V]) {
 	if s.offHeap && s.mem == nil {
 		var zero entry[K, V]
-		s.mem = allocRegion(s.max * int(unsafe.Sizeof(zero)))
+		s.mem = offheap.Alloc(s.max * int(unsafe.Sizeof(zero)))
 		s.entries = view[entry[K, V]](s.mem, s.max)[:0]
 	}
 	n := len(s.entries)
@@ -356,7 +358,7 @@ func (c *Cache[K, V]) Clear() {
 		s.mu.Lock()
 		s.freeIndex()
 		if s.mem != nil {
-			dropPages(s.mem)
+			offheap.Drop(s.mem)
 			s.entries = s.entries[:0]
 		} else {
 			s.entries = nil
