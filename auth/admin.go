@@ -122,6 +122,11 @@ func (s *Service) adminLockout() Lockout {
 // count stays, so codes cannot be guessed faster than passwords). readAt (NowMicro
 // before the admin row was read) dates the token.
 func (s *Service) authenticateAdmin(ctx context.Context, username, password string) (*Admin, *attempt, int64, error) {
+	ctx, admitted, err := s.Hasher.Admit(ctx)
+	defer admitted()
+	if err != nil {
+		return nil, nil, 0, err
+	}
 	name := throttleName(username)
 	readAt := s.Tokens.NowMicro()
 	a, err := s.Admins.AdminByUsername(ctx, strings.TrimSpace(username))

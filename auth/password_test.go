@@ -209,3 +209,60 @@ func TestHasherMemoryLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestAdmitTwiceTheSlots: Admit lets twice the hash slots' requests past, the next
+// waits (and counts as waiting) until one is done or its context ends, and a context
+// already admitted passes even when the gate is full.
+func TestAdmitTwiceTheSlots(t *testing.T) {
+	h := NewHasher(CheapHashParams, 2, rand.Reader)
+	bg := context.Background()
+	var dones []func()
+	var admitted []context.Context
+	for range 4 {
+		ctx, done, err := h.Admit(bg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dones, admitted = append(dones, done), append(admitted, ctx)
+	}
+	// Admitted once, a request hashes and passes Admit again (the sign-in inside a
+	// GraphQL mutation) without waiting for itself.
+	ctx, again, err := h.Admit(admitted[0])
+	if err != nil || ctx != admitted[0] {
+		t.Fatalf("second Admit of an admitted context: %v", err)
+	}
+	again()
+	if _, err := h.Hash(admitted[0], "pw"); err != nil {
+		t.Fatal(err)
+	}
+	// A fifth waits; a canceled one gives up with its context's error.
+	canceled, cancel := context.WithCancel(bg)
+	gaveUp := make(chan error)
+	go func() { _, _, err := h.Admit(canceled); gaveUp <- err }()
+	fifth := make(chan func())
+	go func() {
+		_, done, err := h.Admit(bg)
+		if err != nil {
+			t.Error(err)
+		}
+		fifth <- done
+	}()
+	waitFor(t, "two requests waiting", func() bool { return h.Waiting() == 2 })
+	cancel()
+	if err := <-gaveUp; !errors.Is(err, context.Canceled) {
+		t.Fatalf("canceled Admit: %v", err)
+	}
+	select {
+	case <-fifth:
+		t.Fatal("a fifth request was admitted with 4 past the gate")
+	default:
+	}
+	dones[1]()
+	(<-fifth)()
+	for _, done := range []func(){dones[0], dones[2], dones[3]} {
+		done()
+	}
+	if got := len(h.gate); got != 0 {
+		t.Fatalf("%d left past the gate", got)
+	}
+}

@@ -420,6 +420,11 @@ func (s *Service) AuthenticateCustomer(ctx context.Context, email, password stri
 // authenticateCustomer is AuthenticateCustomer that also returns when the customer row
 // was read (a NowMicro value taken just before), the date of the token to issue.
 func (s *Service) authenticateCustomer(ctx context.Context, email, password string, alt bool) (*Customer, int64, int64, error) {
+	ctx, admitted, err := s.Hasher.Admit(ctx)
+	defer admitted()
+	if err != nil {
+		return nil, 0, 0, err
+	}
 	st := s.Settings()
 	name := throttleName(email)
 	readAt := s.Tokens.NowMicro()

@@ -298,8 +298,19 @@ func (s *Server) handleGraphQL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if info.selects(req.OperationName, hashingFields...) {
+		var done func()
+		if ctx, done, err = s.svc.Hasher.Admit(ctx); err != nil {
+			return // the client went away while it waited
+		}
+		defer done()
+	}
 	s.writeGraphQL(w, r, ctx, info, req.OperationName, s.schema.ExecDocument(ctx, info.document(s.schema, req.Query), req.OperationName, req.Variables))
 }
+
+// hashingFields are the mutations that compute a password hash.
+var hashingFields = []string{"generateCustomerToken", "createCustomer", "createCustomerV2", "changeCustomerPassword",
+	"updateCustomerEmail", "resetPassword"}
 
 // writeGraphQL answers with resp, its errors in Magento's shape and order and the status
 // they call for, and starts a session when the request was a customer's.

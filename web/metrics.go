@@ -57,7 +57,7 @@ func newMetrics(svc *auth.Service) *metrics {
 	}
 	m.registry.MustRegister(m.requests, m.signIns, m.verifications, m.rateLimited,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "shopauth_hash_queue_length",
-			Help: "Password hashes waiting for a free slot."}, func() float64 { return float64(svc.Hasher.Waiting()) }),
+			Help: "Requests waiting to hash a password (for admission or for a free slot)."}, func() float64 { return float64(svc.Hasher.Waiting()) }),
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	return m
 }
