@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -47,6 +48,52 @@ func BenchmarkCustomerByIDDistinct(b *testing.B) {
 		r := rand.New(rand.NewPCG(rand.Uint64(), 1))
 		for pb.Next() {
 			id := r.Int64N(n) + 1
+			c, err := d.CustomerByID(ctx, id)
+			if err != nil || c.ID != id {
+				b.Fatal(c, err)
+			}
+		}
+	})
+}
+
+// BenchmarkCustomerByIDFirstRead reads customers by id, each one never read before (the
+// cache misses every time), in random order over 200,000: the database read behind a
+// customer's first authenticated request. The context can end, as a request's does.
+// Run it with -benchtime of at most 200000x in all.
+func BenchmarkCustomerByIDFirstRead(b *testing.B) {
+	ctx := context.Background()
+	d, err := db.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	const n = 200000
+	now := time.Unix(1700000000, 0)
+	hash := "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef:saltsaltsaltsaltsaltsaltsaltsalt:3_32_2_67108864"
+	cs := make([]*auth.Customer, 0, 10000)
+	for i := range n {
+		cs = append(cs, &auth.Customer{Email: "bench" + strconv.Itoa(i) + "@example.com", Firstname: "Bench", Lastname: "User",
+			GroupID: 1, PasswordHash: hash, CreatedAt: now})
+		if len(cs) == cap(cs) {
+			if err := d.ImportCustomers(ctx, cs, now); err != nil {
+				b.Fatal(err)
+			}
+			cs = cs[:0]
+		}
+	}
+	order := rand.Perm(n)
+	var next atomic.Int64
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		for pb.Next() {
+			i := next.Add(1) - 1
+			if i >= n {
+				b.Fatalf("more than %d first reads: lower -benchtime", n)
+			}
+			id := int64(order[i] + 1)
 			c, err := d.CustomerByID(ctx, id)
 			if err != nil || c.ID != id {
 				b.Fatal(c, err)

@@ -191,7 +191,7 @@ func testCustomerCache(t *testing.T, dsn string) {
 	}
 	// A read that began before a write and ends after it is not kept.
 	_, gen := d.cache.get(8)
-	stale, _ := scanCustomer(d.read.QueryRowContext(ctx, customerByIDSQL, 8))
+	stale, _ := scanCustomerByID(d.read.QueryRowContext(ctx, customerByIDSQL, 8), 8)
 	if err := d.SetPasswordHash(ctx, 8, "new"); err != nil {
 		t.Fatal(err)
 	}

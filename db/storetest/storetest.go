@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -27,6 +28,7 @@ func Run(t *testing.T, newDSN Opener) {
 		fn   func(t *testing.T, a, b *db.DB)
 	}{
 		{"Customers", testCustomers},
+		{"CustomerFields", testCustomerFields},
 		{"EmailCase", testEmailCase},
 		{"Admins", testAdmins},
 		{"RetireAdmin", testRetireAdmin},
@@ -106,6 +108,50 @@ func newCustomer(t *testing.T, d *db.DB, email string) *auth.Customer {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// testCustomerFields: every field of a customer comes back as stored from each way of
+// reading one (by id from the database, then from the cache; by email; streamed; listed),
+// and a failed sign-in's counters from a read by id.
+func testCustomerFields(t *testing.T, a, b *db.DB) {
+	want := &auth.Customer{Email: "Émile@example.com", Firstname: "Émile", Lastname: "Zola", Middlename: "É",
+		Prefix: "M.", Suffix: "Jr", DateOfBirth: "1840-04-02", Taxvat: "FR123", Gender: 1, IsSubscribed: true,
+		AllowAssistance: true, GroupID: 3, CreatedAt: time.Unix(1700000000, 0).UTC(),
+		PasswordHash: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef:salt:3_32_2_67108864",
+		Confirmation: "confirm-key"}
+	if err := a.CreateCustomer(ctx, want); err != nil {
+		t.Fatal(err)
+	}
+	plain := newCustomer(t, a, "plain@example.com") // every optional field empty or 0
+	plain.CreatedAt = plain.CreatedAt.UTC()
+	check := func(how string, got *auth.Customer, err error, want *auth.Customer) {
+		t.Helper()
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s:\n got %+v %v\nwant %+v", how, got, err, want)
+		}
+	}
+	for _, c := range []*auth.Customer{want, plain} {
+		got, err := b.CustomerByID(ctx, c.ID)
+		check("by id", got, err, c)
+		got, err = b.CustomerByID(ctx, c.ID)
+		check("by id again (cached)", got, err, c)
+		got, err = a.CustomerByEmail(ctx, c.Email)
+		check("by email", got, err, c)
+	}
+	var streamed []*auth.Customer
+	if err := b.EachCustomer(ctx, func(c *auth.Customer) error { streamed = append(streamed, c); return nil }); err != nil || len(streamed) != 2 {
+		t.Fatalf("EachCustomer: %d customers, %v", len(streamed), err)
+	}
+	check("streamed", streamed[0], nil, want)
+	check("streamed", streamed[1], nil, plain)
+	listed, n, err := a.ListCustomers(ctx, "", 0, 10)
+	if err != nil || n != 2 || len(listed) != 2 {
+		t.Fatalf("ListCustomers: %d of %d, %v", len(listed), n, err)
+	}
+	check("listed", &listed[1], nil, want)
+	if _, err := b.CustomerByID(ctx, plain.ID+1000); !errors.Is(err, auth.ErrNotFound) {
+		t.Fatalf("a missing id: %v", err)
+	}
 }
 
 func testCustomers(t *testing.T, a, b *db.DB) {
