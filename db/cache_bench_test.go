@@ -4,12 +4,10 @@ import (
 	"context"
 	"math/rand/v2"
 	"path/filepath"
-	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"shopauth/auth"
 	"shopauth/db"
 )
 
@@ -25,17 +23,8 @@ func BenchmarkCustomerByIDDistinct(b *testing.B) {
 	defer d.Close()
 	const n = 100000
 	now := time.Unix(1700000000, 0)
-	hash := "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef:saltsaltsaltsaltsaltsaltsaltsalt:3_32_2_67108864"
-	cs := make([]*auth.Customer, 0, 10000)
-	for i := range n {
-		cs = append(cs, &auth.Customer{Email: "bench" + strconv.Itoa(i) + "@example.com", Firstname: "Bench", Lastname: "User",
-			GroupID: 1, PasswordHash: hash, CreatedAt: now})
-		if len(cs) == cap(cs) {
-			if err := d.ImportCustomers(ctx, cs, now); err != nil {
-				b.Fatal(err)
-			}
-			cs = cs[:0]
-		}
+	if err := d.ImportBenchCustomers(ctx, n, now); err != nil {
+		b.Fatal(err)
 	}
 	for id := int64(1); id <= n; id++ { // warm
 		if _, err := d.CustomerByID(ctx, id); err != nil {
@@ -69,17 +58,8 @@ func BenchmarkCustomerByIDFirstRead(b *testing.B) {
 	defer d.Close()
 	const n = 200000
 	now := time.Unix(1700000000, 0)
-	hash := "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef:saltsaltsaltsaltsaltsaltsaltsalt:3_32_2_67108864"
-	cs := make([]*auth.Customer, 0, 10000)
-	for i := range n {
-		cs = append(cs, &auth.Customer{Email: "bench" + strconv.Itoa(i) + "@example.com", Firstname: "Bench", Lastname: "User",
-			GroupID: 1, PasswordHash: hash, CreatedAt: now})
-		if len(cs) == cap(cs) {
-			if err := d.ImportCustomers(ctx, cs, now); err != nil {
-				b.Fatal(err)
-			}
-			cs = cs[:0]
-		}
+	if err := d.ImportBenchCustomers(ctx, n, now); err != nil {
+		b.Fatal(err)
 	}
 	order := rand.Perm(n)
 	var next atomic.Int64

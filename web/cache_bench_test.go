@@ -10,8 +10,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"shopauth/auth"
 )
 
 // BenchmarkCustomerQueryDistinct is BenchmarkCustomerQuery spread over 100,000
@@ -22,17 +20,8 @@ func BenchmarkCustomerQueryDistinct(b *testing.B) {
 	ctx := context.Background()
 	const n = 100000
 	now := time.Now().UTC().Truncate(time.Second)
-	hash := "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef:saltsaltsaltsaltsaltsaltsaltsalt:3_32_2_67108864"
-	cs := make([]*auth.Customer, 0, 10000)
-	for i := range n {
-		cs = append(cs, &auth.Customer{Email: "bench" + strconv.Itoa(i) + "@example.com", Firstname: "Bench", Lastname: "User",
-			GroupID: 1, PasswordHash: hash, CreatedAt: now})
-		if len(cs) == cap(cs) {
-			if err := e.db.ImportCustomers(ctx, cs, now); err != nil {
-				b.Fatal(err)
-			}
-			cs = cs[:0]
-		}
+	if err := e.db.ImportBenchCustomers(ctx, n, now); err != nil {
+		b.Fatal(err)
 	}
 	if err := e.svc.Refresh(ctx); err != nil {
 		b.Fatal(err)
@@ -82,17 +71,8 @@ func BenchmarkCustomerQueryFirstRead(b *testing.B) {
 	ctx := context.Background()
 	const n = 200000
 	now := time.Now().UTC().Truncate(time.Second)
-	hash := "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef:saltsaltsaltsaltsaltsaltsaltsalt:3_32_2_67108864"
-	cs := make([]*auth.Customer, 0, 10000)
-	for i := range n {
-		cs = append(cs, &auth.Customer{Email: "bench" + strconv.Itoa(i) + "@example.com", Firstname: "Bench", Lastname: "User",
-			GroupID: 1, PasswordHash: hash, CreatedAt: now})
-		if len(cs) == cap(cs) {
-			if err := e.db.ImportCustomers(ctx, cs, now); err != nil {
-				b.Fatal(err)
-			}
-			cs = cs[:0]
-		}
+	if err := e.db.ImportBenchCustomers(ctx, n, now); err != nil {
+		b.Fatal(err)
 	}
 	if err := e.svc.Refresh(ctx); err != nil {
 		b.Fatal(err)
