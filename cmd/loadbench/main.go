@@ -198,7 +198,8 @@ type result struct {
 	errors   int64
 	rps      float64
 	p50, p99 time.Duration
-	peakRSS  int64 // KiB
+	peakRSS  int64         // KiB
+	cpu      time.Duration // the server's CPU time per request; 0 when not measured
 }
 
 // dataset is what the generated database holds for the phases.
@@ -261,7 +262,7 @@ func run(cfg config) error {
 	var readRatios, spreadRatios [2][]float64
 	var spreadPeak [2]int64
 	var firstReads [2]result
-	var oneRPS [2][]float64
+	var oneRPS, oneCPU [2][]float64
 
 	// Sign-in against the hash ceiling: the same verifications called directly, same
 	// concurrency, alternating.
@@ -344,6 +345,7 @@ func run(cfg config) error {
 			results = append(results, floor, one, spread)
 			readRatios[li] = append(readRatios[li], one.rps/floor.rps)
 			oneRPS[li] = append(oneRPS[li], one.rps)
+			oneCPU[li] = append(oneCPU[li], float64(one.cpu))
 			spreadRatios[li] = append(spreadRatios[li], spread.rps/one.rps)
 			spreadPeak[li] = max(spreadPeak[li], spread.peakRSS)
 		}
@@ -419,9 +421,13 @@ func run(cfg config) error {
 	fmt.Printf("\nshopauth loadbench: %s, %d instance(s), %s, concurrency %d, %s per phase, %d pairs, GOMAXPROCS=%s, %d cores\n",
 		engine, instances, hash, cfg.conc, cfg.dur, cfg.pairs, envOr("GOMAXPROCS", "all cores"), numCPU())
 	fmt.Printf("dataset: %d customers, %d past sign-outs over a year, generated in %s\n\n", cfg.customers, cfg.signouts, ds.took.Round(100*time.Millisecond))
-	fmt.Printf("%-40s %10s %8s %10s %10s %14s\n", "phase", "req/s", "errors", "p50", "p99", "peak RSS MiB")
+	fmt.Printf("%-40s %10s %8s %10s %10s %14s %16s\n", "phase", "req/s", "errors", "p50", "p99", "peak RSS MiB", "server CPU/req")
 	for _, r := range results {
-		fmt.Printf("%-40s %10.0f %8d %10s %10s %14.1f\n", r.name, r.rps, r.errors, r.p50.Round(10*time.Microsecond), r.p99.Round(10*time.Microsecond), float64(r.peakRSS)/1024)
+		cpu := "-"
+		if r.cpu > 0 {
+			cpu = r.cpu.Round(100 * time.Nanosecond).String()
+		}
+		fmt.Printf("%-40s %10.0f %8d %10s %10s %14.1f %16s\n", r.name, r.rps, r.errors, r.p50.Round(10*time.Microsecond), r.p99.Round(10*time.Microsecond), float64(r.peakRSS)/1024, cpu)
 	}
 	fmt.Println()
 	fmt.Printf("start-up, exec to first served request: empty SQLite database %s, dataset %s (median of 3)\n", emptyStart.Round(time.Millisecond), dataStart.Round(time.Millisecond))
@@ -433,6 +439,10 @@ func run(cfg config) error {
 		fmt.Printf("read %d customers / read 1 customer (%s): median %s; peak RSS %.1f MiB\n", len(ds.distinct), label, pct(spreadRatios[li]), float64(spreadPeak[li])/1024)
 		fmt.Printf("first read of each of %d customers (%s): %.0f req/s, %.0f %% of the median read by 1 customer; peak RSS %.1f MiB\n",
 			len(ds.distinct), label, firstReads[li].rps, 100*firstReads[li].rps/median(oneRPS[li]), float64(firstReads[li].peakRSS)/1024)
+		if c := time.Duration(median(oneCPU[li])); c > 0 && firstReads[li].cpu > 0 {
+			fmt.Printf("server CPU per request (%s): %s per first read, %s per read of 1 customer (median)\n",
+				label, firstReads[li].cpu.Round(100*time.Nanosecond), c.Round(100*time.Nanosecond))
+		}
 	}
 	if cfg.importRows > 0 {
 		fmt.Printf("customer:import of %d rows: %s, peak RSS %.1f MiB (%s)\n", cfg.importRows, imp.took.Round(100*time.Millisecond), float64(imp.peakRSS)/1024, imp.summary)
@@ -675,8 +685,10 @@ var errPhaseDone = errors.New("phase done")
 // /proc/PID/clear_refs).
 func measure(name string, conc int, dur time.Duration, pid int, fn func(worker int) error) result {
 	fmt.Fprintf(os.Stderr, "%s…\n", name)
+	var cpu0 time.Duration
 	if pid != 0 {
 		os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0)
+		cpu0 = cpuTime(pid)
 	} else {
 		os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
 	}
@@ -715,6 +727,9 @@ func measure(name string, conc int, dur time.Duration, pid int, fn func(worker i
 		r.p50 = all[len(all)/2]
 		r.p99 = all[int(math.Min(float64(len(all)-1), float64(len(all))*0.99))]
 	}
+	if pid != 0 && instances == 1 && len(all) > 0 {
+		r.cpu = (cpuTime(pid) - cpu0) / time.Duration(len(all))
+	}
 	if pid == 0 {
 		pid = os.Getpid()
 	}
@@ -723,6 +738,25 @@ func measure(name string, conc int, dur time.Duration, pid int, fn func(worker i
 		fmt.Fprintf(os.Stderr, "  %d errors, first: %v\n", r.errors, err)
 	}
 	return r
+}
+
+// cpuTime is the user and system CPU time process pid has used (/proc/PID/stat, in
+// clock ticks of 10 ms: USER_HZ is 100 on Linux). On this shared machine the rate of a
+// phase swings with what else runs; the server's CPU per request swings less.
+func cpuTime(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which is in parentheses and may hold spaces:
+	// utime and stime are the 12th and 13th.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
 
 // rss reads a KiB figure (VmRSS, VmHWM) from /proc/PID/status.
