@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -18,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"shopauth/internal/testkit"
 )
 
 // The end-to-end tests of the main package run the real binary, built once per test
@@ -167,57 +168,8 @@ func tokenOf(t *testing.T, body string) string {
 	return r.Data.GenerateCustomerToken.Token
 }
 
-// waitFor polls cond every 100 ms until it holds or the deadline passes.
-func waitFor(t *testing.T, what string, limit time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within %s", what, limit)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-// tool returns a Debian package's program, or skips the test with a message when it is
-// missing; under CI=true (.ci/run installs it) it fails instead.
-func tool(t *testing.T, name, pkg string) string {
-	t.Helper()
-	if p, err := exec.LookPath(name); err == nil {
-		return p
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s not found: .ci/run installs Debian's %s package", name, pkg)
-	}
-	t.Skipf("%s not found: apt-get install %s to run this test", name, pkg)
-	return ""
-}
-
-// loopbackPort returns a loopback port nothing listens on right now.
-func loopbackPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	return port
-}
-
 // logBuffer collects a process's output and lets a test wait for a line in it.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf strings.Builder
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }
+type logBuffer struct{ testkit.LockedBuffer }
 
 // waitFor waits until the output holds s; a process that exits first, or a minute
 // passing (issuing takes a second or two here), fails the test.

@@ -19,6 +19,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"shopauth/internal/testkit"
 )
 
 // selfSigned writes a self-signed certificate for names (DNS names or IPs) and its key.
@@ -139,13 +141,13 @@ func checkHTTPS(t *testing.T, client *http.Client, base, plainAddr, wantLocation
 // pebble's root, HTTPS serves with HSTS and Secure cookies, HTTP redirects; after a
 // restart with pebble gone, the same certificate comes from the cache.
 func TestHTTPSWithPebble(t *testing.T) {
-	pebble := tool(t, "pebble", "pebble")
-	challsrv := tool(t, "pebble-challtestsrv", "pebble")
+	pebble := testkit.Tool(t, "pebble", "pebble")
+	challsrv := testkit.Tool(t, "pebble-challtestsrv", "pebble")
 	dir := t.TempDir()
 	// pebble's own API is HTTPS: a certificate for it, which shopauth trusts through
 	// SSL_CERT_FILE (Go reads it on Linux).
 	apiCert, apiKey, _ := selfSigned(t, dir, "pebble-api-", "127.0.0.1", "localhost")
-	dnsPort, apiPort, mgmtPort, httpPort, alpnPort, httpsPort := loopbackPort(t), loopbackPort(t), loopbackPort(t), loopbackPort(t), loopbackPort(t), loopbackPort(t)
+	dnsPort, apiPort, mgmtPort, httpPort, alpnPort, httpsPort := testkit.FreePort(t), testkit.FreePort(t), testkit.FreePort(t), testkit.FreePort(t), testkit.FreePort(t), testkit.FreePort(t)
 	conf, _ := json.Marshal(map[string]any{"pebble": map[string]any{
 		"listenAddress": "127.0.0.1:" + apiPort, "managementListenAddress": "127.0.0.1:" + mgmtPort,
 		"certificate": apiCert, "privateKey": apiKey, "httpPort": atoi(httpPort), "tlsPort": atoi(alpnPort),
@@ -154,7 +156,7 @@ func TestHTTPSWithPebble(t *testing.T) {
 	os.WriteFile(confFile, conf, 0o600)
 
 	_, csDone, _ := runProc(t, nil, challsrv, "-dns01", "127.0.0.1:"+dnsPort, "-http01", "", "-https01", "", "-tlsalpn01", "",
-		"-management", "127.0.0.1:"+loopbackPort(t), "-defaultIPv6", "")
+		"-management", "127.0.0.1:"+testkit.FreePort(t), "-defaultIPv6", "")
 	// Real validation, without pebble's random 0-15 s pause before it; no nonce rejects.
 	pOut, pDone, stopPebble := runProc(t, []string{"PEBBLE_VA_NOSLEEP=1", "PEBBLE_WFE_NONCEREJECT=0"}, pebble,
 		"-config", confFile, "-dnsserver", "127.0.0.1:"+dnsPort, "-strict=false")
@@ -229,7 +231,7 @@ func TestHTTPSOperatorCertificate(t *testing.T) {
 		"--firstname", "John", "--lastname", "Smith"); err != nil {
 		t.Fatal(err)
 	}
-	httpsAddr, plainAddr := "127.0.0.1:"+loopbackPort(t), "127.0.0.1:"+loopbackPort(t)
+	httpsAddr, plainAddr := "127.0.0.1:"+testkit.FreePort(t), "127.0.0.1:"+testkit.FreePort(t)
 	out, done, _ := runProc(t, []string{"SHOPAUTH_INSECURE_FAST_HASH=1"}, binary(t), "serve", "--db", dbf, "--tls-cert", certFile,
 		"--tls-key", keyFile, "--addr", httpsAddr, "--http-addr", plainAddr, "--quiet")
 	out.waitFor(t, done, "listening on https://"+httpsAddr+"\n")
@@ -278,7 +280,7 @@ func TestHTTPSOperatorCertificateReload(t *testing.T) {
 	}
 	dir := t.TempDir()
 	certFile, keyFile, old := selfSigned(t, dir, "", "shop.example.com")
-	httpsAddr := "127.0.0.1:" + loopbackPort(t)
+	httpsAddr := "127.0.0.1:" + testkit.FreePort(t)
 	out, done, _ := runProc(t, nil, binary(t), "serve", "--db", testDB(t, dir, "s.db"), "--tls-cert", certFile, "--tls-key", keyFile,
 		"--addr", httpsAddr, "--http-addr", "off", "--quiet")
 	out.waitFor(t, done, "listening on https://"+httpsAddr+"\n")

@@ -19,6 +19,7 @@ import (
 
 	"shopauth/auth"
 	"shopauth/db/pgtest"
+	"shopauth/internal/testkit"
 )
 
 // serveMany starts n `shopauth serve` processes at the same moment (each is started
@@ -96,7 +97,7 @@ func TestThreeInstancesBehindProxy(t *testing.T) {
 	}
 	started := time.Now()
 	for i, b := range bases {
-		waitFor(t, "the sign-out on every instance", 10*time.Second, func() bool {
+		testkit.WaitFor(t, "the sign-out on every instance", 10*time.Second, func() bool {
 			_, body := gqlAs(t, b, tok, "", `{customer{email}}`)
 			return body != me
 		})
@@ -112,7 +113,7 @@ func TestThreeInstancesBehindProxy(t *testing.T) {
 	}
 	started = time.Now()
 	for i, b := range bases {
-		waitFor(t, "the new token lifetime on every instance", 10*time.Second, func() bool {
+		testkit.WaitFor(t, "the new token lifetime on every instance", 10*time.Second, func() bool {
 			_, body := gqlAs(t, b, "", "198.51.100.9", signIn("jane@example.com", "Passw0rd!1"))
 			return lifetimeOf(tokenOf(t, body)) == 7200
 		})
@@ -221,7 +222,7 @@ func TestThreeInstancesBehindProxy(t *testing.T) {
 		return ""
 	}
 	// Until every instance has 2FA off (its next refresh), a sign-in may still ask for it.
-	waitFor(t, "the admin sign-in", 10*time.Second, func() bool {
+	testkit.WaitFor(t, "the admin sign-in", 10*time.Second, func() bool {
 		res, err := client.PostForm(proxy+"/admin/login", url.Values{"csrf": {csrf()}, "username": {"boss"}, "password": {"Adm1nPassw0rd!"}})
 		if err != nil {
 			t.Fatal(err)

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+
+	"shopauth/internal/testkit"
 )
 
 // sink is a real SMTP server (emersion/go-smtp) that keeps what it receives.
@@ -65,7 +67,7 @@ func serveSMTP(t *testing.T, addr string, be smtp.Backend) *net.TCPAddr {
 // variables (the link's token, the confirmation key).
 func sentVars(t *testing.T, dbf string, limit time.Duration) map[string]string {
 	t.Helper()
-	waitFor(t, "the outbox marking it sent", limit, func() bool {
+	testkit.WaitFor(t, "the outbox marking it sent", limit, func() bool {
 		out, _ := cli(t, "mail:list", "--db", dbf)
 		return strings.HasSuffix(out, " sent\n")
 	})
@@ -86,7 +88,7 @@ func TestMailAcrossRestartBinary(t *testing.T) {
 		t.Skip("about 15 s of real time")
 	}
 	dbf := testDB(t, t.TempDir(), "s.db")
-	port := loopbackPort(t)
+	port := testkit.FreePort(t)
 	for _, kv := range [][2]string{{"system/smtp/host", "127.0.0.1"}, {"system/smtp/port", port},
 		{"customer/create_account/confirm", "1"}, {"trans_email/ident_general/email", "shop@example.com"}} {
 		if _, err := cli(t, "config:set", kv[0], kv[1], "--db", dbf); err != nil {
@@ -99,7 +101,7 @@ func TestMailAcrossRestartBinary(t *testing.T) {
 	if status != 200 || !strings.Contains(body, `"email":"new@example.com"`) {
 		t.Fatalf("create: %d %s", status, body)
 	}
-	waitFor(t, "a failed delivery attempt", 15*time.Second, func() bool {
+	testkit.WaitFor(t, "a failed delivery attempt", 15*time.Second, func() bool {
 		out, _ := cli(t, "mail:list", "--db", dbf)
 		return strings.Contains(out, "retrying (1 attempts: ")
 	})
@@ -111,7 +113,7 @@ func TestMailAcrossRestartBinary(t *testing.T) {
 	serveSMTP(t, "127.0.0.1:"+port, be)
 	cmd, _ = startBinary(t, &stderr, "serve", "--db", dbf, "--addr", "127.0.0.1:0")
 	defer stopBinary(cmd)
-	waitFor(t, "delivery after the restart", 30*time.Second, func() bool { return len(be.received()) > 0 })
+	testkit.WaitFor(t, "delivery after the restart", 30*time.Second, func() bool { return len(be.received()) > 0 })
 	vars := sentVars(t, dbf, 5*time.Second)
 	got := be.received()
 	if len(got) != 1 || !strings.Contains(got[0], "Subject: Please confirm your account\r\n") ||
@@ -191,7 +193,7 @@ func TestMailSurvivesSIGKILLMidDelivery(t *testing.T) {
 	a.Wait()
 	close(be.release)
 	released = true
-	waitFor(t, "delivery by instance B", 30*time.Second, func() bool { return len(be.received()) > 0 })
+	testkit.WaitFor(t, "delivery by instance B", 30*time.Second, func() bool { return len(be.received()) > 0 })
 	vars := sentVars(t, dbf, 10*time.Second)
 	if got := be.received(); len(got) != 1 || !strings.Contains(got[0], vars["token"]) {
 		t.Fatalf("received %d messages: %q", len(got), got)

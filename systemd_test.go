@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"shopauth/internal/testkit"
 )
 
 // TestSystemdUnit takes the README's unit as written, with only the binary, the state
@@ -25,7 +27,7 @@ func TestSystemdUnit(t *testing.T) {
 		t.Fatal("README has no systemd unit")
 	}
 	dir := t.TempDir()
-	port := loopbackPort(t)
+	port := testkit.FreePort(t)
 	unit := strings.NewReplacer("/usr/local/bin/shopauth", binary(t), "/var/lib/shopauth", dir,
 		"127.0.0.1:8080", "127.0.0.1:"+port).Replace(m[1])
 	if sa, err := exec.LookPath("systemd-analyze"); err == nil {

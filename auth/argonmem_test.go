@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"shopauth/internal/testkit"
 )
 
 func (m *argonMemory) counts() (mapped, created, free int) {
@@ -22,16 +24,6 @@ func (m *argonMemory) lastSize() int {
 		return 0
 	}
 	return len(m.free[len(m.free)-1].b)
-}
-
-// waitFor polls cond for up to 10 s (the machine may be slow; nothing is timed).
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("waited 10 s for " + what)
-		}
-	}
 }
 
 // TestArgonMemoryPerSlot: 100 sign-ins at once through 2 hash slots use 2 buffers of
@@ -75,7 +67,7 @@ func TestArgonMemoryPerSlot(t *testing.T) {
 	if got := h.Computations(); got != 101 {
 		t.Errorf("%d computations, want 101", got)
 	}
-	waitFor(t, "the idle buffers to be freed", func() bool {
+	testkit.WaitFor(t, "the idle buffers to be freed", 10*time.Second, func() bool {
 		mapped, _, free := h.memory.counts()
 		return mapped == 0 && free == 0
 	})

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/argon2"
+
+	"shopauth/internal/testkit"
 )
 
 const salt32 = "abcdefghijklmnopqrstuvwxyz012345"
@@ -247,7 +249,7 @@ func TestAdmitTwiceTheSlots(t *testing.T) {
 		}
 		fifth <- done
 	}()
-	waitFor(t, "two requests waiting", func() bool { return h.Waiting() == 2 })
+	testkit.WaitFor(t, "two requests waiting", 10*time.Second, func() bool { return h.Waiting() == 2 })
 	cancel()
 	if err := <-gaveUp; !errors.Is(err, context.Canceled) {
 		t.Fatalf("canceled Admit: %v", err)

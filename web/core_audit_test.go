@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"shopauth/auth"
+	"shopauth/internal/testkit"
 	"shopauth/web"
 )
 
@@ -338,7 +339,7 @@ func TestExpiredTokenOnGuestQuery(t *testing.T) {
 // TestInternalErrorIs500: a failure that is not the domain's (here the database is
 // gone) answers 500 "Internal server error" with no details; the details go to the log.
 func TestInternalErrorIs500(t *testing.T) {
-	var logBuf lockedBuffer
+	var logBuf testkit.LockedBuffer
 	e := newEnvWith(t, func(c *web.Config) { c.Log = slog.New(slog.NewJSONHandler(&logBuf, nil)) })
 	e.set(auth.PathGuestCheckoutLogin, "1") // so isEmailAvailable reads the database
 	e.db.Close()

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"shopauth/internal/testkit"
 )
 
 // TestSignInFloodWaitsForAdmission: with twice the hash slots' requests past the
@@ -29,7 +31,7 @@ func TestSignInFloodWaitsForAdmission(t *testing.T) {
 	go func() {
 		rest <- e.rest("/rest/V1/integration/customer/token", `{"username":"customer@example.com","password":"password"}`, "")
 	}()
-	waitUntil(t, "two sign-ins waiting for admission", func() bool { return h.Waiting() == 2 })
+	testkit.WaitFor(t, "two sign-ins waiting for admission", 10*time.Second, func() bool { return h.Waiting() == 2 })
 	if n := h.Computations() - before; n != 0 {
 		t.Fatalf("%d hashes computed before admission", n)
 	}
@@ -78,15 +80,6 @@ func TestHashingFieldsHash(t *testing.T) {
 		}
 		if e.svc.Hasher.Computations() == before {
 			t.Errorf("%s hashed no password", c.field)
-		}
-	}
-}
-
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("waited 10 s for " + what)
 		}
 	}
 }

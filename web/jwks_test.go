@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"shopauth/auth"
+	"shopauth/internal/testkit"
 )
 
 // joseVerifier is a node script that verifies tokens with npm's jose (not our code)
@@ -37,7 +38,7 @@ for (const t of tokens) {
 // tokens with it. Without node and npm the test skips, except under CI=true.
 func jose(t *testing.T) func(jwksURL string, tokens ...string) []string {
 	t.Helper()
-	node, npm := needTool(t, "node", "nodejs"), needTool(t, "npm", "npm")
+	node, npm := testkit.Tool(t, "node", "nodejs"), testkit.Tool(t, "npm", "npm")
 	dir := t.TempDir()
 	install := exec.Command(npm, "install", "--prefix", dir, "jose@5", "--no-audit", "--no-fund", "--loglevel=error")
 	install.Env = append(os.Environ(), "HOME="+dir, "npm_config_cache="+filepath.Join(dir, ".npm"))

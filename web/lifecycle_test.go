@@ -19,6 +19,7 @@ import (
 
 	"shopauth/auth"
 	"shopauth/db"
+	"shopauth/internal/testkit"
 	"shopauth/web"
 )
 
@@ -532,25 +533,11 @@ func TestSessionCookieSecureBehindTLS(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a log destination the server's goroutines may share.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
-
 // TestNoSecretsInLogs runs the whole account lifecycle, failures included, with the
 // request log on, and checks that no password, token, reset token, confirmation key,
 // session cookie or SMTP password reaches a log line.
 func TestNoSecretsInLogs(t *testing.T) {
-	var buf lockedBuffer
+	var buf testkit.LockedBuffer
 	log := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e := newEnvWith(t, func(c *web.Config) { c.Log, c.LogRequests = log, true })
 	e.svc.Log = log

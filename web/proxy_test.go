@@ -16,27 +16,8 @@ import (
 	"time"
 
 	"shopauth/auth"
+	"shopauth/internal/testkit"
 )
-
-// needTool returns the path of a Debian package's program, or skips the test with a
-// message when it is missing; under CI=true (where .ci/run installs it) it fails instead.
-func needTool(t *testing.T, name, pkg string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err == nil {
-		return p
-	}
-	for _, dir := range []string{"/usr/sbin", "/usr/bin"} {
-		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
-			return filepath.Join(dir, name)
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s not found: .ci/run installs Debian's %s package", name, pkg)
-	}
-	t.Skipf("%s not found: apt-get install %s to run this test", name, pkg)
-	return ""
-}
 
 // readmeBlock returns the first fenced block of the given language after heading in README.md.
 func readmeBlock(t *testing.T, after, lang string) string {
@@ -55,17 +36,6 @@ func readmeBlock(t *testing.T, after, lang string) string {
 		t.Fatalf("README has no %s block after %q", lang, after)
 	}
 	return m[1]
-}
-
-// freePort returns a loopback port nothing listens on right now.
-func freePort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 // startProcess runs a program (in its own process group, so its workers end with it)
@@ -138,7 +108,7 @@ func readmeProxySite(t *testing.T, e *env, lang, listenAt string, listenAs func(
 		}
 	}
 	backend := echoBackend(t)
-	listen = freePort(t)
+	listen = "127.0.0.1:" + testkit.FreePort(t)
 	site = strings.NewReplacer(listenAt, listenAs(listen), "127.0.0.1:8080", strings.TrimPrefix(e.srv.URL, "http://"),
 		"127.0.0.1:9000", strings.TrimPrefix(backend.URL, "http://")).Replace(block)
 	return site, listen
@@ -217,7 +187,7 @@ func proxyCase(t *testing.T, e *env, base string, bodyOf401 bool) {
 // TestForwardAuthNginx runs Debian's nginx with the README's server block, in front of
 // shopauth and a backend that echoes the identity headers it gets.
 func TestForwardAuthNginx(t *testing.T) {
-	nginx := needTool(t, "nginx", "nginx")
+	nginx := testkit.Tool(t, "nginx", "nginx")
 	e := newEnv(t)
 	site, listen := readmeProxySite(t, e, "nginx", "listen 80;", func(listen string) string { return "listen " + listen + ";" })
 	dir := t.TempDir()
@@ -251,7 +221,7 @@ http {
 // TestForwardAuthCaddy runs Debian's caddy with the README's Caddyfile (over plain HTTP
 // on loopback) in front of shopauth and the echoing backend.
 func TestForwardAuthCaddy(t *testing.T) {
-	caddy := needTool(t, "caddy", "caddy")
+	caddy := testkit.Tool(t, "caddy", "caddy")
 	e := newEnv(t)
 	site, listen := readmeProxySite(t, e, "caddyfile", "shop.example.com {", func(listen string) string { return "http://" + listen + " {" })
 	dir := t.TempDir()

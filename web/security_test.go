@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"runtime"
 	"shopauth/auth"
+	"shopauth/internal/testkit"
 	"shopauth/web"
 	"strings"
 	"testing"
@@ -97,7 +98,7 @@ func TestLongSignInNamesAreNotStored(t *testing.T) {
 // TestLogLineIsBounded: the request log names the GraphQL operation; a client-chosen
 // name of 500 KiB made a 500 KiB log line on every request.
 func TestLogLineIsBounded(t *testing.T) {
-	var buf lockedBuffer
+	var buf testkit.LockedBuffer
 	log := slog.New(slog.NewJSONHandler(&buf, nil))
 	e := newEnvWith(t, func(c *web.Config) { c.Log = log; c.LogRequests = true })
 	body, _ := json.Marshal(map[string]any{"query": "{storeConfig{store_code}}", "operationName": strings.Repeat("Op", 250_000)})
